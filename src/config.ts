@@ -1,0 +1,126 @@
+/**
+ * The one place that reads settings. A zod schema over the environment; `createConfig`
+ * is pure and fails with messages that name each variable and what it must be.
+ * Nothing else reads `process.env`.
+ */
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/** The repository root, for default paths to flows, locales and directory data. */
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const positiveInt = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default("0.0.0.0")),
+  FLOWS_DIR: z.preprocess(emptyAsUndefined, z.string().default(`${ROOT}flows`)),
+  LOCALES_DIR: z.preprocess(emptyAsUndefined, z.string().default(`${ROOT}locales`)),
+  DIRECTORY_DIR: z.preprocess(emptyAsUndefined, z.string().default(`${ROOT}directory`)),
+  LANGUAGES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default("id,en")
+      .transform((s) => s.split(",").map((l) => l.trim()))
+      .pipe(z.array(z.string().regex(/^[a-z]{2,3}$/, "language codes such as id,en")).min(1)),
+  ),
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379")
+      .optional(),
+  ),
+  REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().default("pulang:")),
+  SESSION_TTL_DAYS: positiveInt(30),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^\d+:[\w-]{20,}$/, "the token from @BotFather, like 123456:ABC-DEF...")
+      .optional(),
+  ),
+  TELEGRAM_MODE: z.preprocess(emptyAsUndefined, z.enum(["polling", "webhook"]).default("polling")),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "16-256 characters of A-Z, a-z, 0-9, _ and -")
+      .optional(),
+  ),
+  TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url("a public https:// URL").optional()),
+  TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, z.url().default("https://api.telegram.org")),
+});
+
+/** The raw environment, checked. */
+export type Env = z.infer<typeof envSchema>;
+
+/** Everything the application is configured with. */
+export interface Config {
+  env: Env["NODE_ENV"];
+  logLevel: Env["LOG_LEVEL"];
+  http: { port: number; host: string };
+  paths: { flows: string; locales: string; directory: string };
+  languages: string[];
+  redis: { url: string; keyPrefix: string } | undefined;
+  sessionTtlSeconds: number;
+  telegram: TelegramConfig | undefined;
+}
+
+export type TelegramConfig = {
+  token: string;
+  apiRoot: string;
+} & ({ mode: "polling" } | { mode: "webhook"; secret: string; url: string | undefined });
+
+/** A setting is missing or wrong; the message lists each one. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * Build the configuration from an environment. Pure: pass `process.env` from the
+ * composition root, or a plain object in tests.
+ *
+ * @throws ConfigError naming every variable that is wrong and what it must be.
+ * @example createConfig({ TELEGRAM_BOT_TOKEN: "123:abc..." }).telegram?.mode === "polling"
+ */
+export function createConfig(input: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    http: { port: e.PORT, host: e.HOST },
+    paths: { flows: e.FLOWS_DIR, locales: e.LOCALES_DIR, directory: e.DIRECTORY_DIR },
+    languages: e.LANGUAGES,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
+    sessionTtlSeconds: e.SESSION_TTL_DAYS * 86_400,
+    telegram: telegramConfig(e),
+  };
+}
+
+function telegramConfig(e: Env): TelegramConfig | undefined {
+  if (!e.TELEGRAM_BOT_TOKEN) return undefined;
+  const base = { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, "") };
+  if (e.TELEGRAM_MODE === "polling") return { ...base, mode: "polling" };
+  if (!e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      "Invalid configuration:\n  TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_MODE=webhook (16-256 characters of A-Z, a-z, 0-9, _ and -)",
+    );
+  }
+  return {
+    ...base,
+    mode: "webhook",
+    secret: e.TELEGRAM_WEBHOOK_SECRET,
+    url: e.TELEGRAM_WEBHOOK_URL,
+  };
+}

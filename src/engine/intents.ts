@@ -1,0 +1,121 @@
+/**
+ * Words that work at any step: emergency, talk to a human, change language, menu,
+ * erase my data, stop. The vocabulary lives in `locales/<lng>/keywords.json`; what each
+ * does next is set in `flows/global.yaml`.
+ */
+import type { IntentName } from "./flow-model.js";
+import { clearFlow, goTo, reask } from "./run.js";
+import { chosenOption } from "./steps/choice.js";
+import { normalize, words } from "./text-match.js";
+import type { Turn } from "./turn.js";
+import type { Inbound } from "./types.js";
+
+/** Intents are short messages; longer ones are answers, not commands. */
+const MAX_INTENT_TEXT = 80;
+
+/** Cheap pre-check before normalising and matching. */
+export function isIntentText(text: string): boolean {
+  return text.length <= MAX_INTENT_TEXT;
+}
+
+const FREE_TEXT: ReadonlySet<string> = new Set(["ask", "place"]);
+
+/** While an operator has the chat, only these still reach the bot. */
+const DURING_TAKEOVER: ReadonlySet<IntentName> = new Set(["emergency", "erase", "stop"]);
+
+/**
+ * Run the intent the text expresses, if any. Returns whether it was handled.
+ * An answer to the open question wins over a look-alike word, except for emergencies.
+ */
+export function runIntent(turn: Turn, inbound: Extract<Inbound, { kind: "text" }>): boolean {
+  const { s, bundle } = turn;
+  const keywords = bundle.flows.keywords;
+  const typed = words(normalize(inbound.text));
+  const hit = keywords.intents.bestHit(typed);
+  // "tidak dalam bahaya", "jangan hapus": a negation just before the word cancels it.
+  if (!hit || keywords.negation.occursBetween(typed, hit.start - 2, hit.start)) return false;
+  const intent = hit.value;
+  const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
+  if (intent !== "emergency" && current) {
+    if (chosenOption(current, inbound) !== undefined) return false;
+    // In a typed answer ("end of March", "5 orang") only the bare word is a command.
+    if (FREE_TEXT.has(current.def.kind) && keywords.intents.bestHit(typed, 0)?.value !== intent)
+      return false;
+  }
+  if (s.mode === "operator" && s.at === undefined && !DURING_TAKEOVER.has(intent)) return false;
+  HANDLERS[intent](turn, inbound);
+  return true;
+}
+
+const HANDLERS: Record<IntentName, (turn: Turn, inbound: Inbound) => void> = {
+  emergency(turn, inbound) {
+    const { s, bundle } = turn;
+    const config = bundle.flows.global.intents.emergency;
+    turn.flag(config.flag);
+    turn.record(config.set);
+    turn.escalate();
+    turn.reply(emergencyText(turn));
+    if (s.mode === "operator") {
+      turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });
+      return;
+    }
+    s.waiting = true;
+    const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
+    const resumeHere =
+      current !== undefined &&
+      config.resume_in.includes(current.flow) &&
+      bundle.flows.flowStarts.get(current.flow) !== current.ref;
+    if (current && resumeHere) reask(turn, current);
+    else goTo(turn, bundle.flows.emergencyRef);
+  },
+
+  human(turn) {
+    const { s, bundle } = turn;
+    turn.flag(bundle.flows.global.intents.human.flag);
+    turn.escalate();
+    s.waiting = true;
+    turn.reply(turn.t("common:intent.human"));
+    const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
+    if (current) reask(turn, current);
+  },
+
+  language(turn) {
+    turn.s.resume = turn.s.at ?? turn.bundle.flows.menuRef;
+    goTo(turn, turn.bundle.flows.languageRef);
+  },
+
+  menu(turn) {
+    clearFlow(turn.s);
+    goTo(turn, turn.bundle.flows.menuRef);
+  },
+
+  erase(turn) {
+    // Come back to the same question if the person changes their mind.
+    const back = turn.s.at;
+    goTo(turn, turn.bundle.flows.eraseRef);
+    if (back) turn.s.resume = back;
+  },
+
+  stop(turn, inbound) {
+    const { s } = turn;
+    if (s.mode === "operator" && s.caseRef) {
+      turn.effects.push({ type: "relay", caseRef: s.caseRef, inbound });
+    }
+    clearFlow(s);
+    turn.reply(turn.t("common:intent.stop"));
+    turn.effects.push({ type: "end" });
+  },
+};
+
+/** What to do right now; with the mission's hotline and local numbers when we know where. */
+function emergencyText(turn: Turn): string {
+  const parts = [turn.t("common:intent.emergency")];
+  const place = turn.s.place;
+  if (place?.country) {
+    for (const block of ["mission", "local_emergency"]) {
+      const lines = turn.bundle.directory.render(turn.lang, block, place);
+      if (lines) parts.push(lines);
+    }
+  }
+  return parts.join("\n\n");
+}

@@ -1,0 +1,95 @@
+/**
+ * The conversation's memory between messages. Versioned: a stored session from an
+ * older release is migrated on load. It stays small (about 2 KB at most): answers are
+ * dropped once a flow ends, because the case or report has taken them.
+ */
+import { z } from "zod";
+
+export const SESSION_VERSION = 1;
+
+const answerValue = z.union([z.string(), z.number(), z.boolean()]);
+
+const placeSchema = z.object({
+  id: z.string().optional(),
+  country: z.string().optional(),
+  lat: z.number().optional(),
+  lon: z.number().optional(),
+  text: z.string().optional(),
+});
+
+export const sessionSchema = z.object({
+  v: z.literal(SESSION_VERSION),
+  lang: z.string().optional(),
+  /** The question waiting for an answer (`flow.step`), if any. */
+  at: z.string().optional(),
+  /** Where to return after a detour (erase confirmation, language change). */
+  resume: z.string().optional(),
+  answers: z.record(z.string(), answerValue),
+  place: placeSchema.optional(),
+  /** Triage reasons learned so far; the priority follows from them. */
+  reasons: z.array(z.string()),
+  caseRef: z.string().optional(),
+  mode: z.enum(["bot", "operator"]),
+  /** Handed to operators and waiting for a human. */
+  waiting: z.boolean().optional(),
+  /** Unrecognised answers in a row at the current question. */
+  misses: z.number().int().nonnegative(),
+  /** Messages handled in this conversation. */
+  turns: z.number().int().nonnegative(),
+  /** Last update, ms since the epoch. */
+  updated: z.number(),
+});
+
+/** See {@link sessionSchema}. */
+export type Session = z.infer<typeof sessionSchema>;
+
+/** A session for someone writing for the first time. */
+export function newSession(now: number, lang?: string): Session {
+  return {
+    v: SESSION_VERSION,
+    ...(lang ? { lang } : {}),
+    answers: {},
+    reasons: [],
+    mode: "bot",
+    misses: 0,
+    turns: 0,
+    updated: now,
+  };
+}
+
+type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * `MIGRATIONS[n]` turns a version-n session into version n+1. Add one whenever the
+ * session's shape changes, and raise SESSION_VERSION.
+ */
+const MIGRATIONS: Record<number, Migration> = {};
+
+/** Why a stored session could not be read. */
+export class SessionFormatError extends Error {
+  override readonly name = "SessionFormatError";
+}
+
+/**
+ * Bring a stored session up to the current version and check its shape.
+ *
+ * @throws SessionFormatError when the data is not a session of any known version.
+ */
+export function migrateSession(stored: unknown): Session {
+  if (typeof stored !== "object" || stored === null) {
+    throw new SessionFormatError("stored session is not an object");
+  }
+  let data = stored as Record<string, unknown>;
+  let version = typeof data.v === "number" ? data.v : 0;
+  while (version < SESSION_VERSION) {
+    const migrate = MIGRATIONS[version];
+    if (!migrate) throw new SessionFormatError(`no migration from session version ${version}`);
+    data = migrate(data);
+    version += 1;
+  }
+  const parsed = sessionSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new SessionFormatError(`stored session is malformed: ${parsed.error.issues[0]?.message}`);
+  }
+  return parsed.data;
+}

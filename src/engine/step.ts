@@ -1,0 +1,137 @@
+/**
+ * The engine: one pure function from (flows, session, message) to (session, effects).
+ */
+import type { CompiledStep } from "./flow-model.js";
+import { isIntentText, runIntent } from "./intents.js";
+import { clearFlow, follow, goTo, reask } from "./run.js";
+import { migrateSession, newSession, type Session } from "./session.js";
+import { STEP_KINDS } from "./steps/index.js";
+import { notePin } from "./steps/place.js";
+import { Turn } from "./turn.js";
+import type { Bundle, Inbound, StepContext, StepResult } from "./types.js";
+
+/**
+ * Advance a conversation by one message. **Pure**: no I/O, no clock, no randomness
+ * beyond `ctx`; the same inputs give the same outputs. The caller saves the returned
+ * session and then carries out the effects.
+ *
+ * @param bundle flows, texts and directory, loaded and validated at start-up
+ * @param session the stored session, or undefined for a new conversation
+ * @param inbound the person's message, normalised by the channel adapter
+ * @param ctx the current time and an id source
+ *
+ * @example
+ * const { session, effects } = step(bundle, undefined, { kind: "text", text: "halo" }, ctx);
+ * // effects[0] -> { type: "reply", text: "Pilih bahasa / Choose your language", buttons: [...] }
+ */
+export function step(
+  bundle: Bundle,
+  session: Session | undefined,
+  inbound: Inbound,
+  ctx: StepContext,
+): StepResult {
+  const s = session ? structuredClone(session) : newSession(ctx.now);
+  s.turns += 1;
+  s.updated = ctx.now;
+  if (!s.lang && inbound.langHint && bundle.texts.languages.includes(inbound.langHint)) {
+    s.lang = inbound.langHint;
+  }
+  const turn = new Turn(bundle, s, ctx);
+  dispatch(turn, inbound);
+  updateOpenCase(turn);
+  if (turn.effects.some((e) => e.type === "erase"))
+    return { session: wiped(s, ctx.now), effects: turn.effects };
+  return { session: s, effects: turn.effects };
+}
+
+/** Load a stored session (any version) or start afresh when there is none. */
+export function loadSession(stored: unknown, now: number): Session {
+  return stored === undefined || stored === null ? newSession(now) : migrateSession(stored);
+}
+
+function dispatch(turn: Turn, inbound: Inbound): void {
+  const { s, bundle } = turn;
+  if (inbound.kind === "text") scanForDanger(turn, inbound.text);
+  if (inbound.kind === "start") {
+    startConversation(turn, inbound.payload);
+    return;
+  }
+  if (inbound.kind === "text" && isIntentText(inbound.text) && runIntent(turn, inbound)) return;
+  if (s.mode === "operator" && s.at === undefined) {
+    turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });
+    return;
+  }
+  const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
+  if (inbound.kind === "location" && current?.def.kind !== "place")
+    pinOutOfTurn(turn, inbound, current);
+  else if (inbound.kind === "media") unreadable(turn, inbound, current);
+  else if (current) answer(turn, current, inbound);
+  else idle(turn, inbound);
+}
+
+/** A pin shared when we asked something else: keep it, then ask again. */
+function pinOutOfTurn(
+  turn: Turn,
+  pin: Extract<Inbound, { kind: "location" }>,
+  current?: CompiledStep,
+): void {
+  const noted = notePin(turn, pin.lat, pin.lon);
+  turn.reply(turn.t(noted ? "common:place.noted" : "common:place.at_sea"));
+  if (current) reask(turn, current);
+  else goTo(turn, turn.bundle.flows.menuRef);
+}
+
+/** Photos, voice, stickers: say kindly what we can read, then ask again. */
+function unreadable(turn: Turn, inbound: Inbound, current?: CompiledStep): void {
+  const { s } = turn;
+  turn.reply(turn.t("common:media_unsupported"));
+  if (s.waiting && s.caseRef) turn.effects.push({ type: "relay", caseRef: s.caseRef, inbound });
+  if (current) reask(turn, current);
+}
+
+/** A message while no question is open: the person waits for a human, or starts over. */
+function idle(turn: Turn, inbound: Inbound): void {
+  const { s, bundle } = turn;
+  if (s.waiting && s.caseRef) {
+    turn.effects.push({ type: "relay", caseRef: s.caseRef, inbound });
+    turn.reply(turn.t("common:waiting"));
+    return;
+  }
+  goTo(turn, s.turns > 1 && s.lang ? bundle.flows.menuRef : bundle.flows.startRef);
+}
+
+function startConversation(turn: Turn, payload: string | undefined): void {
+  const flows = turn.bundle.flows;
+  const target = payload ? flows.payloadRefs.get(payload.toLowerCase()) : undefined;
+  clearFlow(turn.s);
+  if (target && !turn.s.lang) turn.s.resume = target;
+  goTo(turn, target && turn.s.lang ? target : flows.startRef);
+}
+
+function answer(turn: Turn, current: CompiledStep, inbound: Inbound): void {
+  const kind = STEP_KINDS[current.def.kind];
+  if (inbound.kind === "choice" && inbound.stepRef !== current.ref) {
+    turn.reply(turn.t("common:choice.old_button"));
+    reask(turn, current);
+    return;
+  }
+  const advance = kind.accept ? kind.accept(turn, current, inbound) : { goto: current.ref };
+  follow(turn, current, advance);
+}
+
+/** Danger words in anything typed raise triage reasons, whatever the question was. */
+function scanForDanger(turn: Turn, text: string): void {
+  for (const reason of turn.bundle.flows.keywords.danger.all(text)) turn.flag(reason);
+}
+
+/** New reasons on an open case reach the operators without waiting for the flow. */
+function updateOpenCase(turn: Turn): void {
+  const { s } = turn;
+  if (!s.caseRef || turn.escalated) return;
+  if (s.reasons.length === turn.reasonsBefore.length) return;
+  turn.escalate();
+}
+
+function wiped(s: Session, now: number): Session {
+  return newSession(now, s.lang);
+}

@@ -1,0 +1,110 @@
+/**
+ * One turn of the conversation: the session being changed and the effects collected,
+ * with the small helpers every step kind uses to speak and to record what it learned.
+ */
+import type { CompiledStep } from "./flow-model.js";
+import type { Session } from "./session.js";
+import { priorityOf } from "./triage.js";
+import type {
+  AnswerValue,
+  Bundle,
+  Button,
+  CaseSummary,
+  Effect,
+  Lang,
+  Priority,
+  StepContext,
+} from "./types.js";
+
+/** Messages longer than this are cut before being stored as an answer. */
+export const MAX_STORED_TEXT = 500;
+
+export class Turn {
+  readonly effects: Effect[] = [];
+  /** Reasons held before this turn; an open case is updated when they change. */
+  readonly reasonsBefore: readonly string[];
+
+  constructor(
+    readonly bundle: Bundle,
+    readonly s: Session,
+    readonly ctx: StepContext,
+  ) {
+    this.reasonsBefore = [...s.reasons];
+  }
+
+  /** The language to speak: the person's, or the first configured one until known. */
+  get lang(): Lang {
+    return this.s.lang ?? (this.bundle.texts.languages[0] as Lang);
+  }
+
+  t(key: string, vars?: Record<string, string | number>): string {
+    return this.bundle.texts.t(this.lang, key, vars);
+  }
+
+  /** Send a message. */
+  reply(text: string, extra: Omit<Extract<Effect, { type: "reply" }>, "type" | "text"> = {}): void {
+    this.effects.push({ type: "reply", text, ...extra });
+  }
+
+  /** Send a question with buttons that answer `step`. */
+  ask(step: CompiledStep, text: string, buttons: Button[], request?: "location" | "contact"): void {
+    const kind = step.def.kind;
+    this.reply(text, {
+      stepRef: step.ref,
+      expects: kind === "ask" ? "text" : kind === "place" ? "place" : "choice",
+      ...(buttons.length > 0 ? { buttons } : {}),
+      ...(request ? { request } : {}),
+    });
+  }
+
+  record(values: Readonly<Record<string, AnswerValue>> | undefined): void {
+    if (values) Object.assign(this.s.answers, values);
+  }
+
+  /** Add a triage reason (once). */
+  flag(reason: string | undefined): void {
+    if (reason && !this.s.reasons.includes(reason)) this.s.reasons.push(reason);
+  }
+
+  get priority(): Priority {
+    const triage = this.bundle.flows.global.triage;
+    return priorityOf(this.s.reasons, triage.reasons, triage.default);
+  }
+
+  /** The case reference, created on first need. */
+  caseRef(): string {
+    this.s.caseRef ??= this.ctx.ids();
+    return this.s.caseRef;
+  }
+
+  /** What the bot learned, for operators. `flow`: the flow that raised it, if any. */
+  summary(flow?: string): CaseSummary {
+    const { s, bundle } = this;
+    const country = s.place?.country;
+    const mission = bundle.directory.missionFor(country, s.place?.id);
+    return {
+      flow: flow ?? s.at?.split(".")[0] ?? null,
+      lang: this.lang,
+      answers: { ...s.answers },
+      ...(s.place ? { place: { ...s.place } } : {}),
+      ...(country ? { country } : {}),
+      ...(mission ? { mission } : {}),
+    };
+  }
+
+  /** Hand the conversation to operators (or update its open case). */
+  escalate(flow?: string): void {
+    this.effects.push({
+      type: "escalate",
+      caseRef: this.caseRef(),
+      priority: this.priority,
+      reasons: [...this.s.reasons],
+      summary: this.summary(flow),
+    });
+  }
+
+  /** Whether an escalation was already sent this turn. */
+  get escalated(): boolean {
+    return this.effects.some((e) => e.type === "escalate");
+  }
+}

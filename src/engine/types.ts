@@ -1,0 +1,153 @@
+/**
+ * The engine's vocabulary: what comes in (Inbound), what goes out (Effect), and the
+ * data the engine is given (Bundle). Plain data only: no I/O lives behind these types.
+ */
+import type { CompiledFlows } from "./flow-model.js";
+import type { Session } from "./session.js";
+
+/** A language the helpline speaks, e.g. `"id"` or `"en"`. */
+export type Lang = string;
+
+/** Case priority: P1 is the most urgent. */
+export type Priority = "P1" | "P2" | "P3";
+
+/**
+ * A normalised message from a person, whatever channel it came through.
+ *
+ * `langHint` is what the channel knows about the person's language (Telegram's
+ * `language_code`, a +62 WhatsApp number); the engine only uses it while the session
+ * has no language yet.
+ */
+export type Inbound = (
+  | { kind: "text"; text: string }
+  /** A tap on a button. `stepRef` names the question the button belonged to. */
+  | { kind: "choice"; stepRef: string; option: string }
+  | { kind: "location"; lat: number; lon: number }
+  | { kind: "contact"; phone: string }
+  /** A new conversation or a deep link (`/start family`). */
+  | { kind: "start"; payload?: string }
+  /** Something the helpline cannot read: photo, voice, sticker, document... */
+  | { kind: "media"; media: string }
+) & { langHint?: string };
+
+/** One button under a message. `id` is what comes back in a `choice` inbound. */
+export interface Button {
+  id: string;
+  label: string;
+}
+
+/** What the bot learned, handed to operators with an escalation. */
+export interface CaseSummary {
+  flow: string | null;
+  lang: Lang;
+  answers: Record<string, AnswerValue>;
+  place?: PlaceAnswer;
+  country?: string;
+  mission?: string;
+}
+
+/** A value a person gave at a step. */
+export type AnswerValue = string | number | boolean;
+
+/** Where a person is, as far as the bot knows. */
+export interface PlaceAnswer {
+  /** Gazetteer id of the nearest known place, when one matched. */
+  id?: string;
+  /** ISO 3166-1 alpha-2 country code. */
+  country?: string;
+  lat?: number;
+  lon?: number;
+  /** What the person typed, when they typed a place. */
+  text?: string;
+}
+
+/**
+ * Effects are what the runtime must do after a step. They are data: tests read them,
+ * the runtime executes them.
+ */
+export type Effect =
+  | {
+      type: "reply";
+      text: string;
+      buttons?: Button[];
+      /** Ask the channel to offer a "share my location" or "share my number" button. */
+      request?: "location" | "contact";
+      /** The question these buttons answer (`flow.step`); taps carry it back. */
+      stepRef?: string;
+      /** What answers the question: a button (`choice`), typing (`text`), or a place. */
+      expects?: "choice" | "text" | "place";
+    }
+  | {
+      type: "escalate";
+      caseRef: string;
+      priority: Priority;
+      reasons: string[];
+      summary: CaseSummary;
+    }
+  | {
+      type: "report";
+      caseRef: string;
+      report: Record<string, AnswerValue>;
+      summary: CaseSummary;
+    }
+  /** Forward what the person wrote to the operator of their case. */
+  | { type: "relay"; caseRef: string; inbound: Inbound }
+  /** Delete everything held about this conversation (after the person confirmed). */
+  | { type: "erase"; caseRef?: string }
+  /** The person said stop: the conversation is over until they write again. */
+  | { type: "end" }
+  /** Flow content misbehaved (e.g. a loop); the person got a kind reply. */
+  | { type: "error"; code: string; detail: string };
+
+/** Counters and clocks handed to the engine so it stays deterministic. */
+export interface StepContext {
+  /** Milliseconds since the epoch. */
+  now: number;
+  /** Returns a fresh, unguessable id (case references). */
+  ids: () => string;
+}
+
+/** Text lookup: every word a person reads comes from here. */
+export interface Texts {
+  readonly languages: readonly Lang[];
+  /** Translate `key` (`namespace:path`) into `lng`, interpolating `vars`. */
+  t(lng: Lang, key: string, vars?: Record<string, string | number>): string;
+  /** A list of strings (synonyms, keywords) under `key`; empty when absent. */
+  list(lng: Lang, key: string): readonly string[];
+  /** Whether `key` exists in `lng` without falling back to another language. */
+  has(lng: Lang, key: string): boolean;
+}
+
+/** Result of looking up a place typed as text or shared as a pin. */
+export type PlaceMatch =
+  | { found: true; id?: string; country: string }
+  | { found: false; reason: "unknown" | "at_sea" };
+
+/** The offline directory: places, missions and contacts, as the engine needs them. */
+export interface DirectoryView {
+  /** Resolve a typed place name ("Poipet", "KK Park", "kamboja"). */
+  placeFromText(text: string): PlaceMatch;
+  /** Resolve a shared pin to a country and the nearest known place. */
+  placeFromPoint(lat: number, lon: number): PlaceMatch;
+  /** The mission that serves a person in `country` (optionally at a known place). */
+  missionFor(country: string | undefined, placeId?: string): string | undefined;
+  /** Readable lines for a block (`mission`, `local_emergency`, `contact:<id>`). */
+  render(lng: Lang, block: string, place: PlaceAnswer | undefined): string | undefined;
+  /** Whether a block or contact reference names something that exists. */
+  hasBlock(block: string): boolean;
+  /** Whether `code` is a country the directory knows. */
+  hasCountry(code: string): boolean;
+}
+
+/** Everything the engine needs, loaded and validated once at start-up. */
+export interface Bundle {
+  flows: CompiledFlows;
+  texts: Texts;
+  directory: DirectoryView;
+}
+
+/** What `step` returns. */
+export interface StepResult {
+  session: Session;
+  effects: Effect[];
+}

@@ -1,0 +1,238 @@
+/**
+ * The shape of the conversation files in `flows/`. Staff edit these files; this schema
+ * is the first of two checks run at start-up (the second, in `validate.ts`, checks that
+ * references between steps, texts and the directory resolve).
+ *
+ * Exported as JSON Schema to `flows/schema.json` so editors can autocomplete.
+ */
+import { z } from "zod";
+
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, "use lowercase letters, digits and _ (e.g. `last_place`)");
+
+/** A step in this flow (`place`), another flow's start (`@family`) or step (`@help.place`). */
+export const targetSchema = z
+  .string()
+  .regex(
+    /^(@[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?|[a-z][a-z0-9_]*)$/,
+    "a step id (`place`), another flow (`@family`) or a step in another flow (`@help.place`)",
+  )
+  .describe("Where to go next: `step`, `@flow` or `@flow.step`.");
+
+/** A text in `locales/<lng>/<namespace>.json`, written `namespace:path.to.key`. */
+export const textKeySchema = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9_]*:[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/,
+    "a text key `namespace:path.to.key`, e.g. `help:safety.question`",
+  )
+  .describe("A text key `namespace:path.to.key` found in every locale.");
+
+const answerValue = z.union([z.string(), z.number(), z.boolean()]);
+
+const setSchema = z
+  .record(identifier, answerValue)
+  .describe("Answers to record when this happens, e.g. `{ safety: danger }`.");
+
+const reasonSchema = identifier.describe(
+  "A triage reason (listed under `triage.reasons` in global.yaml), e.g. `immediate_danger`.",
+);
+
+const optionSchema = z
+  .object({
+    id: identifier.describe("Stable id of the option; what a button tap carries."),
+    text: textKeySchema.describe(
+      "Key of the option. `<key>.label` is the button; `<key>.synonyms` (optional list) are words that also mean it.",
+    ),
+    next: targetSchema,
+    set: setSchema.optional(),
+    flag: reasonSchema.optional(),
+  })
+  .strict();
+
+/** Which block of directory facts to show: `mission`, `local_emergency` or `contact:<id>`. */
+const blockSchema = z
+  .string()
+  .regex(
+    /^(mission|mission_address|local_emergency|national|contact:[a-z0-9_.]+)$/,
+    "`mission`, `mission_address`, `local_emergency`, `national` or `contact:<contact id>`",
+  );
+
+const sayStep = z
+  .object({
+    kind: z.literal("say"),
+    text: z.union([textKeySchema, z.array(textKeySchema).min(1)]),
+    show: z.array(blockSchema).optional().describe("Directory facts to append, in order."),
+    next: targetSchema,
+  })
+  .strict()
+  .describe("Say something, then go on at once.");
+
+const choiceStep = z
+  .object({
+    kind: z.literal("choice"),
+    text: textKeySchema,
+    options: z.array(optionSchema).min(1).max(10),
+    save: identifier.optional().describe("Record the chosen option's id under this name."),
+  })
+  .strict()
+  .describe("Ask a question with buttons; a tap, the option's number or a synonym answers it.");
+
+const askStep = z
+  .object({
+    kind: z.literal("ask"),
+    text: textKeySchema,
+    save: identifier,
+    format: z.enum(["text", "number", "phone"]).default("text"),
+    min: z.number().int().optional(),
+    max: z.number().int().optional(),
+    max_length: z.number().int().min(1).max(500).default(200),
+    optional: z.boolean().default(false).describe("Offer a Skip button."),
+    personal: z
+      .boolean()
+      .default(false)
+      .describe("The answer identifies a person: encrypted at rest, never logged."),
+    request: z.enum(["contact"]).optional().describe("Offer the channel's share-my-number button."),
+    flag: reasonSchema.optional().describe("Reason recorded whenever this is answered."),
+    next: targetSchema,
+  })
+  .strict()
+  .describe("Ask for a typed answer.");
+
+const placeStep = z
+  .object({
+    kind: z.literal("place"),
+    text: textKeySchema,
+    next: targetSchema,
+  })
+  .strict()
+  .describe("Ask where someone is: a shared pin or a typed place name.");
+
+const languageStep = z
+  .object({
+    kind: z.literal("language"),
+    text: textKeySchema,
+    next: targetSchema,
+    sos: targetSchema.optional().describe("Where an 'I need help now' tap goes."),
+  })
+  .strict()
+  .describe("Ask which language to use; skipped when the language is already known.");
+
+const escalateStep = z
+  .object({
+    kind: z.literal("escalate"),
+    text: textKeySchema.optional(),
+    flag: reasonSchema.optional(),
+    next: targetSchema.optional().describe("Go on after escalating; omit to end in a handoff."),
+  })
+  .strict()
+  .describe("Hand the conversation to operators with its priority and reasons.");
+
+const reportStep = z
+  .object({
+    kind: z.literal("report"),
+    text: textKeySchema.optional(),
+    fields: z.array(identifier).min(1),
+    next: targetSchema,
+  })
+  .strict()
+  .describe("File a missing-person report with the listed answers.");
+
+const conditionSchema = z
+  .record(z.string(), z.union([answerValue, z.array(answerValue)]))
+  .describe("Every listed answer must equal the value (or one of the values). `country` is known.");
+
+const branchStep = z
+  .object({
+    kind: z.literal("branch"),
+    when: z.array(z.object({ if: conditionSchema, next: targetSchema }).strict()).min(1),
+    else: targetSchema,
+  })
+  .strict()
+  .describe("Go to the first target whose condition holds.");
+
+const endStep = z
+  .object({
+    kind: z.literal("end"),
+    text: textKeySchema.optional(),
+    handoff: z.boolean().default(false).describe("The person now waits for an operator."),
+  })
+  .strict()
+  .describe("End the flow. The next message opens the menu.");
+
+const eraseStep = z
+  .object({
+    kind: z.literal("erase"),
+    text: textKeySchema,
+  })
+  .strict()
+  .describe("Delete everything held about the person, then say `text`.");
+
+export const stepSchema = z.discriminatedUnion("kind", [
+  sayStep,
+  choiceStep,
+  askStep,
+  placeStep,
+  languageStep,
+  escalateStep,
+  reportStep,
+  branchStep,
+  endStep,
+  eraseStep,
+]);
+
+export const flowSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id: identifier,
+    description: z.string().optional(),
+    start: identifier,
+    steps: z.record(identifier, stepSchema),
+  })
+  .strict();
+
+const prioritySchema = z.enum(["P1", "P2", "P3"]);
+
+/** `flows/global.yaml`: what holds across every flow. */
+export const globalSchema = z
+  .object({
+    $schema: z.string().optional(),
+    start: targetSchema.describe("Where a new conversation begins."),
+    menu: targetSchema.describe("Where the menu word and a returning person go."),
+    start_payloads: z
+      .record(identifier, targetSchema)
+      .default({})
+      .describe("Deep links: `/start family` opens the target."),
+    triage: z
+      .object({
+        default: prioritySchema,
+        reasons: z.record(identifier, prioritySchema),
+        danger_words: z
+          .array(identifier)
+          .describe("Reasons detected from words in free text (lists in keywords.json)."),
+      })
+      .strict(),
+    intents: z
+      .object({
+        emergency: z
+          .object({
+            flag: reasonSchema,
+            set: setSchema.optional(),
+            next: targetSchema,
+            resume_in: z.array(identifier).default([]),
+          })
+          .strict(),
+        human: z.object({ flag: reasonSchema }).strict(),
+        erase: z.object({ next: targetSchema }).strict(),
+        language: z.object({ next: targetSchema }).strict(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type FlowFile = z.infer<typeof flowSchema>;
+export type StepDef = z.infer<typeof stepSchema>;
+export type OptionDef = z.infer<typeof optionSchema>;
+export type GlobalFile = z.infer<typeof globalSchema>;
+export type Condition = z.infer<typeof conditionSchema>;

@@ -1,0 +1,42 @@
+/**
+ * `npm start`. With no channel configured, the local demo in this terminal; otherwise
+ * the helpline service. Problems in configuration or content stop it here, clearly.
+ */
+import { createDemoRuntime, loadContent } from "./app.js";
+import { type Config, ConfigError, createConfig } from "./config.js";
+import { FlowError } from "./flows/load.js";
+import { createLogger } from "./log.js";
+import { runSimulator } from "./sim/simulator.js";
+
+function fail(err: unknown): never {
+  const known =
+    err instanceof ConfigError ||
+    err instanceof FlowError ||
+    (err as Error).name === "DirectoryError";
+  process.stderr.write(
+    `\nPulang cannot start.\n${known ? (err as Error).message : (err as Error).stack}\n`,
+  );
+  process.exit(1);
+}
+
+async function runDemo(config: Config): Promise<void> {
+  const bundle = loadContent(config);
+  process.stderr.write(
+    "No channel token is set (TELEGRAM_BOT_TOKEN), so this is the local demo:\n" +
+      'in-memory stores, nothing leaves this machine. See README "Configuration".\n\n',
+  );
+  await runSimulator({
+    runtime: createDemoRuntime(bundle, createLogger("warn", process.stderr)),
+    input: process.stdin,
+    output: process.stdout,
+    json: false,
+    interactive: process.stdin.isTTY === true,
+  });
+}
+
+try {
+  const config = createConfig(process.env);
+  await runDemo(config);
+} catch (err) {
+  fail(err);
+}

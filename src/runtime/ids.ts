@@ -1,0 +1,19 @@
+/**
+ * Case references: short enough to read out to an operator, random enough that nobody
+ * can guess another person's (50 bits from node:crypto).
+ */
+import { randomBytes } from "node:crypto";
+
+/** Crockford's base32: no I, L, O or U to misread. */
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** A new case reference such as `7QX9M-2PAKD`. */
+export function newCaseRef(): string {
+  const bytes = randomBytes(10);
+  let out = "";
+  for (let i = 0; i < 10; i++) {
+    out += ALPHABET[(bytes[i] as number) & 31];
+    if (i === 4) out += "-";
+  }
+  return out;
+}

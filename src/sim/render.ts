@@ -1,0 +1,36 @@
+/**
+ * How the terminal simulator shows effects: replies as text with numbered buttons,
+ * everything else as a short marked line (or, with --json, one JSON object per effect).
+ */
+import type { Effect } from "../engine/types.js";
+
+/** Human-readable lines for one effect. */
+export function renderEffect(effect: Effect): string {
+  switch (effect.type) {
+    case "reply": {
+      const lines = [`bot> ${effect.text.replace(/\n/g, "\n     ")}`];
+      for (const [i, b] of (effect.buttons ?? []).entries())
+        lines.push(`     [${i + 1}] ${b.label}`);
+      if (effect.request === "location") lines.push("     (share a location: /loc LAT LON)");
+      if (effect.request === "contact") lines.push("     (share your number: /contact +62...)");
+      return lines.join("\n");
+    }
+    case "escalate":
+      return `  ⚑ case ${effect.caseRef} sent to operators: ${effect.priority} (${effect.reasons.join(", ") || "no reason"})`;
+    case "report":
+      return `  ⚑ missing-person report filed as case ${effect.caseRef}`;
+    case "relay":
+      return `  → forwarded to the operator of case ${effect.caseRef}`;
+    case "erase":
+      return "  ⚑ everything held about this conversation was erased";
+    case "end":
+      return "  ⚑ conversation ended";
+    case "error":
+      return `  ⚠ flow error ${effect.code}: ${effect.detail}`;
+  }
+}
+
+/** One JSON line per effect, for scripts and tests. */
+export function effectJson(effect: Effect): string {
+  return JSON.stringify(effect);
+}
