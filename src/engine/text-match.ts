@@ -70,6 +70,8 @@ export interface PhraseHit<T> {
   length: number;
   /** Index of the phrase's first word in the message. */
   start: number;
+  /** Matched without forgiving a typo. */
+  exact: boolean;
 }
 
 /**
@@ -97,15 +99,16 @@ export class PhraseMatcher<T> {
   hits(typed: readonly string[]): PhraseHit<T>[] {
     const found: PhraseHit<T>[] = [];
     for (const p of this.#phrases) {
-      const start = indexIn(p.words, typed);
-      if (start >= 0) found.push({ value: p.value, length: p.words.length, start });
+      const at = locate(p.words, typed);
+      if (at) found.push({ value: p.value, length: p.words.length, ...at });
     }
     return found;
   }
 
   /**
    * The value whose phrase makes up most of a short message: the message may hold at most
-   * `slack` words beyond the phrase ("tolong saya" still means "tolong"). When two
+   * `slack` words beyond the phrase ("tolong saya" still means "tolong"). Longer phrases
+   * win, then exact spellings over forgiven typos ("bahaya" is not "bahasa"). When two
    * different values match equally well, nothing matches: better to ask again than guess.
    */
   best(text: string, slack = 2): T | undefined {
@@ -119,10 +122,11 @@ export class PhraseMatcher<T> {
     let tie = false;
     for (const hit of this.hits(typed)) {
       if (typed.length - hit.length > slack) continue;
-      if (!winner || hit.length > winner.length) {
+      const order = winner ? compareHits(hit, winner) : 1;
+      if (order > 0) {
         winner = hit;
         tie = false;
-      } else if (hit.length === winner.length && hit.value !== winner.value) {
+      } else if (order === 0 && hit.value !== winner?.value) {
         tie = true;
       }
     }
@@ -142,20 +146,34 @@ export class PhraseMatcher<T> {
   }
 }
 
-/** Where `phrase` first occurs in `typed`, or -1. */
-function indexIn(phrase: readonly string[], typed: readonly string[]): number {
+/** Positive when `a` is the better match: more words, then exact spelling. */
+function compareHits<T>(a: PhraseHit<T>, b: PhraseHit<T>): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return Number(a.exact) - Number(b.exact);
+}
+
+/** Where `phrase` first occurs in `typed` (preferring an exact occurrence), if at all. */
+function locate(
+  phrase: readonly string[],
+  typed: readonly string[],
+): { start: number; exact: boolean } | undefined {
+  let fuzzy: number | undefined;
   const last = typed.length - phrase.length;
   for (let start = 0; start <= last; start++) {
     let ok = true;
-    for (let k = 0; k < phrase.length; k++) {
-      if (!sameWord(typed[start + k] as string, phrase[k] as string)) {
-        ok = false;
-        break;
+    let exact = true;
+    for (let k = 0; k < phrase.length && ok; k++) {
+      const w = typed[start + k] as string;
+      const p = phrase[k] as string;
+      if (w !== p) {
+        exact = false;
+        ok = sameWord(w, p);
       }
     }
-    if (ok) return start;
+    if (ok && exact) return { start, exact: true };
+    if (ok) fuzzy ??= start;
   }
-  return -1;
+  return fuzzy === undefined ? undefined : { start: fuzzy, exact: false };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type IntentName,
   type Keywords,
 } from "../engine/flow-model.js";
+import { SOS } from "../engine/steps/language.js";
 import { PhraseMatcher } from "../engine/text-match.js";
 import type { Texts } from "../engine/types.js";
 import type { FlowSources } from "./load.js";
@@ -94,7 +95,7 @@ function addMatcher(step: CompiledStep, texts: Texts): void {
       for (const word of texts.list(lng, "common:language.synonyms")) m.add(word, lng);
     }
     step.matcher = m;
-    step.optionIds = [...texts.languages];
+    step.optionIds = [...texts.languages, ...(def.sos ? [SOS] : [])];
   }
 }
 

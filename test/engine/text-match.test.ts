@@ -53,6 +53,14 @@ describe("PhraseMatcher", () => {
     expect(m.best("helo")).toBeUndefined();
   });
 
+  it("prefers an exact word over a forgiven typo of another", () => {
+    const close = new PhraseMatcher<string>();
+    close.add("bahasa", "language");
+    close.add("bahaya", "emergency");
+    expect(close.best("bahaya")).toBe("emergency");
+    expect(close.best("bahasa")).toBe("language");
+  });
+
   it("ignores a phrase lost in a long message", () => {
     expect(m.best("I would like some help with my passport please")).toBeUndefined();
     expect(m.all("I would like some help with my passport please")).toEqual(["emergency"]);

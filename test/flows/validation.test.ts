@@ -1,0 +1,153 @@
+/**
+ * Broken flow content must stop start-up with a message that says exactly where.
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createConfig } from "../../src/config.js";
+import { loadBundle } from "../../src/flows/bundle.js";
+import { FlowError } from "../../src/flows/load.js";
+
+const real = createConfig({}).paths;
+const dirs: string[] = [];
+
+/** A copy of the real content whose files `edit` may change. */
+function copyContent(): { flows: string; locales: string; directory: string } {
+  const root = mkdtempSync(join(tmpdir(), "pulang-flows-"));
+  dirs.push(root);
+  const paths = {
+    flows: join(root, "flows"),
+    locales: join(root, "locales"),
+    directory: real.directory,
+  };
+  cpSync(real.flows, paths.flows, { recursive: true });
+  cpSync(real.locales, paths.locales, { recursive: true });
+  return paths;
+}
+
+function edit(file: string, from: string, to: string): void {
+  const text = readFileSync(file, "utf8");
+  if (!text.includes(from)) throw new Error(`test setup: "${from}" not in ${file}`);
+  writeFileSync(file, text.replace(from, to));
+}
+
+function problemsOf(paths: ReturnType<typeof copyContent>): string {
+  try {
+    loadBundle(paths, ["id", "en"]);
+  } catch (err) {
+    expect(err).toBeInstanceOf(FlowError);
+    return (err as Error).message;
+  }
+  throw new Error("the broken content loaded without complaint");
+}
+
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe("flow validation", () => {
+  it("loads the real content", () => {
+    expect(() => loadBundle(real, ["id", "en"])).not.toThrow();
+  });
+
+  it.each([
+    [
+      "an unknown target",
+      "help.yaml",
+      "next: passport }",
+      "next: pasport }",
+      /help\.yaml › steps\.injuries\.options\[0\]\.next: unknown target "pasport" \(steps in this flow: .*passport/,
+    ],
+    [
+      "an unknown step kind",
+      "gotout.yaml",
+      "kind: place",
+      "kind: map",
+      /gotout\.yaml › steps\.place\.kind: .*allowed kinds: say, choice, ask/,
+    ],
+    [
+      "a misspelt field",
+      "family.yaml",
+      "max_length: 100\n    personal: true",
+      "max_lenght: 100\n    personal: true",
+      /family\.yaml › steps\.name: unknown field\(s\) "max_lenght"/,
+    ],
+    [
+      "a duplicated option id",
+      "help.yaml",
+      "{ id: unsafe, text: help:safety.unsafe",
+      "{ id: danger, text: help:safety.unsafe",
+      /help\.yaml › steps\.safety\.options: option id\(s\) used twice: danger/,
+    ],
+    [
+      "a text key missing from the locales",
+      "help.yaml",
+      "text: help:people.question",
+      "text: help:people.questoin",
+      /help\.yaml › steps\.people\.text: text "help:people\.questoin" is missing in locale\(s\): id, en/,
+    ],
+    [
+      "an unknown contact",
+      "family.yaml",
+      "contact:kp2mi.whatsapp",
+      "contact:kp2mi.telegram",
+      /family\.yaml › steps\.channels\.show\[2\]: "contact:kp2mi\.telegram" is not in the directory/,
+    ],
+    [
+      "an unknown triage reason",
+      "help.yaml",
+      "flag: phone_at_risk",
+      "flag: phone_risk",
+      /help\.yaml › steps\.phone\.options\[2\]\.flag: unknown triage reason "phone_risk" \(known: .*phone_at_risk/,
+    ],
+    [
+      "invalid YAML",
+      "erase.yaml",
+      "start: confirm",
+      "start: [confirm",
+      /erase\.yaml: not valid YAML/,
+    ],
+  ])("names the file, step and field for %s", (_what, file, from, to, expected) => {
+    const paths = copyContent();
+    edit(join(paths.flows, file), from, to);
+    expect(problemsOf(paths)).toMatch(expected);
+  });
+
+  it("finds a step nothing leads to", () => {
+    const paths = copyContent();
+    edit(join(paths.flows, "welcome.yaml"), "next: other }", "next: menu }");
+    expect(problemsOf(paths)).toMatch(/welcome\.yaml › steps\.other: cannot be reached/);
+  });
+
+  it("finds a loop that never asks anything", () => {
+    const paths = copyContent();
+    edit(
+      join(paths.flows, "family.yaml"),
+      "    text: family:channels.police\n    next: done",
+      "    text: family:channels.police\n    next: channels",
+    );
+    const message = problemsOf(paths);
+    expect(message).toMatch(/loops back to itself without asking anything/);
+    expect(message).toMatch(/dead end: no path from here reaches an end/);
+  });
+
+  it("finds a text present in one language only", () => {
+    const paths = copyContent();
+    const file = join(paths.locales, "en", "help.json");
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    delete json.urgent;
+    writeFileSync(file, JSON.stringify(json));
+    const message = problemsOf(paths);
+    expect(message).toMatch(/locales\/en\/help\.json › urgent: missing \(present in id\)/);
+  });
+
+  it("lists every problem in every file at once", () => {
+    const paths = copyContent();
+    edit(join(paths.flows, "help.yaml"), "kind: place", "kind: map");
+    edit(join(paths.flows, "gotout.yaml"), "kind: place", "kind: map");
+    const message = problemsOf(paths);
+    expect(message).toMatch(/gotout\.yaml/);
+    expect(message).toMatch(/help\.yaml/);
+  });
+});
