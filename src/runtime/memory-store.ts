@@ -1,44 +1,192 @@
 /**
  * The in-memory twin of the Redis conversation store: for the local demo and tests.
- * Same contract, same tests; nothing survives a restart.
+ * Same contract, same tests; nothing survives a restart. Values are kept encoded through
+ * the codec, exactly as Redis keeps them, so both stores hand back the same shapes.
  */
 import type { Session } from "../engine/session.js";
-import type { CommitResult, ConversationKey, ConversationStore, SessionRecord } from "./ports.js";
-
-/** Remembered message ids per conversation, to drop redeliveries. */
-const DEDUPE_WINDOW = 1000;
+import type { Effect } from "../engine/types.js";
+import { type Codec, jsonCodec } from "../stores/codec.js";
+import type { SessionStore, StorageAdapter } from "../stores/session-adapters.js";
+import {
+  type CommitOptions,
+  type CommitResult,
+  type ConversationKey,
+  type ConversationStore,
+  type ConversationStoreOptions,
+  DEFAULT_DEDUPE_MAX,
+  DEFAULT_DEDUPE_WINDOW_MS,
+  DEFAULT_TTL_SECONDS,
+  type OutboxEntry,
+  type SessionRecord,
+} from "./ports.js";
 
 interface Entry {
-  session: Session;
+  /** The encoded session; absent after a framework `delete`. */
+  session?: string;
   version: number;
-  seen: string[];
+  /** Message id -> when it was committed, oldest first. */
+  seen: Map<string, number>;
+  /** Outbox entry id -> encoded effects. */
+  outbox: Map<number, string>;
+  /** When the outbox last went from empty to pending. */
+  pendingSince?: number;
+  expiresAt: number;
 }
 
-export class MemoryConversationStore implements ConversationStore {
+export class MemoryConversationStore
+  implements ConversationStore, StorageAdapter<Session>, SessionStore<Session>
+{
   readonly #entries = new Map<ConversationKey, Entry>();
+  readonly #codec: Codec;
+  readonly #ttlMs: number;
+  readonly #dedupeWindowMs: number;
+  readonly #dedupeMax: number;
+  readonly #now: () => number;
+
+  constructor(opts: ConversationStoreOptions = {}) {
+    this.#codec = opts.codec ?? jsonCodec;
+    this.#ttlMs = (opts.ttlSeconds ?? DEFAULT_TTL_SECONDS) * 1000;
+    this.#dedupeWindowMs = opts.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS;
+    this.#dedupeMax = opts.dedupeMax ?? DEFAULT_DEDUPE_MAX;
+    this.#now = opts.now ?? Date.now;
+  }
 
   async load(key: ConversationKey): Promise<SessionRecord> {
-    const e = this.#entries.get(key);
-    return e
-      ? { session: structuredClone(e.session), version: e.version }
-      : { session: undefined, version: 0 };
+    const e = this.#live(key);
+    if (!e) return { session: undefined, version: 0 };
+    this.#touch(e);
+    return {
+      session: e.session === undefined ? undefined : this.#codec.decode(e.session),
+      version: e.version,
+    };
   }
 
   async commit(
     key: ConversationKey,
     expected: number,
     session: Session,
-    dedupeId?: string,
+    opts: CommitOptions = {},
   ): Promise<CommitResult> {
-    const e = this.#entries.get(key);
-    if (dedupeId && e?.seen.includes(dedupeId)) return "duplicate";
+    const now = this.#now();
+    const e = this.#live(key);
+    if (opts.dedupeId !== undefined && this.#seenRecently(e, opts.dedupeId, now)) {
+      return "duplicate";
+    }
     if ((e?.version ?? 0) !== expected) return "conflict";
-    const seen = dedupeId ? [...(e?.seen ?? []), dedupeId].slice(-DEDUPE_WINDOW) : (e?.seen ?? []);
-    this.#entries.set(key, { session: structuredClone(session), version: expected + 1, seen });
+    // Encode first: a codec that throws must leave the stored state untouched.
+    const encoded = this.#codec.encode(session);
+    const effects = opts.outbox?.length ? this.#codec.encode([...opts.outbox]) : undefined;
+    const entry = e ?? this.#create(key);
+    entry.session = encoded;
+    entry.version = expected + 1;
+    if (opts.dedupeId !== undefined) this.#remember(entry, opts.dedupeId, now);
+    if (effects !== undefined) {
+      if (entry.outbox.size === 0) entry.pendingSince = now;
+      entry.outbox.set(entry.version, effects);
+    }
+    this.#touch(entry);
     return "ok";
+  }
+
+  async pendingOutbox(key: ConversationKey): Promise<OutboxEntry[]> {
+    const e = this.#live(key);
+    if (!e) return [];
+    return [...e.outbox.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([id, text]) => ({ id, effects: this.#codec.decode(text) as Effect[] }));
+  }
+
+  async ackOutbox(key: ConversationKey, id: number): Promise<void> {
+    const e = this.#live(key);
+    if (!e) return;
+    e.outbox.delete(id);
+    if (e.outbox.size === 0) e.pendingSince = undefined;
+  }
+
+  async staleOutboxes(olderThanMs: number, now: number, limit: number): Promise<ConversationKey[]> {
+    const cutoff = now - olderThanMs;
+    const stale: [ConversationKey, number][] = [];
+    for (const key of this.#entries.keys()) {
+      const since = this.#live(key)?.pendingSince;
+      if (since !== undefined && since <= cutoff) stale.push([key, since]);
+    }
+    return stale
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, limit)
+      .map(([key]) => key);
   }
 
   async remove(key: ConversationKey): Promise<void> {
     this.#entries.delete(key);
+  }
+
+  /** grammY: the stored session, or undefined. */
+  async read(key: string): Promise<Session | undefined> {
+    return (await this.load(key)).session as Session | undefined;
+  }
+
+  /** grammY: save unconditionally (bumps the version, so optimistic writers notice). */
+  async write(key: string, value: Session): Promise<void> {
+    const encoded = this.#codec.encode(value);
+    const entry = this.#live(key) ?? this.#create(key);
+    entry.session = encoded;
+    entry.version += 1;
+    this.#touch(entry);
+  }
+
+  /**
+   * grammY and Telegraf: forget the session. The version keeps counting and the outbox and
+   * dedupe ids stay, so undelivered effects are not lost; erase with {@link remove}.
+   */
+  async delete(key: string): Promise<void> {
+    const e = this.#live(key);
+    if (!e) return;
+    e.session = undefined;
+    e.version += 1;
+  }
+
+  /** Telegraf: see {@link read}. */
+  get(name: string): Promise<Session | undefined> {
+    return this.read(name);
+  }
+
+  /** Telegraf: see {@link write}. */
+  set(name: string, value: Session): Promise<void> {
+    return this.write(name, value);
+  }
+
+  /** The entry, unless its TTL has run out (then it is dropped, as Redis would). */
+  #live(key: ConversationKey): Entry | undefined {
+    const e = this.#entries.get(key);
+    if (e && e.expiresAt <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  #create(key: ConversationKey): Entry {
+    const e: Entry = { version: 0, seen: new Map(), outbox: new Map(), expiresAt: 0 };
+    this.#entries.set(key, e);
+    return e;
+  }
+
+  #touch(e: Entry): void {
+    e.expiresAt = this.#now() + this.#ttlMs;
+  }
+
+  #seenRecently(e: Entry | undefined, id: string, now: number): boolean {
+    const at = e?.seen.get(id);
+    return at !== undefined && at > now - this.#dedupeWindowMs;
+  }
+
+  /** Remember `id`, dropping ids older than the window and beyond the cap. */
+  #remember(e: Entry, id: string, now: number): void {
+    e.seen.delete(id);
+    e.seen.set(id, now);
+    for (const [old, at] of e.seen) {
+      if (at > now - this.#dedupeWindowMs && e.seen.size <= this.#dedupeMax) break;
+      e.seen.delete(old);
+    }
   }
 }

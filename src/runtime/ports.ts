@@ -4,6 +4,7 @@
  */
 import type { Session } from "../engine/session.js";
 import type { Effect } from "../engine/types.js";
+import type { Codec } from "../stores/codec.js";
 
 /** A conversation key: `tg:<chat id>`, `wa:<E.164 number>`, `sim:<id>`. */
 export type ConversationKey = string;
@@ -18,24 +19,79 @@ export interface SessionRecord {
 export type CommitResult = "ok" | "conflict" | "duplicate";
 
 /**
- * Sessions with optimistic concurrency: a commit succeeds only if nobody saved the
- * conversation since it was loaded, so two processes never overwrite each other.
+ * Effects saved together with the step that produced them, waiting to be carried out.
+ * `id` is the version the commit created, so entries sort in the order of the steps.
+ */
+export interface OutboxEntry {
+  id: number;
+  effects: Effect[];
+}
+
+/** What a commit carries besides the session. */
+export interface CommitOptions {
+  /** The channel's message id: a message already committed under it is a `duplicate`. */
+  dedupeId?: string;
+  /** Effects of the step, kept as a pending outbox entry until acknowledged. */
+  outbox?: readonly Effect[];
+}
+
+/**
+ * Sessions with optimistic concurrency and a transactional outbox: a commit succeeds only
+ * if nobody saved the conversation since it was loaded, so two processes never overwrite
+ * each other; and the step's effects are saved in the same atomic write, so a crash between
+ * saving and sending loses nothing (a sweeper finds what was never acknowledged).
  */
 export interface ConversationStore {
+  /** The session and its version (0 and `undefined` for a new conversation). Refreshes the TTL. */
   load(key: ConversationKey): Promise<SessionRecord>;
   /**
-   * Save `session` if the stored version is still `expected`. With `dedupeId`, a message
-   * already committed under that id is reported as `duplicate` and nothing is saved.
+   * Atomically: if `dedupeId` was already seen, `duplicate` (nothing written); else if the
+   * stored version is not `expected`, `conflict` (nothing written); else save `session`
+   * as version `expected + 1`, remember `dedupeId`, and keep `outbox` (when non-empty) as a
+   * pending entry whose id is the new version. Refreshes the sliding TTL.
    */
   commit(
     key: ConversationKey,
     expected: number,
     session: Session,
-    dedupeId?: string,
+    opts?: CommitOptions,
   ): Promise<CommitResult>;
-  /** Forget the conversation entirely (erase). */
+  /** Pending outbox entries of a conversation, oldest first. */
+  pendingOutbox(key: ConversationKey): Promise<OutboxEntry[]>;
+  /** Mark an entry delivered (delete it). Unknown ids are ignored. */
+  ackOutbox(key: ConversationKey, id: number): Promise<void>;
+  /**
+   * Conversations that have had pending entries for at least `olderThanMs` at time `now`,
+   * longest-waiting first, at most `limit`: what a recovery sweeper re-delivers after a crash.
+   */
+  staleOutboxes(olderThanMs: number, now: number, limit: number): Promise<ConversationKey[]>;
+  /** Forget the conversation entirely: session, dedupe ids and outbox (erase). */
   remove(key: ConversationKey): Promise<void>;
 }
+
+/**
+ * Tuning shared by every ConversationStore, so the memory twin and Redis behave alike.
+ * All optional; the defaults below apply.
+ */
+export interface ConversationStoreOptions {
+  /** How every stored value (session, outbox entry) becomes text: JSON, later encrypted. */
+  codec?: Codec;
+  /** Idle conversations vanish after this long; every load and commit restarts the clock. */
+  ttlSeconds?: number;
+  /** How long a message id is remembered to drop redeliveries. */
+  dedupeWindowMs?: number;
+  /** At most this many message ids are remembered per conversation. */
+  dedupeMax?: number;
+  /** The clock (ms since the epoch), for dedupe times and outbox ages; tests pass their own. */
+  now?: () => number;
+}
+
+/** Idle sessions are purged after 30 days (DESIGN: idle sessions purged on schedule). */
+export const DEFAULT_TTL_SECONDS = 30 * 24 * 60 * 60;
+/** Redeliveries come within hours (Telegram keeps pending updates 24 h); 48 h is the margin. */
+export const DEFAULT_DEDUPE_WINDOW_MS = 48 * 60 * 60 * 1000;
+/** Bounds the dedupe memory of a very chatty conversation. */
+export const DEFAULT_DEDUPE_MAX = 1000;
 
 /** Carries out effects for one conversation, after its session was saved. */
 export interface EffectSink {

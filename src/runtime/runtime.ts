@@ -58,17 +58,37 @@ export class Runtime {
       const now = this.#now();
       const session = this.#readSession(key, record.session, now);
       const result = step(bundle, session, inbound, { now, ids });
-      const committed = await store.commit(key, record.version, result.session, dedupeId);
-      if (committed === "duplicate") return { status: "duplicate" };
+      const committed = await store.commit(key, record.version, result.session, {
+        dedupeId,
+        outbox: result.effects,
+      });
+      if (committed === "duplicate") {
+        await this.#deliverPending(key);
+        return { status: "duplicate" };
+      }
       if (committed === "ok") {
         this.#logErrors(key, result.effects);
         await sink.run(key, result.effects);
+        // The commit kept the effects as outbox entry `version + 1`; they are done now.
+        if (result.effects.length > 0) await store.ackOutbox(key, record.version + 1);
         return { status: "handled", effects: result.effects };
       }
     }
     throw new CommitConflictError(
       `could not save conversation after ${MAX_COMMIT_ATTEMPTS} attempts`,
     );
+  }
+
+  /**
+   * A redelivered message: its step was saved before, but the process may have died before
+   * (or while) carrying out the effects. Whatever is still pending goes out now, in order.
+   */
+  async #deliverPending(key: ConversationKey): Promise<void> {
+    const { store, sink } = this.#d;
+    for (const entry of await store.pendingOutbox(key)) {
+      await sink.run(key, entry.effects);
+      await store.ackOutbox(key, entry.id);
+    }
   }
 
   #readSession(key: ConversationKey, stored: unknown, now: number) {

@@ -3,6 +3,7 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Session } from "../../src/engine/session.js";
 import { step } from "../../src/engine/step.js";
 import type { Bundle, Inbound } from "../../src/engine/types.js";
 import { Chat } from "../helpers/chat.js";
@@ -96,12 +97,11 @@ describe("the engine under random input", () => {
         fc.array(inboundArb(refs), { minLength: 1, maxLength: 25 }),
         fc.constantFrom(undefined, "id", "en", "xx"),
         (inbounds, hint) => {
-          let session;
-          let now = 1_700_000_000_000;
+          let session: Session | undefined;
           let n = 0;
-          for (const inbound of inbounds) {
+          for (const [i, inbound] of inbounds.entries()) {
             const result = step(bundle, session, hint ? { ...inbound, langHint: hint } : inbound, {
-              now: (now += 1000),
+              now: 1_700_000_000_000 + i * 1000,
               ids: () => `C${++n}`,
             });
             session = result.session;
