@@ -4,6 +4,7 @@
  */
 import { createDemoRuntime, loadContent } from "./app.js";
 import { type Config, ConfigError, createConfig } from "./config.js";
+import { DirectoryError } from "./directory/index.js";
 import { FlowError } from "./flows/load.js";
 import { createLogger } from "./log.js";
 import { runSimulator } from "./sim/simulator.js";
