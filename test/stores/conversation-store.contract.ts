@@ -1,0 +1,343 @@
+/**
+ * The behaviour every ConversationStore must have, run against the memory twin and Redis.
+ * Each test works on its own fresh conversation key, so stores may share state.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { newSession, type Session } from "../../src/engine/session.js";
+import type { Effect } from "../../src/engine/types.js";
+import type { ConversationStore, ConversationStoreOptions } from "../../src/runtime/ports.js";
+import type { Codec } from "../../src/stores/codec.js";
+import type { SessionStore, StorageAdapter } from "../../src/stores/session-adapters.js";
+
+/** A conversation store that also speaks grammY's and Telegraf's session shapes. */
+export type ContractStore = ConversationStore & StorageAdapter<Session> & SessionStore<Session>;
+
+/**
+ * Builds a store with the given options. Each test uses one store, so stores built by
+ * separate calls may or may not share data.
+ */
+export type MakeStore = (opts?: ConversationStoreOptions) => ContractStore;
+
+const T0 = Date.UTC(2026, 0, 20, 8, 0, 0);
+
+/** A fresh conversation key nobody else uses. */
+export function freshKey(): string {
+  return `sim:${randomUUID()}`;
+}
+
+/** A session that has seen `turns` messages. */
+export function sessionAt(turns: number, lang = "id"): Session {
+  return { ...newSession(T0 + turns, lang), turns };
+}
+
+/** A reply effect, to fill outboxes. */
+export function reply(text: string): Effect {
+  return { type: "reply", text };
+}
+
+/** A settable clock. */
+export function fakeClock(start = T0): { now: () => number; advance: (ms: number) => void } {
+  let t = start;
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+/**
+ * A codec that marks what it writes (`X` prefix) and counts its calls; it refuses to decode
+ * anything unmarked, so a value that skipped the codec cannot be read back.
+ */
+export function markingCodec(): Codec & { encoded: number; decoded: number } {
+  const codec = {
+    encoded: 0,
+    decoded: 0,
+    encode(value: unknown): string {
+      codec.encoded += 1;
+      return `X${JSON.stringify(value)}`;
+    },
+    decode(text: string): unknown {
+      codec.decoded += 1;
+      if (!text.startsWith("X")) throw new Error("not encoded by this codec");
+      return JSON.parse(text.slice(1));
+    },
+  };
+  return codec;
+}
+
+/** Register the contract suite for one implementation. */
+export function conversationStoreContract(
+  name: string,
+  makeStore: MakeStore,
+  cleanup: () => Promise<void>,
+): void {
+  describe(`ConversationStore contract: ${name}`, () => {
+    afterAll(cleanup);
+
+    describe("sessions and versions", () => {
+      it("loads a new conversation as version 0 with no session", async () => {
+        const store = makeStore();
+        expect(await store.load(freshKey())).toEqual({ session: undefined, version: 0 });
+      });
+
+      it("bumps the version on every successful commit and returns the session", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        expect(await store.commit(key, 0, sessionAt(1))).toBe("ok");
+        expect(await store.load(key)).toEqual({ session: sessionAt(1), version: 1 });
+        expect(await store.commit(key, 1, sessionAt(2))).toBe("ok");
+        expect(await store.load(key)).toEqual({ session: sessionAt(2), version: 2 });
+      });
+
+      it("refuses a commit at a stale version and changes nothing", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1));
+        const result = await store.commit(key, 0, sessionAt(9), {
+          dedupeId: "m9",
+          outbox: [reply("lost")],
+        });
+        expect(result).toBe("conflict");
+        expect(await store.load(key)).toEqual({ session: sessionAt(1), version: 1 });
+        expect(await store.pendingOutbox(key)).toEqual([]);
+        // The dedupe id of the refused commit was not remembered either.
+        expect(await store.commit(key, 1, sessionAt(2), { dedupeId: "m9" })).toBe("ok");
+      });
+
+      it("keeps conversations apart", async () => {
+        const store = makeStore();
+        const [a, b] = [freshKey(), freshKey()];
+        await store.commit(a, 0, sessionAt(1, "id"));
+        await store.commit(b, 0, sessionAt(5, "en"));
+        expect((await store.load(a)).session).toEqual(sessionAt(1, "id"));
+        expect((await store.load(b)).session).toEqual(sessionAt(5, "en"));
+      });
+    });
+
+    describe("dedupe", () => {
+      it("reports the same message id twice as duplicate and writes nothing", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { dedupeId: "m1", outbox: [reply("a")] });
+        const again = await store.commit(key, 1, sessionAt(2), {
+          dedupeId: "m1",
+          outbox: [reply("b")],
+        });
+        expect(again).toBe("duplicate");
+        expect(await store.load(key)).toEqual({ session: sessionAt(1), version: 1 });
+        expect(await store.pendingOutbox(key)).toEqual([{ id: 1, effects: [reply("a")] }]);
+      });
+
+      it("checks duplicates before versions (a redelivery after a crash is not a conflict)", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { dedupeId: "m1" });
+        await store.commit(key, 1, sessionAt(2), { dedupeId: "m2" });
+        expect(await store.commit(key, 0, sessionAt(1), { dedupeId: "m1" })).toBe("duplicate");
+        expect(await store.commit(key, 2, sessionAt(3), { dedupeId: "m3" })).toBe("ok");
+      });
+
+      it("forgets message ids after the window", async () => {
+        const clock = fakeClock();
+        const store = makeStore({ now: clock.now, dedupeWindowMs: 60_000 });
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { dedupeId: "m1" });
+        clock.advance(59_000);
+        expect(await store.commit(key, 1, sessionAt(2), { dedupeId: "m1" })).toBe("duplicate");
+        clock.advance(2_000);
+        expect(await store.commit(key, 1, sessionAt(2), { dedupeId: "m1" })).toBe("ok");
+      });
+
+      it("remembers at most dedupeMax ids, dropping the oldest", async () => {
+        const clock = fakeClock();
+        const store = makeStore({ now: clock.now, dedupeMax: 3 });
+        const key = freshKey();
+        for (let i = 1; i <= 4; i++) {
+          clock.advance(10);
+          expect(await store.commit(key, i - 1, sessionAt(i), { dedupeId: `m${i}` })).toBe("ok");
+        }
+        expect(await store.commit(key, 4, sessionAt(4), { dedupeId: "m4" })).toBe("duplicate");
+        expect(await store.commit(key, 4, sessionAt(5), { dedupeId: "m1" })).toBe("ok");
+      });
+    });
+
+    describe("outbox", () => {
+      it("keeps effects pending, oldest first, until each entry is acked", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
+        await store.commit(key, 1, sessionAt(2), { outbox: [] });
+        await store.commit(key, 2, sessionAt(3), { outbox: [reply("b"), { type: "end" }] });
+        expect(await store.pendingOutbox(key)).toEqual([
+          { id: 1, effects: [reply("a")] },
+          { id: 3, effects: [reply("b"), { type: "end" }] },
+        ]);
+        await store.ackOutbox(key, 1);
+        expect(await store.pendingOutbox(key)).toEqual([
+          { id: 3, effects: [reply("b"), { type: "end" }] },
+        ]);
+        await store.ackOutbox(key, 3);
+        await store.ackOutbox(key, 42); // unknown ids are ignored
+        expect(await store.pendingOutbox(key)).toEqual([]);
+      });
+
+      it("orders entries numerically past version 9", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        for (let v = 0; v < 11; v++) {
+          await store.commit(key, v, sessionAt(v + 1), { outbox: [reply(`r${v + 1}`)] });
+        }
+        const ids = (await store.pendingOutbox(key)).map((e) => e.id);
+        expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      });
+
+      it("finds conversations whose entries were never acked, oldest first", async () => {
+        const clock = fakeClock(Date.now());
+        const store = makeStore({ now: clock.now });
+        const [crashed, later, acked] = [freshKey(), freshKey(), freshKey()];
+        await store.commit(crashed, 0, sessionAt(1), { outbox: [reply("lost?")] });
+        clock.advance(100);
+        await store.commit(later, 0, sessionAt(1), { outbox: [reply("lost too")] });
+        await store.commit(acked, 0, sessionAt(1), { outbox: [reply("sent")] });
+        await store.ackOutbox(acked, 1);
+
+        const soon = await store.staleOutboxes(60_000, clock.now() + 5_000, 1000);
+        expect(soon).not.toContain(crashed);
+
+        const stale = await store.staleOutboxes(1_000, clock.now() + 5_000, 1000);
+        expect(stale).toContain(crashed);
+        expect(stale).toContain(later);
+        expect(stale).not.toContain(acked);
+        expect(stale.indexOf(crashed)).toBeLessThan(stale.indexOf(later));
+
+        await store.ackOutbox(crashed, 1);
+        const after = await store.staleOutboxes(1_000, clock.now() + 5_000, 1000);
+        expect(after).not.toContain(crashed);
+        expect(after).toContain(later);
+      });
+
+      it("respects the limit of staleOutboxes", async () => {
+        const store = makeStore();
+        for (let i = 0; i < 3; i++) {
+          await store.commit(freshKey(), 0, sessionAt(1), { outbox: [reply("x")] });
+        }
+        expect(await store.staleOutboxes(0, Date.now() + 1_000, 2)).toHaveLength(2);
+      });
+
+      it("does not report a conversation whose commit conflicted", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1));
+        expect(await store.commit(key, 0, sessionAt(1), { outbox: [reply("x")] })).toBe("conflict");
+        expect(await store.staleOutboxes(0, Date.now() + 1_000, 10_000)).not.toContain(key);
+      });
+    });
+
+    describe("remove", () => {
+      it("forgets session, dedupe ids and outbox", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { dedupeId: "m1", outbox: [reply("a")] });
+        await store.remove(key);
+        expect(await store.load(key)).toEqual({ session: undefined, version: 0 });
+        expect(await store.pendingOutbox(key)).toEqual([]);
+        expect(await store.staleOutboxes(0, Date.now() + 1_000, 10_000)).not.toContain(key);
+        expect(await store.commit(key, 0, sessionAt(1), { dedupeId: "m1" })).toBe("ok");
+      });
+
+      it("is harmless on a conversation that does not exist", async () => {
+        const store = makeStore();
+        await expect(store.remove(freshKey())).resolves.toBeUndefined();
+      });
+    });
+
+    describe("framework adapters", () => {
+      it("round-trips through grammY read/write/delete", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        expect(await store.read(key)).toBeUndefined();
+        await store.write(key, sessionAt(3));
+        expect(await store.read(key)).toEqual(sessionAt(3));
+        await store.write(key, sessionAt(4));
+        expect(await store.read(key)).toEqual(sessionAt(4));
+        await store.delete(key);
+        expect(await store.read(key)).toBeUndefined();
+      });
+
+      it("round-trips through Telegraf get/set/delete", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        expect(await store.get(key)).toBeUndefined();
+        await store.set(key, sessionAt(7, "en"));
+        expect(await store.get(key)).toEqual(sessionAt(7, "en"));
+        await store.delete(key);
+        expect(await store.get(key)).toBeUndefined();
+      });
+
+      it("shares keys and versions with the runtime's commits", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
+        expect(await store.read(key)).toEqual(sessionAt(1));
+        const loaded = await store.load(key);
+        await store.write(key, sessionAt(2));
+        // An unconditional write bumps the version: an optimistic writer must reload.
+        expect(await store.commit(key, loaded.version, sessionAt(9))).toBe("conflict");
+        expect(await store.load(key)).toEqual({ session: sessionAt(2), version: 2 });
+        // delete forgets the session but keeps counting, and keeps undelivered effects.
+        await store.delete(key);
+        expect(await store.load(key)).toEqual({ session: undefined, version: 3 });
+        expect(await store.pendingOutbox(key)).toEqual([{ id: 1, effects: [reply("a")] }]);
+        expect(await store.commit(key, 3, sessionAt(4), { outbox: [reply("b")] })).toBe("ok");
+        expect((await store.pendingOutbox(key)).map((e) => e.id)).toEqual([1, 4]);
+      });
+
+      it("deletes nothing when there is nothing", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.delete(key);
+        expect(await store.load(key)).toEqual({ session: undefined, version: 0 });
+      });
+    });
+
+    describe("codec", () => {
+      it("sends sessions and outbox entries through the codec", async () => {
+        const codec = markingCodec();
+        const store = makeStore({ codec });
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
+        expect(codec.encoded).toBe(2);
+        expect((await store.load(key)).session).toEqual(sessionAt(1));
+        expect(await store.pendingOutbox(key)).toEqual([{ id: 1, effects: [reply("a")] }]);
+        expect(codec.decoded).toBe(2);
+        await store.write(key, sessionAt(2));
+        expect(await store.read(key)).toEqual(sessionAt(2));
+        expect(codec.encoded).toBe(3);
+      });
+
+      it("leaves the stored state untouched when encoding fails", async () => {
+        let failing = false;
+        const codec: Codec = {
+          encode: (v) => {
+            if (failing) throw new Error("no key");
+            return JSON.stringify(v);
+          },
+          decode: (t) => JSON.parse(t),
+        };
+        const store = makeStore({ codec });
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1));
+        failing = true;
+        await expect(store.commit(key, 1, sessionAt(2), { outbox: [reply("a")] })).rejects.toThrow(
+          "no key",
+        );
+        await expect(store.write(key, sessionAt(2))).rejects.toThrow("no key");
+        expect(await store.load(key)).toEqual({ session: sessionAt(1), version: 1 });
+        expect(await store.pendingOutbox(key)).toEqual([]);
+      });
+    });
+  });
+}
