@@ -6,7 +6,6 @@
 import type { IntentName } from "./flow-model.js";
 import { clearFlow, goTo, reask } from "./run.js";
 import { chosenOption } from "./steps/choice.js";
-import { normalize, words } from "./text-match.js";
 import type { Turn } from "./turn.js";
 import type { Inbound } from "./types.js";
 
@@ -30,14 +29,14 @@ const DURING_TAKEOVER: ReadonlySet<IntentName> = new Set(["emergency", "erase", 
 export function runIntent(turn: Turn, inbound: Extract<Inbound, { kind: "text" }>): boolean {
   const { s, bundle } = turn;
   const keywords = bundle.flows.keywords;
-  const typed = words(normalize(inbound.text));
+  const typed = turn.words(inbound.text);
   const hit = keywords.intents.bestHit(typed);
   // "tidak dalam bahaya", "jangan hapus": a negation just before the word cancels it.
   if (!hit || keywords.negation.occursBetween(typed, hit.start - 2, hit.start)) return false;
   const intent = hit.value;
   const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
   if (intent !== "emergency" && current) {
-    if (chosenOption(current, inbound) !== undefined) return false;
+    if (chosenOption(turn, current, inbound) !== undefined) return false;
     // In a typed answer ("end of March", "5 orang") only the bare word is a command.
     if (FREE_TEXT.has(current.def.kind) && keywords.intents.bestHit(typed, 0)?.value !== intent)
       return false;

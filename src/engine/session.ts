@@ -57,6 +57,16 @@ export function newSession(now: number, lang?: string): Session {
   };
 }
 
+/** A copy the engine may change without touching the caller's session. */
+export function copySession(s: Session): Session {
+  return {
+    ...s,
+    answers: { ...s.answers },
+    reasons: [...s.reasons],
+    ...(s.place ? { place: { ...s.place } } : {}),
+  };
+}
+
 type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
 
 /**

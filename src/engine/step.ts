@@ -4,7 +4,7 @@
 import type { CompiledStep } from "./flow-model.js";
 import { isIntentText, runIntent } from "./intents.js";
 import { clearFlow, follow, goTo, reask } from "./run.js";
-import { migrateSession, newSession, type Session } from "./session.js";
+import { copySession, migrateSession, newSession, type Session } from "./session.js";
 import { STEP_KINDS } from "./steps/index.js";
 import { notePin } from "./steps/place.js";
 import { Turn } from "./turn.js";
@@ -30,7 +30,7 @@ export function step(
   inbound: Inbound,
   ctx: StepContext,
 ): StepResult {
-  const s = session ? structuredClone(session) : newSession(ctx.now);
+  const s = session ? copySession(session) : newSession(ctx.now);
   s.turns += 1;
   s.updated = ctx.now;
   if (!s.lang && inbound.langHint && bundle.texts.languages.includes(inbound.langHint)) {
@@ -121,7 +121,7 @@ function answer(turn: Turn, current: CompiledStep, inbound: Inbound): void {
 
 /** Danger words in anything typed raise triage reasons, whatever the question was. */
 function scanForDanger(turn: Turn, text: string): void {
-  for (const reason of turn.bundle.flows.keywords.danger.all(text)) turn.flag(reason);
+  for (const reason of turn.bundle.flows.keywords.danger.allIn(turn.words(text))) turn.flag(reason);
 }
 
 /** New reasons on an open case reach the operators without waiting for the flow. */

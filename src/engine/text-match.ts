@@ -50,6 +50,29 @@ export function withinOneEdit(a: string, b: string): boolean {
   return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
+/**
+ * A message's words, normalised once, with the lookup keys every matcher needs
+ * (computed once too, on first use).
+ */
+export class Typed {
+  #keys: string[][] | undefined;
+
+  constructor(readonly words: readonly string[]) {}
+
+  /** The words of `text`, normalised. */
+  static of(text: string): Typed {
+    return new Typed(words(normalize(text)));
+  }
+
+  /** For each word: the word, and its one-letter deletions when long enough for typos. */
+  get keys(): string[][] {
+    this.#keys ??= this.words.map((w) =>
+      w.length >= MIN_FUZZY_LENGTH ? [w, ...deletions(w)] : [w],
+    );
+    return this.#keys;
+  }
+}
+
 /** Short words must match exactly: one edit turns "help" into "helo" (hello). */
 const MIN_FUZZY_LENGTH = 5;
 
@@ -61,6 +84,8 @@ function sameWord(typed: string, expected: string): boolean {
 interface Phrase<T> {
   words: string[];
   value: T;
+  /** The lookup that last collected this phrase, to collect it once per lookup. */
+  seen: number;
 }
 
 /** How a phrase sits inside a message. */
@@ -83,26 +108,60 @@ export interface PhraseHit<T> {
  * m.best("saya tidak aman") // -> "unsafe": the longest phrase wins
  */
 export class PhraseMatcher<T> {
-  readonly #phrases: Phrase<T>[] = [];
+  #size = 0;
+  /**
+   * Phrases by their first word and, for words long enough to forgive a typo, by each
+   * one-letter deletion of it ("symmetric delete"): a message's words find their few
+   * candidate phrases by lookup instead of comparing against every phrase.
+   */
+  readonly #index = new Map<string, Phrase<T>[]>();
 
   /** Add a phrase; blank phrases are ignored. */
   add(phrase: string, value: T): void {
     const w = words(normalize(phrase));
-    if (w.length > 0) this.#phrases.push({ words: w, value });
+    const first = w[0];
+    if (first === undefined) return;
+    this.#size += 1;
+    const entry = { words: w, value, seen: 0 };
+    const keys = first.length >= MIN_FUZZY_LENGTH ? [first, ...deletions(first)] : [first];
+    for (const key of new Set(keys)) {
+      const list = this.#index.get(key);
+      if (list) list.push(entry);
+      else this.#index.set(key, [entry]);
+    }
   }
 
   get size(): number {
-    return this.#phrases.length;
+    return this.#size;
   }
 
-  /** Every phrase that occurs in `typed` (already normalised), anywhere. */
-  hits(typed: readonly string[]): PhraseHit<T>[] {
+  /** Every phrase that occurs in the message, anywhere. */
+  hits(typed: Typed): PhraseHit<T>[] {
     const found: PhraseHit<T>[] = [];
-    for (const p of this.#phrases) {
-      const at = locate(p.words, typed);
+    for (const p of this.#candidates(typed)) {
+      const at = locate(p.words, typed.words);
       if (at) found.push({ value: p.value, length: p.words.length, ...at });
     }
     return found;
+  }
+
+  #lookups = 0;
+
+  #candidates(typed: Typed): Phrase<T>[] {
+    const stamp = ++this.#lookups;
+    const out: Phrase<T>[] = [];
+    for (const keys of typed.keys) {
+      for (const key of keys) {
+        const list = this.#index.get(key);
+        if (!list) continue;
+        for (const p of list) {
+          if (p.seen === stamp) continue;
+          p.seen = stamp;
+          out.push(p);
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -112,16 +171,17 @@ export class PhraseMatcher<T> {
    * different values match equally well, nothing matches: better to ask again than guess.
    */
   best(text: string, slack = 2): T | undefined {
-    return this.bestHit(words(normalize(text)), slack)?.value;
+    return this.bestHit(Typed.of(text), slack)?.value;
   }
 
-  /** Like {@link best}, on words already normalised, with where the phrase sits. */
-  bestHit(typed: readonly string[], slack = 2): PhraseHit<T> | undefined {
-    if (typed.length === 0) return undefined;
+  /** Like {@link best}, on a message already read, with where the phrase sits. */
+  bestHit(typed: Typed, slack = 2): PhraseHit<T> | undefined {
+    const count = typed.words.length;
+    if (count === 0) return undefined;
     let winner: PhraseHit<T> | undefined;
     let tie = false;
     for (const hit of this.hits(typed)) {
-      if (typed.length - hit.length > slack) continue;
+      if (count - hit.length > slack) continue;
       const order = winner ? compareHits(hit, winner) : 1;
       if (order > 0) {
         winner = hit;
@@ -134,16 +194,27 @@ export class PhraseMatcher<T> {
   }
 
   /** Whether one of the phrases occurs within `typed[from..to)`. */
-  occursBetween(typed: readonly string[], from: number, to: number): boolean {
-    const window = typed.slice(Math.max(0, from), Math.max(0, to));
-    return this.hits(window).length > 0;
+  occursBetween(typed: Typed, from: number, to: number): boolean {
+    const window = typed.words.slice(Math.max(0, from), Math.max(0, to));
+    return window.length > 0 && this.hits(new Typed(window)).length > 0;
   }
 
   /** Every distinct value whose phrase appears anywhere in `text`. */
   all(text: string): T[] {
-    const typed = words(normalize(text));
+    return this.allIn(Typed.of(text));
+  }
+
+  /** Like {@link all}, on a message already read. */
+  allIn(typed: Typed): T[] {
     return [...new Set(this.hits(typed).map((h) => h.value))];
   }
+}
+
+/** The word with each one letter left out in turn. */
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
 }
 
 /** Positive when `a` is the better match: more words, then exact spelling. */
@@ -180,7 +251,12 @@ function locate(
  * Reads "2", "2.", "no 2", "nomor 2", "#2" or "2️⃣" as the number 2.
  * Returns undefined for anything else.
  */
-export function optionNumber(text: string): number | undefined {
-  const m = /^(?:no|nomor|number|pilihan|option)?\s*(\d{1,2})$/.exec(normalize(text));
-  return m ? Number(m[1]) : undefined;
+export function optionNumber(text: string | Typed): number | undefined {
+  const w = typeof text === "string" ? Typed.of(text).words : text.words;
+  if (w.length === 0 || w.length > 2) return undefined;
+  if (w.length === 2 && !NUMBER_WORDS.has(w[0] as string)) return undefined;
+  const digits = w[w.length - 1] as string;
+  return /^\d{1,2}$/.test(digits) ? Number(digits) : undefined;
 }
+
+const NUMBER_WORDS = new Set(["no", "nomor", "number", "pilihan", "option"]);

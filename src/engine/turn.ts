@@ -4,6 +4,7 @@
  */
 import type { CompiledStep } from "./flow-model.js";
 import type { Session } from "./session.js";
+import { Typed } from "./text-match.js";
 import { priorityOf } from "./triage.js";
 import type {
   AnswerValue,
@@ -30,6 +31,14 @@ export class Turn {
     readonly ctx: StepContext,
   ) {
     this.reasonsBefore = [...s.reasons];
+  }
+
+  #typed: { text: string; typed: Typed } | undefined;
+
+  /** `text` read for matching, once per message. */
+  words(text: string): Typed {
+    if (this.#typed?.text !== text) this.#typed = { text, typed: Typed.of(text) };
+    return this.#typed.typed;
   }
 
   /** The language to speak: the person's, or the first configured one until known. */

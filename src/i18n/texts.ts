@@ -60,11 +60,24 @@ export function createTexts(resources: Resource, languages: readonly Lang[]): Te
     returnNull: false,
   });
   const fixed = new Map(languages.map((lng) => [lng, instance.getFixedT(lng)]));
+  const translate = (lng: Lang, key: string, vars?: Record<string, string | number>): string => {
+    const t = fixed.get(lng) ?? fixed.get(languages[0] as string);
+    return t ? (t(key, vars) as string) : key;
+  };
+  // Texts never change after start-up, and resolving a key through i18next costs more than
+  // the rest of a step together: remember every plain (variable-free) text once resolved.
+  const plain = new Map<Lang, Map<string, string>>(languages.map((lng) => [lng, new Map()]));
   return {
     languages,
     t(lng, key, vars) {
-      const t = fixed.get(lng) ?? fixed.get(languages[0] as string);
-      return t ? (t(key, vars) as string) : key;
+      const known = plain.get(lng);
+      if (vars || !known) return translate(lng, key, vars);
+      let text = known.get(key);
+      if (text === undefined) {
+        text = translate(lng, key);
+        known.set(key, text);
+      }
+      return text;
     },
     list(lng, key) {
       const value = instance.getResource(lng, ...splitKey(key));

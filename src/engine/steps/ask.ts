@@ -1,4 +1,3 @@
-import { normalize } from "../text-match.js";
 import { MAX_STORED_TEXT, type Turn } from "../turn.js";
 import type { Inbound } from "../types.js";
 import type { Advance, StepKind } from "./kind.js";
@@ -22,7 +21,7 @@ export const ask: StepKind = {
   accept(turn, step, inbound) {
     const def = defOf(step, "ask");
     if (def.optional && isSkip(turn, inbound)) return { goto: def.next };
-    const read = readAnswer(def, inbound);
+    const read = readAnswer(turn, def, inbound);
     if ("retry" in read) return read;
     turn.s.answers[def.save] = read.value;
     turn.flag(def.flag);
@@ -35,14 +34,14 @@ function isSkip(turn: Turn, inbound: Inbound): boolean {
   if (inbound.kind !== "text") return false;
   const trimmed = inbound.text.trim();
   if (/^[-–—.]+$/.test(trimmed)) return true;
-  return turn.bundle.flows.keywords.skip.best(trimmed, 1) === true;
+  return turn.bundle.flows.keywords.skip.bestHit(turn.words(trimmed), 1)?.value === true;
 }
 
-function readAnswer(def: AskDef, inbound: Inbound): { value: string | number } | Retry {
+function readAnswer(turn: Turn, def: AskDef, inbound: Inbound): { value: string | number } | Retry {
   if (inbound.kind === "contact" && def.format === "phone") return { value: inbound.phone };
   if (inbound.kind !== "text") return { retry: "common:ask.type_it" };
   const text = inbound.text.trim();
-  if (normalize(text) === "") return { retry: "common:ask.empty" };
+  if (turn.words(text).words.length === 0) return { retry: "common:ask.empty" };
   switch (def.format) {
     case "number":
       return readNumber(text, def.min ?? 0, def.max ?? 1_000_000);

@@ -1,5 +1,6 @@
 import type { CompiledStep } from "../flow-model.js";
 import { optionNumber } from "../text-match.js";
+import type { Turn } from "../turn.js";
 import type { Inbound } from "../types.js";
 import type { StepKind } from "./kind.js";
 import { defOf } from "./kind.js";
@@ -18,7 +19,7 @@ export const choice: StepKind = {
 
   accept(turn, step, inbound) {
     const def = defOf(step, "choice");
-    const id = chosenOption(step, inbound);
+    const id = chosenOption(turn, step, inbound);
     const option = def.options.find((o) => o.id === id);
     if (!option)
       return { retry: "common:choice.not_understood", vars: { count: def.options.length } };
@@ -30,11 +31,11 @@ export const choice: StepKind = {
 };
 
 /** The option id an inbound picks at a choice or language step, if any. */
-export function chosenOption(step: CompiledStep, inbound: Inbound): string | undefined {
+export function chosenOption(turn: Turn, step: CompiledStep, inbound: Inbound): string | undefined {
   const ids = step.optionIds ?? [];
   if (inbound.kind === "choice") return ids.includes(inbound.option) ? inbound.option : undefined;
   if (inbound.kind !== "text") return undefined;
-  const n = optionNumber(inbound.text);
+  const n = optionNumber(turn.words(inbound.text));
   if (n !== undefined) return ids[n - 1];
-  return step.matcher?.best(inbound.text);
+  return step.matcher?.bestHit(turn.words(inbound.text))?.value;
 }

@@ -34,7 +34,7 @@ export const place: StepKind = {
     }
     if (inbound.kind !== "text") return { retry: "common:place.type_it" };
     const text = inbound.text.trim().slice(0, MAX_STORED_TEXT);
-    if (turn.bundle.flows.keywords.dontKnow.best(text) === true) return next;
+    if (turn.bundle.flows.keywords.dontKnow.bestHit(turn.words(text))?.value === true) return next;
     const match = turn.bundle.directory.placeFromText(text);
     if (match.found) {
       setPlace(turn, match, { text });
