@@ -1,0 +1,130 @@
+/**
+ * The runtime's promises: nothing is said before it is saved, a message is handled
+ * once, concurrent writers do not lose each other's work, bad stored data never locks a
+ * person out, and effects saved before a crash are still delivered.
+ */
+import { Writable } from "node:stream";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Bundle, Effect } from "../../src/engine/types.js";
+import { createLogger } from "../../src/log.js";
+import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
+import type { ConversationStore, EffectSink } from "../../src/runtime/ports.js";
+import { Runtime } from "../../src/runtime/runtime.js";
+import { realBundle } from "../helpers/content.js";
+
+let bundle: Bundle;
+beforeAll(() => {
+  bundle = realBundle();
+});
+
+class RecordingSink implements EffectSink {
+  readonly runs: { key: string; effects: readonly Effect[] }[] = [];
+  fail = false;
+  async run(key: string, effects: readonly Effect[]): Promise<void> {
+    if (this.fail) throw new Error("channel down");
+    this.runs.push({ key, effects });
+  }
+  get replies(): string[] {
+    return this.runs.flatMap((r) => r.effects.flatMap((e) => (e.type === "reply" ? [e.text] : [])));
+  }
+}
+
+/** The store, with some methods replaced. */
+function wrap(
+  store: MemoryConversationStore,
+  overrides: Partial<ConversationStore>,
+): ConversationStore {
+  return {
+    load: (k) => store.load(k),
+    commit: (...a) => store.commit(...a),
+    pendingOutbox: (k) => store.pendingOutbox(k),
+    ackOutbox: (k, id) => store.ackOutbox(k, id),
+    staleOutboxes: (...a) => store.staleOutboxes(...a),
+    remove: (k) => store.remove(k),
+    ...overrides,
+  };
+}
+
+function setup(store: ConversationStore = new MemoryConversationStore()) {
+  const sink = new RecordingSink();
+  const logged: string[] = [];
+  const log = createLogger(
+    "debug",
+    new Writable({ write: (c, _e, cb) => (logged.push(String(c)), cb()) }),
+  );
+  let n = 0;
+  const runtime = new Runtime({ bundle, store, sink, log, ids: () => `R${++n}`, now: () => 1_000 });
+  return { runtime, sink, store, logged };
+}
+
+describe("Runtime", () => {
+  it("replies only after the step is saved", async () => {
+    const store = new MemoryConversationStore();
+    const failing = wrap(store, {
+      commit: async () => {
+        throw new Error("redis down");
+      },
+    });
+    const { runtime, sink } = setup(failing);
+    await expect(runtime.handle("sim:1", { kind: "text", text: "halo" })).rejects.toThrow(
+      "redis down",
+    );
+    expect(sink.runs).toHaveLength(0);
+  });
+
+  it("handles a redelivered message once", async () => {
+    const { runtime, sink } = setup();
+    await runtime.handle("sim:1", { kind: "text", text: "halo" }, "u1");
+    const again = await runtime.handle("sim:1", { kind: "text", text: "halo" }, "u1");
+    expect(again.status).toBe("duplicate");
+    expect(sink.runs).toHaveLength(1);
+  });
+
+  it("re-runs the step on a concurrent save, keeping the other writer's work", async () => {
+    const store = new MemoryConversationStore();
+    const { runtime } = setup(store);
+    await runtime.handle("sim:1", { kind: "text", text: "halo", langHint: "id" });
+    let raced = false;
+    const racing = wrap(store, {
+      commit: async (...args) => {
+        if (!raced) {
+          raced = true;
+          await runtime.handle("sim:1", { kind: "text", text: "halo lagi" });
+        }
+        return store.commit(...args);
+      },
+    });
+    const second = setup(racing);
+    await second.runtime.handle("sim:1", { kind: "text", text: "tolong" });
+    const { session } = await store.load("sim:1");
+    expect((session as { turns: number }).turns).toBe(3);
+    expect((session as { reasons: string[] }).reasons).toContain("emergency_word");
+  });
+
+  it("starts afresh, and says so in the log, when the stored session cannot be read", async () => {
+    const store = new MemoryConversationStore();
+    await store.write("sim:1", { nonsense: true } as never);
+    const { runtime, sink, logged } = setup(store);
+    await runtime.handle("sim:1", { kind: "text", text: "halo" });
+    expect(sink.replies.join()).toContain("Pilih bahasa");
+    expect(logged.join()).toContain("session unreadable");
+  });
+
+  it("delivers effects saved before a crash when the message comes again", async () => {
+    const { runtime, sink } = setup();
+    sink.fail = true;
+    await expect(runtime.handle("sim:1", { kind: "text", text: "tolong" }, "u9")).rejects.toThrow(
+      "channel down",
+    );
+    sink.fail = false;
+    const again = await runtime.handle("sim:1", { kind: "text", text: "tolong" }, "u9");
+    expect(again.status).toBe("duplicate");
+    expect(sink.runs.flatMap((r) => r.effects).some((e) => e.type === "escalate")).toBe(true);
+  });
+
+  it("never logs what a person wrote", async () => {
+    const { runtime, logged } = setup();
+    await runtime.handle("sim:1", { kind: "text", text: "nama saya Rahasia Sekali" });
+    expect(logged.join()).not.toContain("Rahasia");
+  });
+});
