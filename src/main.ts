@@ -11,9 +11,7 @@ import { runSimulator } from "./sim/simulator.js";
 
 function fail(err: unknown): never {
   const known =
-    err instanceof ConfigError ||
-    err instanceof FlowError ||
-    (err as Error).name === "DirectoryError";
+    err instanceof ConfigError || err instanceof FlowError || err instanceof DirectoryError;
   process.stderr.write(
     `\nPulang cannot start.\n${known ? (err as Error).message : (err as Error).stack}\n`,
   );

@@ -40,6 +40,7 @@ export interface CompiledFlows {
   /** Global targets rewritten to full references. */
   startRef: string;
   menuRef: string;
+  aboutRef: string;
   payloadRefs: ReadonlyMap<string, string>;
   emergencyRef: string;
   eraseRef: string;

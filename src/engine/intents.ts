@@ -46,6 +46,26 @@ export function runIntent(turn: Turn, inbound: Extract<Inbound, { kind: "text" }
   return true;
 }
 
+/**
+ * A channel command (`/human`, `/language`, `/erase`, `/help`...). Commands name their
+ * intent, so no word matching is needed. Returns whether the command was known.
+ */
+export function runCommand(turn: Turn, command: Extract<Inbound, { kind: "command" }>): boolean {
+  const name = command.name.toLowerCase();
+  if (name === "help") {
+    if (turn.s.mode === "operator" && turn.s.at === undefined) return false;
+    clearFlow(turn.s);
+    goTo(turn, turn.bundle.flows.aboutRef);
+    return true;
+  }
+  if (!(name in HANDLERS)) return false;
+  const intent = name as IntentName;
+  if (turn.s.mode === "operator" && turn.s.at === undefined && !DURING_TAKEOVER.has(intent))
+    return false;
+  HANDLERS[intent](turn, command);
+  return true;
+}
+
 const HANDLERS: Record<IntentName, (turn: Turn, inbound: Inbound) => void> = {
   emergency(turn, inbound) {
     const { s, bundle } = turn;

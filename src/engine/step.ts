@@ -2,7 +2,7 @@
  * The engine: one pure function from (flows, session, message) to (session, effects).
  */
 import type { CompiledStep } from "./flow-model.js";
-import { isIntentText, runIntent } from "./intents.js";
+import { isIntentText, runCommand, runIntent } from "./intents.js";
 import { clearFlow, follow, goTo, reask } from "./run.js";
 import { copySession, migrateSession, newSession, type Session } from "./session.js";
 import { STEP_KINDS } from "./steps/index.js";
@@ -56,6 +56,7 @@ function dispatch(turn: Turn, inbound: Inbound): void {
     startConversation(turn, inbound.payload);
     return;
   }
+  if (inbound.kind === "command" && runCommand(turn, inbound)) return;
   if (inbound.kind === "text" && isIntentText(inbound.text) && runIntent(turn, inbound)) return;
   if (s.mode === "operator" && s.at === undefined) {
     turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });

@@ -9,6 +9,8 @@ export const ENGINE_TEXT_KEYS = [
   "common:choice.hint_human",
   "common:button.skip",
   "common:button.dont_know",
+  "common:button.share_location",
+  "common:button.share_contact",
   "common:ask.type_it",
   "common:ask.empty",
   "common:ask.number",

@@ -62,7 +62,9 @@ export class Turn {
       stepRef: step.ref,
       expects: kind === "ask" ? "text" : kind === "place" ? "place" : "choice",
       ...(buttons.length > 0 ? { buttons } : {}),
-      ...(request ? { request } : {}),
+      ...(request
+        ? { request: { kind: request, label: this.t(`common:button.share_${request}`) } }
+        : {}),
     });
   }
 

@@ -26,6 +26,8 @@ export type Inbound = (
   | { kind: "contact"; phone: string }
   /** A new conversation or a deep link (`/start family`). */
   | { kind: "start"; payload?: string }
+  /** A channel command other than start: `/help`, `/language`, `/human`, `/erase`... */
+  | { kind: "command"; name: string }
   /** Something the helpline cannot read: photo, voice, sticker, document... */
   | { kind: "media"; media: string }
 ) & { langHint?: string };
@@ -71,7 +73,7 @@ export type Effect =
       text: string;
       buttons?: Button[];
       /** Ask the channel to offer a "share my location" or "share my number" button. */
-      request?: "location" | "contact";
+      request?: { kind: "location" | "contact"; label: string };
       /** The question these buttons answer (`flow.step`); taps carry it back. */
       stepRef?: string;
       /** What answers the question: a button (`choice`), typing (`text`), or a place. */

@@ -41,6 +41,7 @@ export function compileFlows(src: FlowSources, texts: Texts): CompiledFlows {
     global: g,
     startRef: ref("", g.start),
     menuRef: ref("", g.menu),
+    aboutRef: ref("", g.about),
     payloadRefs: new Map(
       Object.entries(g.start_payloads).map(([k, t]) => [k.toLowerCase(), ref("", t)]),
     ),

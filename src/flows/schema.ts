@@ -200,6 +200,7 @@ export const globalSchema = z
     $schema: z.string().optional(),
     start: targetSchema.describe("Where a new conversation begins."),
     menu: targetSchema.describe("Where the menu word and a returning person go."),
+    about: targetSchema.describe("Where the /help command goes: what the helpline does."),
     start_payloads: z
       .record(identifier, targetSchema)
       .default({})

@@ -143,6 +143,7 @@ function globalTargets(src: FlowSources): { path: string; target: string }[] {
   return [
     { path: "start", target: g.start },
     { path: "menu", target: g.menu },
+    { path: "about", target: g.about },
     { path: "intents.emergency.next", target: g.intents.emergency.next },
     { path: "intents.erase.next", target: g.intents.erase.next },
     { path: "intents.language.next", target: g.intents.language.next },

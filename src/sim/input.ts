@@ -9,7 +9,8 @@ type Reply = Extract<Effect, { type: "reply" }>;
 export const SIM_HELP =
   "Type as the person would. A number answers a button question. " +
   "/tap N taps button N, /loc LAT LON shares a location, /contact +62... shares a number, " +
-  "/photo sends a picture, /start [link] opens a new conversation, /quit leaves.";
+  "/photo sends a picture, /start [link] opens a new conversation, /help /language /human " +
+  "/erase /menu /stop are the bot's commands, /quit leaves.";
 
 /**
  * The inbound for a typed line, given the last question asked (for button numbers).
@@ -40,6 +41,14 @@ export function parseLine(line: string, lastQuestion: Reply | undefined): Inboun
       return { kind: "media", media: "photo" };
     case "/start":
       return args[0] ? { kind: "start", payload: args[0] } : { kind: "start" };
+    case "/help":
+    case "/language":
+    case "/human":
+    case "/erase":
+    case "/menu":
+    case "/stop":
+      // As Telegram delivers them: commands, not words to match.
+      return { kind: "command", name: command.slice(1) };
   }
   if (lastQuestion?.expects === "choice" && /^\d{1,2}$/.test(trimmed)) {
     const tapped = tap(Number(trimmed));

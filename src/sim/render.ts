@@ -11,8 +11,10 @@ export function renderEffect(effect: Effect): string {
       const lines = [`bot> ${effect.text.replace(/\n/g, "\n     ")}`];
       for (const [i, b] of (effect.buttons ?? []).entries())
         lines.push(`     [${i + 1}] ${b.label}`);
-      if (effect.request === "location") lines.push("     (share a location: /loc LAT LON)");
-      if (effect.request === "contact") lines.push("     (share your number: /contact +62...)");
+      if (effect.request?.kind === "location")
+        lines.push(`     [${effect.request.label}: /loc LAT LON]`);
+      if (effect.request?.kind === "contact")
+        lines.push(`     [${effect.request.label}: /contact +62...]`);
       return lines.join("\n");
     }
     case "escalate":

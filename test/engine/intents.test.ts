@@ -189,3 +189,31 @@ describe("danger words in free text", () => {
     expect(chat.of("escalate")[0]?.reasons).toContain("electrocuted");
   });
 });
+
+describe("channel commands", () => {
+  it("/help explains what we do and shows the menu, and is not an emergency", () => {
+    const chat = inFamilyFlow();
+    chat.send({ kind: "command", name: "help" });
+    expect(chat.of("escalate")).toHaveLength(0);
+    expect(chat.text).toContain("Halo, ini Pulang.");
+    expect(chat.at).toBe("welcome.menu");
+  });
+
+  it.each([
+    ["human", "family.name"],
+    ["language", "welcome.language"],
+    ["erase", "erase.confirm"],
+    ["menu", "welcome.menu"],
+  ])("/%s does what its word does", (name, at) => {
+    const chat = inFamilyFlow();
+    chat.send({ kind: "command", name });
+    expect(chat.at).toBe(at);
+  });
+
+  it("an unknown command is answered kindly at the open question", () => {
+    const chat = inFamilyFlow();
+    chat.send({ kind: "command", name: "settings" });
+    expect(chat.at).toBe("family.name");
+    expect(chat.text).toContain("Silakan ketik jawabannya");
+  });
+});

@@ -106,7 +106,10 @@ const cases: Record<string, () => void> = {
       "en",
     );
     chat.say("hi");
-    expect(chat.question()).toMatchObject({ request: "location", expects: "place" });
+    expect(chat.question()).toMatchObject({
+      request: { kind: "location", label: "📍 Share my location" },
+      expects: "place",
+    });
     chat.say("Bavet");
     expect(chat.session?.place).toMatchObject({ country: "KH" });
   },

@@ -50,7 +50,12 @@ function setup(store: ConversationStore = new MemoryConversationStore()) {
   const logged: string[] = [];
   const log = createLogger(
     "debug",
-    new Writable({ write: (c, _e, cb) => (logged.push(String(c)), cb()) }),
+    new Writable({
+      write: (chunk, _encoding, done) => {
+        logged.push(String(chunk));
+        done();
+      },
+    }),
   );
   let n = 0;
   const runtime = new Runtime({ bundle, store, sink, log, ids: () => `R${++n}`, now: () => 1_000 });
