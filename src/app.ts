@@ -1,14 +1,27 @@
 /**
  * The composition root: everything is built here, from configuration, and nowhere else.
  */
+import type { Redis } from "ioredis";
+import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
+import { attachUpdates, createBot, startPolling } from "./channels/telegram/bot.js";
+import { TelegramChannel } from "./channels/telegram/channel.js";
+import { TelegramUpdates } from "./channels/telegram/updates.js";
 import type { Config } from "./config.js";
 import type { Bundle } from "./engine/types.js";
 import { loadBundle } from "./flows/bundle.js";
+import { createServer, type ReadyCheck } from "./http/server.js";
 import type { Logger } from "./log.js";
+import { createMetrics, type Metrics } from "./metrics.js";
+import type { CasePort } from "./runtime/effects.js";
+import { EffectRouter } from "./runtime/effects.js";
 import { newCaseRef } from "./runtime/ids.js";
 import { MemoryConversationStore } from "./runtime/memory-store.js";
-import type { EffectSink } from "./runtime/ports.js";
-import { Runtime } from "./runtime/runtime.js";
+import type { ConversationStore, EffectSink } from "./runtime/ports.js";
+import { MemoryReachability, type Reachability } from "./runtime/reachability.js";
+import { keyKind, Runtime } from "./runtime/runtime.js";
+import { createRedis, isRedisReady, waitUntilReady } from "./stores/redis/connection.js";
+import { RedisConversationStore } from "./stores/redis/conversation-store.js";
+import { RedisReachability } from "./stores/redis/reachability.js";
 
 /** Flows, texts and directory, checked; throws with every problem listed. */
 export function loadContent(config: Config): Bundle {
@@ -24,4 +37,169 @@ export function createDemoRuntime(bundle: Bundle, log: Logger, sink?: EffectSink
     log,
     ids: newCaseRef,
   });
+}
+
+/** How often undelivered effects are looked for, and how old they must be. */
+const RECOVERY_EVERY_MS = 30_000;
+const RECOVER_AFTER_MS = 120_000;
+
+/** The running helpline service. */
+export interface App {
+  runtime: Runtime;
+  metrics: Metrics;
+  /** Listen (webhooks, health, metrics) and start polling if configured. */
+  start(): Promise<{ port: number }>;
+  /** Stop taking updates, finish those in flight, deliver what is queued, disconnect. */
+  stop(): Promise<void>;
+}
+
+interface Stores {
+  conversations: ConversationStore;
+  reachability: Reachability;
+  redis?: Redis;
+}
+
+function createStores(config: Config, log: Logger): Stores {
+  if (!config.redis) {
+    log.warn(
+      "REDIS_URL is not set: conversations are kept in memory only. Everything is lost on restart, " +
+        "and two instances will not share anything. Never run like this in production.",
+    );
+    return {
+      conversations: new MemoryConversationStore({ ttlSeconds: config.sessionTtlSeconds }),
+      reachability: new MemoryReachability(),
+    };
+  }
+  const redis = createRedis(config.redis.url, {
+    role: "commands",
+    onError: (problem) => log.warn({ code: problem.code }, "redis connection problem"),
+  });
+  const { keyPrefix: prefix } = config.redis;
+  return {
+    redis,
+    conversations: new RedisConversationStore(redis, {
+      prefix,
+      ttlSeconds: config.sessionTtlSeconds,
+    }),
+    reachability: new RedisReachability(redis, prefix, config.sessionTtlSeconds),
+  };
+}
+
+/** Until the operator queue lands: escalations are logged (ids and priority only). */
+function loggingCases(log: Logger): CasePort {
+  return {
+    escalate: async (key, e) =>
+      log.info({ channel: keyKind(key), case: e.caseRef, type: e.type }, "case raised"),
+    relay: async (key, e) =>
+      log.info({ channel: keyKind(key), case: e.caseRef }, "message for operator"),
+    erase: async (key) => log.info({ channel: keyKind(key) }, "erased"),
+  };
+}
+
+/** Build the service from configuration. Nothing listens or polls until `start()`. */
+export function createApp(config: Config, log: Logger): App {
+  const bundle = loadContent(config);
+  const metrics = createMetrics();
+  const stores = createStores(config, log);
+  const tg = config.telegram;
+  const bot = tg ? createBot({ token: tg.token, apiRoot: tg.apiRoot }) : undefined;
+  const pacer = new Pacer({ limits: TELEGRAM_LIMITS });
+  const channels: Record<string, TelegramChannel> = {};
+  if (bot) {
+    channels.tg = new TelegramChannel({
+      api: bot.api,
+      pacer,
+      reachability: stores.reachability,
+      log,
+      onSent: (outcome) => metrics.outbound.inc({ channel: "tg", outcome }),
+    });
+  }
+  const sink = new EffectRouter({ channels, cases: loggingCases(log), log });
+  const runtime = new Runtime({ bundle, store: stores.conversations, sink, log, ids: newCaseRef });
+  const updates = bot
+    ? new TelegramUpdates({
+        api: bot.api,
+        runtime,
+        reachability: stores.reachability,
+        pacer,
+        log,
+        groupNotice: bundle.texts.t(bundle.texts.languages[0] as string, "telegram:group_private"),
+        onUpdate: (kind, outcome) => metrics.updates.inc({ channel: "tg", kind, outcome }),
+      })
+    : undefined;
+  const ready = async (): Promise<ReadyCheck[]> => [
+    { name: "flows", ok: bundle.flows.steps.size > 0 },
+    ...(stores.redis ? [{ name: "redis", ok: await isRedisReady(stores.redis) }] : []),
+  ];
+  const server = createServer({
+    log,
+    metrics,
+    ready,
+    ...(tg?.mode === "webhook" && updates
+      ? { telegram: { secret: tg.secret, handle: (u) => updates.handle(u) } }
+      : {}),
+  });
+  let runner: ReturnType<typeof startPolling> | undefined;
+  let recovery: NodeJS.Timeout | undefined;
+  const gaugePacing = setInterval(() => metrics.pacing.set({ channel: "tg" }, pacer.waiting), 5000);
+  gaugePacing.unref();
+
+  return {
+    runtime,
+    metrics,
+    async start() {
+      if (stores.redis) {
+        // Commands fail fast while Redis is away (see connection.ts); give it a moment at
+        // start-up. If it stays away, webhooks answer 503 and /readyz says why.
+        await waitUntilReady(stores.redis, 5000).catch(() =>
+          log.warn("Redis is not reachable yet; updates will be refused until it is"),
+        );
+      }
+      if (bot && updates) {
+        await initBot(bot, log);
+        if (tg?.mode === "polling") {
+          attachUpdates(bot, updates, true);
+          await bot.api.deleteWebhook({ drop_pending_updates: false });
+          runner = startPolling(bot, log);
+        } else {
+          attachUpdates(bot, updates);
+        }
+      }
+      await server.listen({ port: config.http.port, host: config.http.host });
+      recovery = setInterval(() => {
+        runtime
+          .recover(RECOVER_AFTER_MS)
+          .catch((err) => log.warn({ err: (err as Error).name }, "recovery failed"));
+      }, RECOVERY_EVERY_MS);
+      recovery.unref();
+      const address = server.server.address();
+      return { port: typeof address === "object" && address ? address.port : config.http.port };
+    },
+    async stop() {
+      clearInterval(recovery);
+      clearInterval(gaugePacing);
+      if (runner?.isRunning()) await runner.stop();
+      await server.close();
+      await runtime.drain();
+      await stores.redis?.quit().catch(() => undefined);
+    },
+  };
+}
+
+/** Learn the bot's identity, retrying a little: the network may come up after us. */
+async function initBot(bot: ReturnType<typeof createBot>, log: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await bot.init();
+      return;
+    } catch (err) {
+      if (attempt >= 5) {
+        throw new Error(
+          `Cannot reach the Telegram Bot API (${(err as Error).message}). Check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT.`,
+        );
+      }
+      log.warn({ attempt }, "Telegram not reachable yet; retrying");
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
 }

@@ -2,11 +2,11 @@
  * `npm start`. With no channel configured, the local demo in this terminal; otherwise
  * the helpline service. Problems in configuration or content stop it here, clearly.
  */
-import { createDemoRuntime, loadContent } from "./app.js";
+import { createApp, createDemoRuntime, loadContent } from "./app.js";
 import { type Config, ConfigError, createConfig } from "./config.js";
 import { DirectoryError } from "./directory/index.js";
 import { FlowError } from "./flows/load.js";
-import { createLogger } from "./log.js";
+import { createLogger, type Logger } from "./log.js";
 import { runSimulator } from "./sim/simulator.js";
 
 function fail(err: unknown): never {
@@ -33,9 +33,27 @@ async function runDemo(config: Config): Promise<void> {
   });
 }
 
+async function runService(config: Config, log: Logger): Promise<void> {
+  const app = createApp(config, log);
+  const { port } = await app.start();
+  log.info({ port, telegram: config.telegram?.mode }, "Pulang is running");
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "stopping: finishing updates in flight");
+    await app.stop();
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}
+
 try {
   const config = createConfig(process.env);
-  await runDemo(config);
+  if (config.telegram) await runService(config, createLogger(config.logLevel));
+  else await runDemo(config);
 } catch (err) {
   fail(err);
 }

@@ -3,7 +3,7 @@
  * implementation and an in-memory twin that pass the same contract tests.
  */
 import type { Session } from "../engine/session.js";
-import type { Effect } from "../engine/types.js";
+import type { Effect, Priority } from "../engine/types.js";
 import type { Codec } from "../stores/codec.js";
 
 /** A conversation key: `tg:<chat id>`, `wa:<E.164 number>`, `sim:<id>`. */
@@ -95,5 +95,13 @@ export const DEFAULT_DEDUPE_MAX = 1000;
 
 /** Carries out effects for one conversation, after its session was saved. */
 export interface EffectSink {
-  run(key: ConversationKey, effects: readonly Effect[]): Promise<void>;
+  /**
+   * Carry out `effects` for one conversation. Rejects if any could not be carried out, so
+   * they stay in the outbox. `priority` is the conversation's, for outbound pacing.
+   */
+  run(
+    key: ConversationKey,
+    effects: readonly Effect[],
+    meta: { priority: Priority },
+  ): Promise<void>;
 }

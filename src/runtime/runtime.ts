@@ -5,7 +5,8 @@
 
 import { SessionFormatError } from "../engine/session.js";
 import { loadSession, step } from "../engine/step.js";
-import type { Bundle, Effect, Inbound } from "../engine/types.js";
+import { priorityOf } from "../engine/triage.js";
+import type { Bundle, Effect, Inbound, Priority } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type { ConversationKey, ConversationStore, EffectSink } from "./ports.js";
 
@@ -23,8 +24,13 @@ export interface RuntimeDeps {
 
 /** What became of one inbound message. */
 export type HandleOutcome =
-  | { status: "handled"; effects: readonly Effect[] }
-  | { status: "duplicate" };
+  | {
+      status: "handled";
+      effects: readonly Effect[];
+      /** Settles once the effects were carried out (true) or left for recovery (false). */
+      delivered: Promise<boolean>;
+    }
+  | { status: "duplicate"; delivered: Promise<boolean> };
 
 /** Saving kept conflicting with other writers; the message was not handled. */
 export class CommitConflictError extends Error {
@@ -34,6 +40,8 @@ export class CommitConflictError extends Error {
 export class Runtime {
   readonly #d: RuntimeDeps;
   readonly #now: () => number;
+  /** Deliveries under way in this process, by conversation. */
+  readonly #inflight = new Map<ConversationKey, Promise<boolean>>();
 
   constructor(deps: RuntimeDeps) {
     this.#d = deps;
@@ -45,33 +53,40 @@ export class Runtime {
   }
 
   /**
-   * Handle one message. Saves before acting, so a crash never leaves a reply sent for a
-   * step that was not recorded; a conflicting save is retried from a fresh load.
+   * Handle one message: step it and save the result with its effects. Returns once saved,
+   * so a webhook can answer at once; the effects are then carried out in the background
+   * (`delivered`), and if this process dies first, they are still in the store's outbox.
+   * A conflicting save (another process stepped the same conversation) is retried from a
+   * fresh load: the step is pure, so re-running it is safe.
    *
    * @param dedupeId the channel's message id: a redelivered message is handled once
-   * @throws CommitConflictError after too many conflicting saves (the caller may retry)
+   * @throws CommitConflictError after too many conflicting saves; store errors (Redis
+   *   down) propagate, so the channel can ask for the message again
    */
   async handle(key: ConversationKey, inbound: Inbound, dedupeId?: string): Promise<HandleOutcome> {
-    const { store, bundle, sink, ids } = this.#d;
+    const { store, bundle, ids } = this.#d;
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       const record = await store.load(key);
       const now = this.#now();
       const session = this.#readSession(key, record.session, now);
       const result = step(bundle, session, inbound, { now, ids });
       const committed = await store.commit(key, record.version, result.session, {
-        dedupeId,
+        ...(dedupeId ? { dedupeId } : {}),
         outbox: result.effects,
       });
       if (committed === "duplicate") {
-        await this.#deliverPending(key);
-        return { status: "duplicate" };
+        return {
+          status: "duplicate",
+          delivered: this.#track(key, () => this.#deliverPending(key)),
+        };
       }
       if (committed === "ok") {
         this.#logErrors(key, result.effects);
-        await sink.run(key, result.effects);
-        // The commit kept the effects as outbox entry `version + 1`; they are done now.
-        if (result.effects.length > 0) await store.ackOutbox(key, record.version + 1);
-        return { status: "handled", effects: result.effects };
+        const priority = this.#priority(result.session.reasons);
+        const delivered = this.#track(key, () =>
+          this.#deliver(key, record.version + 1, result.effects, priority),
+        );
+        return { status: "handled", effects: result.effects, delivered };
       }
     }
     throw new CommitConflictError(
@@ -80,15 +95,76 @@ export class Runtime {
   }
 
   /**
+   * Carry out what earlier processes saved but never delivered (they crashed or the
+   * channel was down). Run periodically; skips conversations this process is busy with.
+   */
+  async recover(olderThanMs: number, limit = 100): Promise<number> {
+    const keys = await this.#d.store.staleOutboxes(olderThanMs, this.#now(), limit);
+    let delivered = 0;
+    for (const key of keys) {
+      if (this.#inflight.has(key)) continue;
+      if (await this.#track(key, () => this.#deliverPending(key))) delivered += 1;
+    }
+    return delivered;
+  }
+
+  /** Wait for every delivery under way (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.all([...this.#inflight.values()]);
+  }
+
+  /** Chain deliveries per conversation, so one person's replies never overtake each other. */
+  #track(key: ConversationKey, work: () => Promise<boolean>): Promise<boolean> {
+    const before = this.#inflight.get(key) ?? Promise.resolve(true);
+    const mine = before.then(work, work);
+    this.#inflight.set(key, mine);
+    void mine.finally(() => {
+      if (this.#inflight.get(key) === mine) this.#inflight.delete(key);
+    });
+    return mine;
+  }
+
+  async #deliver(
+    key: ConversationKey,
+    id: number,
+    effects: readonly Effect[],
+    priority: Priority,
+  ): Promise<boolean> {
+    if (effects.length === 0) return true;
+    try {
+      await this.#d.sink.run(key, effects, { priority });
+      await this.#d.store.ackOutbox(key, id);
+      return true;
+    } catch (err) {
+      // The effects stay in the outbox; recovery tries again later.
+      this.#d.log.warn(
+        { conversation: keyKind(key), err: errorSummary(err) },
+        "delivery failed; kept for recovery",
+      );
+      return false;
+    }
+  }
+
+  /**
    * A redelivered message: its step was saved before, but the process may have died before
    * (or while) carrying out the effects. Whatever is still pending goes out now, in order.
    */
-  async #deliverPending(key: ConversationKey): Promise<void> {
-    const { store, sink } = this.#d;
-    for (const entry of await store.pendingOutbox(key)) {
-      await sink.run(key, entry.effects);
-      await store.ackOutbox(key, entry.id);
+  async #deliverPending(key: ConversationKey): Promise<boolean> {
+    const { store } = this.#d;
+    const entries = await store.pendingOutbox(key);
+    if (entries.length === 0) return true;
+    const record = await store.load(key);
+    const reasons = (record.session as { reasons?: string[] } | undefined)?.reasons ?? [];
+    const priority = this.#priority(Array.isArray(reasons) ? reasons : []);
+    for (const entry of entries) {
+      if (!(await this.#deliver(key, entry.id, entry.effects, priority))) return false;
     }
+    return true;
+  }
+
+  #priority(reasons: readonly string[]): Priority {
+    const triage = this.#d.bundle.flows.global.triage;
+    return priorityOf(reasons, triage.reasons, triage.default);
   }
 
   #readSession(key: ConversationKey, stored: unknown, now: number) {
@@ -114,6 +190,13 @@ export class Runtime {
         );
     }
   }
+}
+
+/** An error's kind and code for the log: never its message, which may quote content. */
+export function errorSummary(err: unknown): { name: string; code?: string | number } {
+  const e = err as { name?: string; code?: string | number; error_code?: number };
+  const code = e?.error_code ?? e?.code;
+  return { name: e?.name ?? typeof err, ...(code !== undefined ? { code } : {}) };
 }
 
 /** The channel part of a key (`tg`, `wa`, `sim`): enough for logs, never the id. */

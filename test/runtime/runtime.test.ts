@@ -21,6 +21,7 @@ class RecordingSink implements EffectSink {
   readonly runs: { key: string; effects: readonly Effect[] }[] = [];
   fail = false;
   async run(key: string, effects: readonly Effect[]): Promise<void> {
+    await Promise.resolve();
     if (this.fail) throw new Error("channel down");
     this.runs.push({ key, effects });
   }
@@ -43,6 +44,10 @@ function wrap(
     remove: (k) => store.remove(k),
     ...overrides,
   };
+}
+
+function runtimeDeps(store: ConversationStore, sink: EffectSink) {
+  return { bundle, store, sink, log: createLogger("silent"), ids: () => "R" };
 }
 
 function setup(store: ConversationStore = new MemoryConversationStore()) {
@@ -110,7 +115,7 @@ describe("Runtime", () => {
     const store = new MemoryConversationStore();
     await store.write("sim:1", { nonsense: true } as never);
     const { runtime, sink, logged } = setup(store);
-    await runtime.handle("sim:1", { kind: "text", text: "halo" });
+    await (await runtime.handle("sim:1", { kind: "text", text: "halo" })).delivered;
     expect(sink.replies.join()).toContain("Pilih bahasa");
     expect(logged.join()).toContain("session unreadable");
   });
@@ -118,13 +123,35 @@ describe("Runtime", () => {
   it("delivers effects saved before a crash when the message comes again", async () => {
     const { runtime, sink } = setup();
     sink.fail = true;
-    await expect(runtime.handle("sim:1", { kind: "text", text: "tolong" }, "u9")).rejects.toThrow(
-      "channel down",
-    );
+    const first = await runtime.handle("sim:1", { kind: "text", text: "tolong" }, "u9");
+    expect(first.status).toBe("handled");
+    expect(await first.delivered).toBe(false);
     sink.fail = false;
     const again = await runtime.handle("sim:1", { kind: "text", text: "tolong" }, "u9");
     expect(again.status).toBe("duplicate");
+    expect(await again.delivered).toBe(true);
     expect(sink.runs.flatMap((r) => r.effects).some((e) => e.type === "escalate")).toBe(true);
+  });
+
+  it("recovers what was saved but never delivered, once", async () => {
+    const store = new MemoryConversationStore({ now: () => 1_000 });
+    const { runtime, sink } = setup(store);
+    sink.fail = true;
+    await (await runtime.handle("sim:1", { kind: "text", text: "halo" })).delivered;
+    sink.fail = false;
+    const later = new Runtime({ ...runtimeDeps(store, sink), now: () => 1_000 + 120_000 });
+    expect(await later.recover(60_000)).toBe(1);
+    expect(sink.replies.join()).toContain("Pilih bahasa");
+    expect(await later.recover(60_000)).toBe(0);
+  });
+
+  it("gives each conversation's deliveries in order, and drains before shutdown", async () => {
+    const { runtime, sink } = setup();
+    await runtime.handle("sim:1", { kind: "text", text: "halo", langHint: "en" });
+    await runtime.handle("sim:1", { kind: "text", text: "1" });
+    await runtime.drain();
+    expect(sink.replies[0]).toContain("Hello, this is Pulang");
+    expect(sink.replies.at(-1)).toContain("Are you safe right now?");
   });
 
   it("never logs what a person wrote", async () => {

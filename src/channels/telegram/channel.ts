@@ -1,0 +1,83 @@
+/**
+ * Sending to a person on Telegram: render the step's replies, pace them within
+ * Telegram's limits (most urgent people first), and stop writing to people who blocked
+ * the bot instead of retrying forever.
+ */
+import { type Api, GrammyError } from "grammy";
+import type { Effect, Priority } from "../../engine/types.js";
+import type { Logger } from "../../log.js";
+import type { ConversationKey } from "../../runtime/ports.js";
+import type { Reachability } from "../../runtime/reachability.js";
+import type { Pacer } from "../pacer.js";
+import { renderReplies, type TelegramMessage } from "./render.js";
+
+type Reply = Extract<Effect, { type: "reply" }>;
+
+const PRIORITY_RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3 };
+
+/** Telegram's answers that mean the person cannot be written to. */
+export function isUnreachableError(err: unknown): boolean {
+  if (!(err instanceof GrammyError)) return false;
+  if (err.error_code === 403) return true;
+  return err.error_code === 400 && /chat not found|user is deactivated/i.test(err.description);
+}
+
+export interface TelegramChannelDeps {
+  api: Api;
+  pacer: Pacer;
+  reachability: Reachability;
+  log: Logger;
+  /** Counts outbound results (for /metrics). */
+  onSent?: (outcome: "sent" | "unreachable" | "failed") => void;
+}
+
+export class TelegramChannel {
+  constructor(readonly d: TelegramChannelDeps) {}
+
+  /** The chat id of a `tg:` conversation key. */
+  static chatId(key: ConversationKey): number {
+    return Number(key.slice("tg:".length));
+  }
+
+  /**
+   * Send replies to one person. Resolves when all are sent, or when the person turned out
+   * to be unreachable (those replies are dropped on purpose). Rejects on other failures,
+   * so the runtime keeps the replies for recovery.
+   */
+  async deliver(
+    key: ConversationKey,
+    replies: readonly Reply[],
+    priority: Priority,
+  ): Promise<void> {
+    if (replies.length === 0 || (await this.d.reachability.isUnreachable(key))) return;
+    const chatId = TelegramChannel.chatId(key);
+    const target = { chat: key, group: false, priority: PRIORITY_RANK[priority] };
+    // Queue every message now, in order; the pacer keeps one chat's messages in sequence.
+    const sends = renderReplies(replies).map((m) =>
+      this.d.pacer.send(target, () => this.#send(chatId, m)),
+    );
+    const results = await Promise.allSettled(sends);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (!failure) return;
+    if (isUnreachableError(failure.reason)) {
+      await this.d.reachability.markUnreachable(key);
+      this.d.onSent?.("unreachable");
+      this.d.log.info(
+        { conversation: "tg" },
+        "person unreachable on Telegram; not writing again until they do",
+      );
+      return;
+    }
+    this.d.onSent?.("failed");
+    throw failure.reason;
+  }
+
+  async #send(chatId: number, m: TelegramMessage): Promise<void> {
+    await this.d.api.sendMessage(chatId, m.text, {
+      parse_mode: "HTML",
+      link_preview_options: { is_disabled: true },
+      ...(m.reply_markup ? { reply_markup: m.reply_markup } : {}),
+    });
+    this.d.onSent?.("sent");
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The real service, built from configuration, against a fake Telegram Bot API on
+ * loopback and the real Redis under a prefix of its own.
+ */
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import type { Update } from "grammy/types";
+import { Redis } from "ioredis";
+import { type App, createApp } from "../../src/app.js";
+import { createConfig } from "../../src/config.js";
+import { createLogger } from "../../src/log.js";
+import { FAKE_TOKEN, FakeTelegramApi } from "../fakes/telegram-api.js";
+
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+export const SECRET = "test-secret-0123456789abcdef";
+
+export interface Service {
+  app: App;
+  fake: FakeTelegramApi;
+  base: string;
+  prefix: string;
+  logs: string[];
+  /** POST an update to the webhook as Telegram would (with the secret unless told not to). */
+  post(update: Update | unknown, secret?: string | null): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  env?: Record<string, string>;
+  redis?: boolean;
+  prefix?: string;
+  fake?: FakeTelegramApi;
+}
+
+export async function startService(o: ServiceOptions = {}): Promise<Service> {
+  const fake = o.fake ?? (await FakeTelegramApi.start());
+  const prefix = o.prefix ?? `test:${randomBytes(4).toString("hex")}:`;
+  const logs: string[] = [];
+  const config = createConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "debug",
+    TELEGRAM_BOT_TOKEN: FAKE_TOKEN,
+    TELEGRAM_MODE: "webhook",
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    ...(o.redis === false ? {} : { REDIS_URL, REDIS_KEY_PREFIX: prefix }),
+    ...o.env,
+  });
+  const log = createLogger(
+    "debug",
+    new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  const app = createApp(config, log);
+  const { port } = await app.start();
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    fake,
+    base,
+    prefix,
+    logs,
+    post: (update, secret = SECRET) =>
+      fetch(`${base}/telegram/webhook`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(secret === null ? {} : { "x-telegram-bot-api-secret-token": secret }),
+        },
+        body: typeof update === "string" ? update : JSON.stringify(update),
+      }),
+    async stop() {
+      await app.stop();
+      if (!o.fake) await fake.close();
+    },
+  };
+}
+
+/** Delete every key under `prefix` (tests clean up after themselves). */
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    await redis.quit();
+  }
+}
