@@ -65,10 +65,10 @@ describe("Telegram webhook", () => {
 
     const [place] = await exchange(chat, callbackUpdate(chat, buttonData(chat, /Bahaya sekarang/)));
     expect(place?.text).toContain("Kamu ada di mana sekarang?");
-    const sent = fake.callsTo("sendMessage").at(-1);
-    const keyboard = (sent?.params.reply_markup as { keyboard: { request_location?: boolean }[][] })
-      .keyboard;
-    expect(keyboard[0]?.[0]?.request_location).toBe(true);
+    const markup = fake.callsTo("sendMessage").at(-1)?.params.reply_markup as
+      | { keyboard: { request_location?: boolean }[][] }
+      | undefined;
+    expect(markup?.keyboard[0]?.[0]?.request_location).toBe(true);
     expect(fake.callsTo("answerCallbackQuery").length).toBeGreaterThanOrEqual(2);
 
     const [phone] = await exchange(chat, locationUpdate(chat, 13.66, 102.56));
@@ -81,10 +81,6 @@ describe("Telegram webhook", () => {
     await exchange(chat, callbackUpdate(chat, buttonData(chat, /Tidak ada/)));
     await exchange(chat, textUpdate(chat, "ditahan"));
     await exchange(chat, callbackUpdate(chat, buttonData(chat, /Jangan/)));
-    const [finalMessage] = await exchange(chat, textUpdate(chat, "ok"), 0).then(() =>
-      fake.sentTo(chat).slice(-1),
-    );
-    expect(finalMessage?.text).toBeDefined();
     const all = fake
       .sentTo(chat)
       .map((m) => m.text ?? "")
