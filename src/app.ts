@@ -42,6 +42,8 @@ export function createDemoRuntime(bundle: Bundle, log: Logger, sink?: EffectSink
 /** How often undelivered effects are looked for, and how old they must be. */
 const RECOVERY_EVERY_MS = 30_000;
 const RECOVER_AFTER_MS = 120_000;
+/** How long shutdown waits for queued replies before leaving them to recovery. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The running helpline service. */
 export interface App {
@@ -180,7 +182,9 @@ export function createApp(config: Config, log: Logger): App {
       clearInterval(gaugePacing);
       if (runner?.isRunning()) await runner.stop();
       await server.close();
-      await runtime.drain();
+      if (!(await runtime.drain(SHUTDOWN_GRACE_MS))) {
+        log.warn("stopping with replies still queued; they stay in the outbox for the next start");
+      }
       await stores.redis?.quit().catch(() => undefined);
     },
   };

@@ -108,9 +108,25 @@ export class Runtime {
     return delivered;
   }
 
-  /** Wait for every delivery under way (graceful shutdown). */
-  async drain(): Promise<void> {
-    while (this.#inflight.size > 0) await Promise.all([...this.#inflight.values()]);
+  /**
+   * Wait for deliveries under way (graceful shutdown), at most `graceMs`: what is still
+   * queued behind rate limits then stays in the outbox for recovery by the next instance.
+   * Returns whether everything was delivered.
+   */
+  async drain(graceMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    const deadline = Date.now() + graceMs;
+    while (this.#inflight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"late">((r) => {
+        timer = setTimeout(() => r("late"), Math.min(left, 2 ** 31 - 1));
+      });
+      const done = await Promise.race([Promise.all([...this.#inflight.values()]), timeout]);
+      clearTimeout(timer);
+      if (done === "late") return false;
+    }
+    return true;
   }
 
   /** Chain deliveries per conversation, so one person's replies never overtake each other. */

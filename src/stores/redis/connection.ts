@@ -1,14 +1,14 @@
 /**
- * Redis connections, configured for what each is used for. A webhook must answer fast or
- * fail fast (the channel will redeliver); a queue worker must wait out a Redis restart.
+ * Redis connections. A webhook must answer fast or fail fast (the channel redelivers), so
+ * clients reject commands at once while Redis is away instead of queueing them.
  */
 import { Redis, type RedisOptions } from "ioredis";
 
 /**
- * `commands`: request/response work (sessions, queue writes); fails fast while Redis is down.
- * `blocking`: long blocking reads for BullMQ workers; waits for Redis to come back.
+ * `commands`: request/response work (sessions, queue writes); fails fast while Redis is
+ * down. (The only role today: timers are a swept sorted set, not blocking reads; see 0005.)
  */
-export type RedisRole = "commands" | "blocking";
+export type RedisRole = "commands";
 
 /** A connection problem, safe to log: no URL, no credentials. */
 export interface RedisProblem {
@@ -66,13 +66,6 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
     // A Redis that accepts the connection but does not answer must not hang a webhook.
     // A timed-out commit may still have been applied: dedupe ids make the redelivery safe.
     commandTimeout: 2_000,
-  },
-  blocking: {
-    // BullMQ requires this: blocking reads (BZPOPMIN, XREAD BLOCK) must not be cut short.
-    maxRetriesPerRequest: null,
-    // Workers should wait out a Redis restart with their commands queued, not fail.
-    enableOfflineQueue: true,
-    connectTimeout: 10_000,
   },
 };
 
