@@ -7,6 +7,8 @@ import { attachUpdates, createBot, startPolling } from "./channels/telegram/bot.
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
 import type { Config } from "./config.js";
+import { createEncryptedCodec } from "./crypto/encrypted-codec.js";
+import { generateEphemeralKeys } from "./crypto/keys.js";
 import type { Bundle } from "./engine/types.js";
 import { loadBundle } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
@@ -19,6 +21,7 @@ import { MemoryConversationStore } from "./runtime/memory-store.js";
 import type { ConversationStore, EffectSink } from "./runtime/ports.js";
 import { MemoryReachability, type Reachability } from "./runtime/reachability.js";
 import { keyKind, Runtime } from "./runtime/runtime.js";
+import type { Codec } from "./stores/codec.js";
 import { createRedis, isRedisReady, waitUntilReady } from "./stores/redis/connection.js";
 import { RedisConversationStore } from "./stores/redis/conversation-store.js";
 import { RedisReachability } from "./stores/redis/reachability.js";
@@ -28,11 +31,27 @@ export function loadContent(config: Config): Bundle {
   return loadBundle(config.paths, config.languages);
 }
 
+/**
+ * The codec every stored value goes through: AES-256-GCM under DATA_KEY, or, where no
+ * key is configured (allowed outside production), a throwaway key, said loudly.
+ */
+export function storageCodec(
+  config: Pick<Config, "dataKeys">,
+  warn: (line: string) => void,
+): Codec {
+  return createEncryptedCodec(config.dataKeys ?? generateEphemeralKeys(warn));
+}
+
 /** A runtime on in-memory stores: the local demo and the simulator. */
-export function createDemoRuntime(bundle: Bundle, log: Logger, sink?: EffectSink): Runtime {
+export function createDemoRuntime(
+  bundle: Bundle,
+  log: Logger,
+  sink?: EffectSink,
+  codec?: Codec,
+): Runtime {
   return new Runtime({
     bundle,
-    store: new MemoryConversationStore(),
+    store: new MemoryConversationStore(codec ? { codec } : {}),
     sink: sink ?? { run: async () => {} },
     log,
     ids: newCaseRef,
@@ -62,13 +81,14 @@ interface Stores {
 }
 
 function createStores(config: Config, log: Logger): Stores {
+  const codec = storageCodec(config, (line) => log.warn(line));
   if (!config.redis) {
     log.warn(
       "REDIS_URL is not set: conversations are kept in memory only. Everything is lost on restart, " +
         "and two instances will not share anything. Never run like this in production.",
     );
     return {
-      conversations: new MemoryConversationStore({ ttlSeconds: config.sessionTtlSeconds }),
+      conversations: new MemoryConversationStore({ codec, ttlSeconds: config.sessionTtlSeconds }),
       reachability: new MemoryReachability(),
     };
   }
@@ -81,6 +101,7 @@ function createStores(config: Config, log: Logger): Stores {
     redis,
     conversations: new RedisConversationStore(redis, {
       prefix,
+      codec,
       ttlSeconds: config.sessionTtlSeconds,
     }),
     reachability: new RedisReachability(redis, prefix, config.sessionTtlSeconds),

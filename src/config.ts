@@ -5,6 +5,16 @@
  */
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import {
+  type DataKeys,
+  KEY_ID_PATTERN,
+  KEY_ID_RULE,
+  KeyFormatError,
+  keyProblem,
+  MAKE_A_KEY,
+  parseDataKeys,
+  previousKeysProblems,
+} from "./crypto/keys.js";
 
 /** The repository root, for default paths to flows, locales and directory data. */
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -55,6 +65,23 @@ const envSchema = z.object({
   ),
   TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url("a public https:// URL").optional()),
   TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, z.url().default("https://api.telegram.org")),
+  // Encryption at rest (src/crypto/keys.ts). Messages never repeat a key.
+  DATA_KEY: optionalString.pipe(
+    z
+      .string()
+      .superRefine((v, ctx) => addProblems(ctx, [keyProblem(v)]))
+      .optional(),
+  ),
+  DATA_KEY_ID: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(KEY_ID_PATTERN, KEY_ID_RULE).default("k1"),
+  ),
+  DATA_KEYS_PREVIOUS: optionalString.pipe(
+    z
+      .string()
+      .superRefine((v, ctx) => addProblems(ctx, previousKeysProblems(v)))
+      .optional(),
+  ),
 });
 
 /** The raw environment, checked. */
@@ -70,6 +97,8 @@ export interface Config {
   redis: { url: string; keyPrefix: string } | undefined;
   sessionTtlSeconds: number;
   telegram: TelegramConfig | undefined;
+  /** Keys for encryption at rest; undefined when DATA_KEY is unset (never in production with Redis). */
+  dataKeys: DataKeys | undefined;
 }
 
 export type TelegramConfig = {
@@ -105,6 +134,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
     sessionTtlSeconds: e.SESSION_TTL_DAYS * 86_400,
     telegram: telegramConfig(e),
+    dataKeys: dataKeysConfig(e),
   };
 }
 
@@ -123,4 +153,31 @@ function telegramConfig(e: Env): TelegramConfig | undefined {
     secret: e.TELEGRAM_WEBHOOK_SECRET,
     url: e.TELEGRAM_WEBHOOK_URL,
   };
+}
+
+function addProblems(ctx: z.RefinementCtx, problems: (string | undefined)[]): void {
+  for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
+}
+
+/** The data keys, or undefined when DATA_KEY is unset where that is allowed. */
+function dataKeysConfig(e: Env): DataKeys | undefined {
+  const invalid = (line: string) => new ConfigError(`Invalid configuration:\n  ${line}`);
+  if (!e.DATA_KEY) {
+    if (e.NODE_ENV === "production" && e.REDIS_URL) {
+      throw invalid(
+        `DATA_KEY: required when NODE_ENV=production and REDIS_URL is set: 32 random bytes, base64 (${MAKE_A_KEY})`,
+      );
+    }
+    if (e.DATA_KEYS_PREVIOUS) {
+      throw invalid("DATA_KEYS_PREVIOUS: set DATA_KEY (the current key) too");
+    }
+    return undefined;
+  }
+  try {
+    return parseDataKeys({ key: e.DATA_KEY, id: e.DATA_KEY_ID, previous: e.DATA_KEYS_PREVIOUS });
+  } catch (err) {
+    // The schema checked each setting; what is left is the current id reused as a previous one.
+    if (err instanceof KeyFormatError) throw invalid(`DATA_KEYS_PREVIOUS: ${err.message}`);
+    throw err;
+  }
 }

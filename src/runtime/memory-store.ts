@@ -16,6 +16,7 @@ import {
   DEFAULT_DEDUPE_MAX,
   DEFAULT_DEDUPE_WINDOW_MS,
   DEFAULT_TTL_SECONDS,
+  decodeSession,
   type OutboxEntry,
   type SessionRecord,
 } from "./ports.js";
@@ -55,8 +56,11 @@ export class MemoryConversationStore
     const e = this.#live(key);
     if (!e) return { session: undefined, version: 0 };
     this.#touch(e);
+    const stored = e.session;
     return {
-      session: e.session === undefined ? undefined : this.#codec.decode(e.session),
+      ...(stored === undefined
+        ? { session: undefined }
+        : decodeSession(() => this.#codec.decode(stored))),
       version: e.version,
     };
   }

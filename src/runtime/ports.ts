@@ -13,6 +13,23 @@ export type ConversationKey = string;
 export interface SessionRecord {
   session: unknown;
   version: number;
+  /**
+   * The stored session exists but could not be decoded (a data key that is gone, damaged
+   * data). The runtime starts the person afresh rather than lock them out.
+   */
+  unreadable?: boolean;
+}
+
+/** Decode a stored session, reporting rather than throwing when it cannot be read. */
+export function decodeSession(
+  decode: () => unknown,
+): Pick<SessionRecord, "session" | "unreadable"> {
+  try {
+    return { session: decode() };
+  } catch {
+    // The error may quote stored content: it is not kept.
+    return { session: undefined, unreadable: true };
+  }
 }
 
 /** The result of trying to save a step. */

@@ -68,7 +68,9 @@ export class Runtime {
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       const record = await store.load(key);
       const now = this.#now();
-      const session = this.#readSession(key, record.session, now);
+      const session = record.unreadable
+        ? this.#unreadable(key, "stored session cannot be decoded")
+        : this.#readSession(key, record.session, now);
       const result = step(bundle, session, inbound, { now, ids });
       const committed = await store.commit(key, record.version, result.session, {
         ...(dedupeId ? { dedupeId } : {}),
@@ -188,13 +190,17 @@ export class Runtime {
       return loadSession(stored, now);
     } catch (err) {
       if (!(err instanceof SessionFormatError)) throw err;
-      // Unreadable data must not lock a person out: start them afresh, and say so in the log.
-      this.#d.log.warn(
-        { conversation: keyKind(key), err: err.message },
-        "session unreadable; starting afresh",
-      );
-      return undefined;
+      return this.#unreadable(key, err.message);
     }
+  }
+
+  /** Unreadable data must not lock a person out: start them afresh, and say so in the log. */
+  #unreadable(key: ConversationKey, why: string): undefined {
+    this.#d.log.warn(
+      { conversation: keyKind(key), err: why },
+      "session unreadable; starting afresh",
+    );
+    return undefined;
   }
 
   #logErrors(key: ConversationKey, effects: readonly Effect[]): void {

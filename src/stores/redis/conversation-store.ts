@@ -24,6 +24,7 @@ import {
   DEFAULT_DEDUPE_MAX,
   DEFAULT_DEDUPE_WINDOW_MS,
   DEFAULT_TTL_SECONDS,
+  decodeSession,
   type OutboxEntry,
   type SessionRecord,
 } from "../../runtime/ports.js";
@@ -171,7 +172,7 @@ export class RedisConversationStore
   async load(key: ConversationKey): Promise<SessionRecord> {
     const [s, v] = await this.#redis.pulangConvLoad(...this.#keys(key), this.#ttlMs);
     return {
-      session: s == null ? undefined : this.#codec.decode(s),
+      ...(s == null ? { session: undefined } : decodeSession(() => this.#codec.decode(s))),
       version: v == null ? 0 : Number(v),
     };
   }
