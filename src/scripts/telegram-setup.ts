@@ -14,7 +14,9 @@ try {
   const tg = config.telegram;
   if (!tg) throw new Error("TELEGRAM_BOT_TOKEN is not set: there is no bot to set up.");
   if (tg.mode === "webhook" && !tg.url) {
-    throw new Error("TELEGRAM_WEBHOOK_URL is not set: Telegram needs the public https:// address of /telegram/webhook.");
+    throw new Error(
+      "TELEGRAM_WEBHOOK_URL is not set: Telegram needs the public https:// address of /telegram/webhook.",
+    );
   }
   const bundle = loadContent(config);
   const bot = createBot({ token: tg.token, apiRoot: tg.apiRoot });

@@ -15,13 +15,20 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 /** Run the script as a separate process (the fake answers from this one, so not sync). */
-function setup(env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
+function setup(
+  env: Record<string, string>,
+): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       join(ROOT, "node_modules/.bin/tsx"),
       [join(ROOT, "src/scripts/telegram-setup.ts")],
       {
-        env: { PATH: process.env.PATH ?? "", TELEGRAM_BOT_TOKEN: FAKE_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot, ...env },
+        env: {
+          PATH: process.env.PATH ?? "",
+          TELEGRAM_BOT_TOKEN: FAKE_TOKEN,
+          TELEGRAM_API_ROOT: fake.apiRoot,
+          ...env,
+        },
         timeout: 30_000,
       },
       (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
@@ -45,8 +52,14 @@ describe("npm run telegram:setup", () => {
       allowed_updates: ["message", "edited_message", "callback_query", "my_chat_member"],
     });
     const commands = fake.callsTo("setMyCommands");
-    const id = commands.find((c) => c.params.language_code === "id")?.params.commands as { command: string; description: string }[];
-    const en = commands.find((c) => c.params.language_code === "en")?.params.commands as { command: string; description: string }[];
+    const id = commands.find((c) => c.params.language_code === "id")?.params.commands as {
+      command: string;
+      description: string;
+    }[];
+    const en = commands.find((c) => c.params.language_code === "en")?.params.commands as {
+      command: string;
+      description: string;
+    }[];
     expect(id.map((c) => c.command)).toEqual(["start", "help", "language", "human", "erase"]);
     expect(id.find((c) => c.command === "human")?.description).toBe("Bicara dengan petugas");
     expect(en.find((c) => c.command === "erase")?.description).toBe("Erase my data");
@@ -54,7 +67,10 @@ describe("npm run telegram:setup", () => {
   });
 
   it("refuses webhook mode without the public URL, saying which variable", async () => {
-    const run = await setup({ TELEGRAM_MODE: "webhook", TELEGRAM_WEBHOOK_SECRET: "a-good-secret-1234567890" });
+    const run = await setup({
+      TELEGRAM_MODE: "webhook",
+      TELEGRAM_WEBHOOK_SECRET: "a-good-secret-1234567890",
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("TELEGRAM_WEBHOOK_URL is not set");
   });
