@@ -35,7 +35,7 @@ export function renderReplies(replies: readonly Reply[], maxText = MAX_TEXT): Te
     if (merged.length <= maxText) {
       pending = [merged];
     } else {
-      out.push(...chunks(pending.join("\n\n"), maxText).map((t) => ({ text: escapeHtml(t) })));
+      if (pending.length > 0) out.push(...plain(pending, maxText));
       pending = [reply.text];
     }
     if (markup) {
