@@ -146,6 +146,30 @@ describe("Telegram webhook", () => {
     expect(res.status).toBe(400);
   });
 
+  it("retries a message Telegram throttled (429), after the time it asks for", async () => {
+    const chat = nextChat++;
+    fake.failNext("sendMessage", { error_code: 429, retry_after: 1, chatId: chat });
+    const started = Date.now();
+    await exchange(chat, textUpdate(chat, "halo", { languageCode: "en" }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(fake.lastTextTo(chat)).toContain("How can we help?");
+  });
+
+  it("stops writing to a person who blocked the bot, until they write again", async () => {
+    const chat = nextChat++;
+    fake.blockUser(chat);
+    expect((await svc.post(textUpdate(chat, "halo"))).status).toBe(200);
+    await fake.waitFor((c) => c.method === "sendMessage" && c.injected === "blocked", 3000);
+    const attempts = () =>
+      fake.callsTo("sendMessage").filter((c) => Number(c.params.chat_id) === chat).length;
+    expect(attempts()).toBe(1);
+    await svc.app.runtime.drain();
+    expect(attempts()).toBe(1);
+    fake.unblockUser(chat);
+    await exchange(chat, textUpdate(chat, "halo lagi"));
+    expect(fake.sentTo(chat).length).toBeGreaterThanOrEqual(1);
+  });
+
   it("serves health, readiness and metrics", async () => {
     expect((await fetch(`${svc.base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${svc.base}/readyz`);

@@ -76,9 +76,9 @@ export class TelegramUpdates {
 
   async #person(p: Extract<TelegramIncoming, { type: "person" }>): Promise<string> {
     const { runtime, reachability, api } = this.d;
+    // Writing to us means they can be reached (again), before any reply is attempted.
+    await reachability.markReachable(p.key);
     const outcome = await runtime.handle(p.key, p.inbound, p.dedupeId);
-    // Writing again after blocking us means they can be reached again.
-    void reachability.markReachable(p.key).catch(() => undefined);
     if (p.callbackQueryId) {
       // Stop the button's spinner; a failure here (query too old) changes nothing.
       void api.answerCallbackQuery(p.callbackQueryId).catch(() => undefined);
