@@ -138,6 +138,14 @@ describe("rendering replies", () => {
     expect(messages[1]?.reply_markup).toBeDefined();
   });
 
+  it("sends what came before an overlong reply on its own, then the reply in parts", () => {
+    const messages = renderReplies([
+      { type: "reply", text: "Pembuka." },
+      { type: "reply", text: "z".repeat(5000) },
+    ]);
+    expect(messages.map((m) => m.text.length)).toEqual([8, 4096, 904]);
+  });
+
   it("cuts a single enormous word without breaking an emoji", () => {
     const parts = chunks(`${"x".repeat(4095)}😭${"y".repeat(10)}`);
     expect(parts.every((p) => p.length <= 4096)).toBe(true);

@@ -43,9 +43,12 @@ export function renderReplies(replies: readonly Reply[], maxText = MAX_TEXT): Te
       pending = [];
     }
   }
-  if (pending.length > 0)
-    out.push(...chunks(pending.join("\n\n"), maxText).map((t) => ({ text: escapeHtml(t) })));
+  if (pending.length > 0) out.push(...plain(pending, maxText));
   return out;
+}
+
+function plain(texts: string[], maxText: number): TelegramMessage[] {
+  return chunks(texts.join("\n\n"), maxText).map((t) => ({ text: escapeHtml(t) }));
 }
 
 function withMarkupOnLast(
