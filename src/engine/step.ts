@@ -57,6 +57,10 @@ function dispatch(turn: Turn, inbound: Inbound): void {
     return;
   }
   if (inbound.kind === "command" && runCommand(turn, inbound)) return;
+  if (inbound.kind === "operator") {
+    operatorEvent(turn, inbound.event);
+    return;
+  }
   if (inbound.kind === "text" && isIntentText(inbound.text) && runIntent(turn, inbound)) return;
   if (s.mode === "operator" && s.at === undefined) {
     turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });
@@ -90,12 +94,63 @@ function unreadable(turn: Turn, inbound: Inbound, current?: CompiledStep): void 
   if (current) reask(turn, current);
 }
 
+/**
+ * Operators taking over, handing back or closing. While a human holds the case the bot
+ * stays silent (the runtime relays), keeping the open question to come back to.
+ */
+function operatorEvent(turn: Turn, event: Extract<Inbound, { kind: "operator" }>["event"]): void {
+  const { s, bundle } = turn;
+  if (event === "steps") {
+    turn.reply(missionSteps(turn));
+    return;
+  }
+  if (event === "joined") {
+    if (s.mode === "bot" && s.at !== undefined) s.resume = s.at;
+    s.mode = "operator";
+    s.at = undefined;
+    s.waiting = false;
+    turn.reply(turn.t("common:operator.joined"));
+    return;
+  }
+  const wasOperator = s.mode === "operator";
+  s.mode = "bot";
+  s.waiting = false;
+  if (event === "closed") {
+    s.resume = undefined;
+    if (wasOperator) turn.reply(turn.t("common:operator.closed"));
+    return;
+  }
+  turn.reply(turn.t("common:operator.left"));
+  goTo(turn, s.resume ?? bundle.flows.menuRef);
+  s.resume = undefined;
+}
+
+/** A human will answer; meanwhile, in immediate danger: the hotline and local numbers. */
+function waitingText(turn: Turn): string {
+  const place = turn.s.place;
+  if (!place?.country) return turn.t("common:waiting");
+  const lines = ["mission", "local_emergency"]
+    .map((b) => turn.bundle.directory.render(turn.lang, b, place))
+    .filter((l): l is string => l !== undefined);
+  return [turn.t("common:waiting"), turn.t("common:waiting_danger"), ...lines].join("\n\n");
+}
+
+/** The mission's contacts for where the person is (the national channels when unknown). */
+function missionSteps(turn: Turn): string {
+  const place = turn.s.place;
+  const blocks = place?.country ? ["mission", "mission_address", "local_emergency"] : ["national"];
+  const lines = blocks
+    .map((b) => turn.bundle.directory.render(turn.lang, b, place))
+    .filter((l): l is string => l !== undefined);
+  return [turn.t("common:operator.steps"), ...lines].join("\n\n");
+}
+
 /** A message while no question is open: the person waits for a human, or starts over. */
 function idle(turn: Turn, inbound: Inbound): void {
   const { s, bundle } = turn;
   if (s.waiting && s.caseRef) {
     turn.effects.push({ type: "relay", caseRef: s.caseRef, inbound });
-    turn.reply(turn.t("common:waiting"));
+    turn.reply(waitingText(turn));
     return;
   }
   goTo(turn, s.turns > 1 && s.lang ? bundle.flows.menuRef : bundle.flows.startRef);

@@ -25,10 +25,15 @@ export const ENGINE_TEXT_KEYS = [
   "common:language.not_understood",
   "common:media_unsupported",
   "common:waiting",
+  "common:waiting_danger",
   "common:error",
   "common:intent.emergency",
   "common:intent.human",
   "common:intent.stop",
+  "common:operator.joined",
+  "common:operator.left",
+  "common:operator.closed",
+  "common:operator.steps",
 ] as const;
 
 /** Keyword lists (in `keywords.json`) the engine needs in every language. */

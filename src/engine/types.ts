@@ -30,7 +30,17 @@ export type Inbound = (
   | { kind: "command"; name: string }
   /** Something the helpline cannot read: photo, voice, sticker, document... */
   | { kind: "media"; media: string }
-) & { langHint?: string };
+  /**
+   * What operators did to this conversation: a human `joined` (claimed the case), `left`
+   * (handed back to the bot), `closed` the case, or asked the bot to send the embassy
+   * `steps` for where the person is.
+   */
+  | { kind: "operator"; event: "joined" | "left" | "closed" | "steps" }
+) & {
+  langHint?: string;
+  /** The message's id at its channel, so operators can be shown a copy of it. */
+  origin?: string;
+};
 
 /** One button under a message. `id` is what comes back in a `choice` inbound. */
 export interface Button {

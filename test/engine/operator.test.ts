@@ -1,0 +1,83 @@
+/**
+ * Operators taking the conversation over and giving it back, as the person sees it.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Bundle } from "../../src/engine/types.js";
+import { Chat } from "../helpers/chat.js";
+import { realBundle } from "../helpers/content.js";
+
+let bundle: Bundle;
+beforeAll(() => {
+  bundle = realBundle();
+});
+
+/** A person in Poipet who escalated and is waiting at the phone question. */
+function waitingAtPhone(): Chat {
+  const chat = new Chat(bundle, "id");
+  chat.say("halo");
+  chat.tap("help");
+  chat.tap("danger");
+  chat.say("Poipet");
+  expect(chat.at).toBe("help.phone");
+  return chat;
+}
+
+describe("operator takeover", () => {
+  it("tells the person a human joined, then the bot stays silent and relays", () => {
+    const chat = waitingAtPhone();
+    chat.send({ kind: "operator", event: "joined" });
+    expect(chat.text).toContain("Seseorang dari tim kami sudah bergabung");
+    chat.say("SOS");
+    expect(chat.of("relay")).toHaveLength(1);
+    expect(chat.of("escalate")[0]?.priority).toBe("P1");
+    chat.say("tolong cepat, mereka datang ke lantai 3");
+    expect(chat.of("relay")).toHaveLength(1);
+    expect(chat.of("reply")).toHaveLength(0);
+  });
+
+  it("still erases on request while a human has the chat", () => {
+    const chat = waitingAtPhone();
+    chat.send({ kind: "operator", event: "joined" });
+    chat.say("hapus data saya");
+    expect(chat.at).toBe("erase.confirm");
+    chat.tap("yes");
+    expect(chat.of("erase")).toHaveLength(1);
+  });
+
+  it("hands back to the bot at the question the person had reached", () => {
+    const chat = waitingAtPhone();
+    chat.send({ kind: "operator", event: "joined" });
+    chat.send({ kind: "operator", event: "left" });
+    expect(chat.text).toContain("kembali ke layanan otomatis");
+    expect(chat.at).toBe("help.phone");
+    chat.tap("anytime");
+    expect(chat.at).toBe("help.people");
+  });
+
+  it("sends the embassy steps for where the person is when an operator asks", () => {
+    const chat = waitingAtPhone();
+    chat.send({ kind: "operator", event: "steps" });
+    expect(chat.text).toContain("+855 12 813 282");
+    expect(chat.text).toContain("Street 268");
+  });
+
+  it("tells a waiting person their hotline while a human is on the way", () => {
+    const chat = waitingAtPhone();
+    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    expect(chat.session?.waiting).toBe(true);
+    chat.say("halo?");
+    expect(chat.of("relay")).toHaveLength(1);
+    expect(chat.text).toContain("Kalau kamu dalam bahaya sekarang");
+    expect(chat.text).toContain("+855 12 813 282");
+    expect(chat.text).toContain("117");
+  });
+
+  it("after a close, the next message is the bot's again", () => {
+    const chat = waitingAtPhone();
+    chat.send({ kind: "operator", event: "joined" });
+    chat.send({ kind: "operator", event: "closed" });
+    expect(chat.text).toContain("sudah ditutup");
+    chat.say("halo");
+    expect(chat.at).toBe("welcome.menu");
+  });
+});
