@@ -24,6 +24,32 @@ const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const positiveInt = (fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
 
+/** Comma-separated Telegram user ids (positive integers). */
+function idList(what: string) {
+  return z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default("")
+      .transform((s) =>
+        s
+          .split(",")
+          .map((x) => x.trim())
+          .filter((x) => x.length > 0),
+      )
+      .pipe(z.array(z.string().regex(/^\d{1,15}$/, `${what}, comma-separated (e.g. 12345,67890)`))),
+  );
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -65,6 +91,27 @@ const envSchema = z.object({
   ),
   TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url("a public https:// URL").optional()),
   TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, z.url().default("https://api.telegram.org")),
+  OPERATOR_CHAT_ID: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .int()
+      .max(-1, "the operators' supergroup id, a negative number such as -1001234567890")
+      .optional(),
+  ),
+  OPERATOR_IDS: idList("Telegram user ids of operators"),
+  SUPERVISOR_IDS: idList("Telegram user ids of supervisors"),
+  SLA_P1_MINUTES: positiveInt(2),
+  SLA_P2_MINUTES: positiveInt(15),
+  SLA_P3_MINUTES: positiveInt(60),
+  SLA_NO_REPLY_MINUTES: positiveInt(10),
+  TIME_ZONE: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default("Asia/Jakarta")
+      .refine(isTimeZone, "an IANA time zone such as Asia/Jakarta (for daily statistics)"),
+  ),
   // Encryption at rest (src/crypto/keys.ts). Messages never repeat a key.
   DATA_KEY: optionalString.pipe(
     z
@@ -97,8 +144,21 @@ export interface Config {
   redis: { url: string; keyPrefix: string } | undefined;
   sessionTtlSeconds: number;
   telegram: TelegramConfig | undefined;
+  /** The operators' Telegram group and who may act in it. */
+  operators: OperatorsConfig;
+  /** How long cases may wait, in ms. */
+  sla: { unclaimedMs: Record<"P1" | "P2" | "P3", number>; noReplyMs: number };
+  /** For daily statistics. */
+  timeZone: string;
   /** Keys for encryption at rest; undefined when DATA_KEY is unset (never in production with Redis). */
   dataKeys: DataKeys | undefined;
+}
+
+/** Operators work cases in a Telegram supergroup with topics; only listed ids may act. */
+export interface OperatorsConfig {
+  chatId: number | undefined;
+  operatorIds: string[];
+  supervisorIds: string[];
 }
 
 export type TelegramConfig = {
@@ -134,6 +194,20 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
     sessionTtlSeconds: e.SESSION_TTL_DAYS * 86_400,
     telegram: telegramConfig(e),
+    operators: {
+      chatId: e.OPERATOR_CHAT_ID,
+      operatorIds: e.OPERATOR_IDS,
+      supervisorIds: e.SUPERVISOR_IDS,
+    },
+    sla: {
+      unclaimedMs: {
+        P1: e.SLA_P1_MINUTES * 60_000,
+        P2: e.SLA_P2_MINUTES * 60_000,
+        P3: e.SLA_P3_MINUTES * 60_000,
+      },
+      noReplyMs: e.SLA_NO_REPLY_MINUTES * 60_000,
+    },
+    timeZone: e.TIME_ZONE,
     dataKeys: dataKeysConfig(e),
   };
 }

@@ -44,3 +44,27 @@ describe("createConfig", () => {
     );
   });
 });
+
+describe("operators and SLAs", () => {
+  it("reads the operators' group, the allow-lists and the SLA minutes", () => {
+    const c = createConfig({
+      OPERATOR_CHAT_ID: "-1001234567890",
+      OPERATOR_IDS: "111, 222",
+      SUPERVISOR_IDS: "333",
+      SLA_P1_MINUTES: "1",
+    });
+    expect(c.operators).toEqual({ chatId: -1001234567890, operatorIds: ["111", "222"], supervisorIds: ["333"] });
+    expect(c.sla.unclaimedMs).toEqual({ P1: 60_000, P2: 900_000, P3: 3_600_000 });
+    expect(c.sla.noReplyMs).toBe(600_000);
+    expect(c.timeZone).toBe("Asia/Jakarta");
+  });
+
+  it.each([
+    [{ OPERATOR_CHAT_ID: "12345" }, /OPERATOR_CHAT_ID: the operators' supergroup id/],
+    [{ OPERATOR_IDS: "12,abc" }, /OPERATOR_IDS/],
+    [{ TIME_ZONE: "Mars/Olympus" }, /TIME_ZONE: an IANA time zone/],
+    [{ SLA_P1_MINUTES: "0" }, /SLA_P1_MINUTES/],
+  ])("names the wrong setting: %o", (env, message) => {
+    expect(() => createConfig(env)).toThrow(message);
+  });
+});
