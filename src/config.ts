@@ -101,6 +101,13 @@ const envSchema = z.object({
   ),
   OPERATOR_IDS: idList("Telegram user ids of operators"),
   SUPERVISOR_IDS: idList("Telegram user ids of supervisors"),
+  OPERATOR_LANGUAGE: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z]{2,3}$/, "a language code such as id or en")
+      .optional(),
+  ),
   SLA_P1_MINUTES: positiveInt(2),
   SLA_P2_MINUTES: positiveInt(15),
   SLA_P3_MINUTES: positiveInt(60),
@@ -157,6 +164,8 @@ export interface Config {
 /** Operators work cases in a Telegram supergroup with topics; only listed ids may act. */
 export interface OperatorsConfig {
   chatId: number | undefined;
+  /** The language of cards and answers in the operators' group. */
+  language: string;
   operatorIds: string[];
   supervisorIds: string[];
 }

@@ -53,7 +53,11 @@ describe("operators and SLAs", () => {
       SUPERVISOR_IDS: "333",
       SLA_P1_MINUTES: "1",
     });
-    expect(c.operators).toEqual({ chatId: -1001234567890, operatorIds: ["111", "222"], supervisorIds: ["333"] });
+    expect(c.operators).toEqual({
+      chatId: -1001234567890,
+      operatorIds: ["111", "222"],
+      supervisorIds: ["333"],
+    });
     expect(c.sla.unclaimedMs).toEqual({ P1: 60_000, P2: 900_000, P3: 3_600_000 });
     expect(c.sla.noReplyMs).toBe(600_000);
     expect(c.timeZone).toBe("Asia/Jakarta");

@@ -1,0 +1,19 @@
+/**
+ * What operators can do to the person's side of the conversation, whatever the channel:
+ * tell the engine (a human joined, left, closed the case, asked for the embassy steps),
+ * and pass an operator's words to the person.
+ */
+import type { Priority } from "../engine/types.js";
+
+/** An operator action as the engine hears it (see the engine's `operator` inbound). */
+export type OperatorEvent = "joined" | "left" | "closed" | "steps";
+
+export interface PersonLink {
+  /** The engine updates the session and answers the person in their language. */
+  event(conversation: string, event: OperatorEvent): Promise<void>;
+  /**
+   * An operator's words to the person, through their channel (escaped, paced). Resolves
+   * `sent`, or why not (`unreachable`: the person blocked us or the platform refused).
+   */
+  say(conversation: string, text: string, priority: Priority): Promise<"sent" | "unreachable" | "failed">;
+}
