@@ -205,6 +205,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     telegram: telegramConfig(e),
     operators: {
       chatId: e.OPERATOR_CHAT_ID,
+      language: e.OPERATOR_LANGUAGE ?? (e.LANGUAGES[0] as string),
       operatorIds: e.OPERATOR_IDS,
       supervisorIds: e.SUPERVISOR_IDS,
     },
