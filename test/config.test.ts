@@ -55,6 +55,7 @@ describe("operators and SLAs", () => {
     });
     expect(c.operators).toEqual({
       chatId: -1001234567890,
+      language: "id",
       operatorIds: ["111", "222"],
       supervisorIds: ["333"],
     });
