@@ -32,6 +32,8 @@ export interface Keywords {
   dontKnow: PhraseMatcher<true>;
   /** "tidak", "not"... : "tidak dalam bahaya" is not an emergency. */
   negation: PhraseMatcher<true>;
+  /** Default quick-exit words (the person may add their own). */
+  quickExit: PhraseMatcher<true>;
 }
 
 /** All flows, validated and compiled. */
@@ -45,6 +47,9 @@ export interface CompiledFlows {
   emergencyRef: string;
   eraseRef: string;
   languageRef: string;
+  reattachRef: string;
+  /** Commands that open a flow (`privacy` -> `privacy.menu`). */
+  commandRefs: ReadonlyMap<string, string>;
   steps: ReadonlyMap<string, CompiledStep>;
   /** Start step reference of each flow. */
   flowStarts: ReadonlyMap<string, string>;

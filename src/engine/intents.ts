@@ -17,7 +17,7 @@ export function isIntentText(text: string): boolean {
   return text.length <= MAX_INTENT_TEXT;
 }
 
-const FREE_TEXT: ReadonlySet<string> = new Set(["ask", "place"]);
+const FREE_TEXT: ReadonlySet<string> = new Set(["ask", "place", "secret_word"]);
 
 /** While an operator has the chat, only these still reach the bot. */
 const DURING_TAKEOVER: ReadonlySet<IntentName> = new Set(["emergency", "erase", "stop"]);
@@ -56,6 +56,12 @@ export function runCommand(turn: Turn, command: Extract<Inbound, { kind: "comman
     if (turn.s.mode === "operator" && turn.s.at === undefined) return false;
     clearFlow(turn.s);
     goTo(turn, turn.bundle.flows.aboutRef);
+    return true;
+  }
+  const flow = turn.bundle.flows.commandRefs.get(name);
+  if (flow && !(turn.s.mode === "operator" && turn.s.at === undefined)) {
+    if (turn.s.at !== undefined) turn.s.resume = turn.s.at;
+    goTo(turn, flow);
     return true;
   }
   if (!(name in HANDLERS)) return false;
@@ -128,13 +134,7 @@ const HANDLERS: Record<IntentName, (turn: Turn, inbound: Inbound) => void> = {
 
 /** What to do right now; with the mission's hotline and local numbers when we know where. */
 function emergencyText(turn: Turn): string {
-  const parts = [turn.t("common:intent.emergency")];
-  const place = turn.s.place;
-  if (place?.country) {
-    for (const block of ["mission", "local_emergency"]) {
-      const lines = turn.bundle.directory.render(turn.lang, block, place);
-      if (lines) parts.push(lines);
-    }
-  }
-  return parts.join("\n\n");
+  const known = turn.s.place?.country !== undefined;
+  const facts = known ? turn.facts(["mission", "local_emergency"]) : [];
+  return [turn.t("common:intent.emergency"), ...facts].join("\n\n");
 }

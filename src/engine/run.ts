@@ -42,6 +42,7 @@ export function goTo(turn: Turn, ref: string): void {
       failFlow(turn, "unknown_step", `no step ${target}`);
       return;
     }
+    turn.s.flow = current.flow;
     const advance = STEP_KINDS[current.def.kind].enter(turn, current);
     if ("goto" in advance) {
       target = advance.goto;

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-export const SESSION_VERSION = 1;
+export const SESSION_VERSION = 2;
 
 const answerValue = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -16,6 +16,29 @@ const placeSchema = z.object({
   lon: z.number().optional(),
   text: z.string().optional(),
 });
+
+/**
+ * How discreet the helpline is with this person's phone. Discreet by default: messages are
+ * deleted after a while, arrive silently, and start with words that reveal nothing.
+ */
+export const safetySchema = z.object({
+  discreet: z.boolean(),
+  /** Delete messages (ours and theirs, where the channel allows) after this many minutes. */
+  deleteAfterMin: z.number().int().positive(),
+  /** Send without a notification sound. */
+  silent: z.boolean(),
+  /** A word that wipes the chat at once (normalised); the defaults also work. */
+  exitWord: z.string().optional(),
+  /** A word meaning "I am being forced to write": answered normally, flagged P1 quietly. */
+  duressWord: z.string().optional(),
+  /** The person chose these settings; flows leave them alone. */
+  chosen: z.boolean().optional(),
+});
+
+export type Safety = z.infer<typeof safetySchema>;
+
+/** Discreet until the person says otherwise. */
+export const DEFAULT_SAFETY: Safety = { discreet: true, deleteAfterMin: 30, silent: true };
 
 export const sessionSchema = z.object({
   v: z.literal(SESSION_VERSION),
@@ -38,6 +61,21 @@ export const sessionSchema = z.object({
   turns: z.number().int().nonnegative(),
   /** Last update, ms since the epoch. */
   updated: z.number(),
+  /** When the person last wrote (not operators or timers): the conversation window. */
+  heard: z.number().optional(),
+  /** The flow of the last step entered (for discretion rules and summaries). */
+  flow: z.string().optional(),
+  safety: safetySchema,
+  /** The secret code that lets the person find their case again from another account. */
+  code: z.string().optional(),
+  /** A check-in the person asked for: when, how long to wait for an answer, and whether sent. */
+  checkin: z
+    .object({ at: z.number(), windowMin: z.number().int().positive(), pinged: z.boolean() })
+    .optional(),
+  /** A case code typed from a new account, waiting for the confirming answer. */
+  pendingCode: z.string().optional(),
+  /** Failed attempts to reattach to a case from this conversation. */
+  reattachTries: z.number().int().nonnegative().optional(),
 });
 
 /** See {@link sessionSchema}. */
@@ -54,6 +92,7 @@ export function newSession(now: number, lang?: string): Session {
     misses: 0,
     turns: 0,
     updated: now,
+    safety: { ...DEFAULT_SAFETY },
   };
 }
 
@@ -64,6 +103,8 @@ export function copySession(s: Session): Session {
     answers: { ...s.answers },
     reasons: [...s.reasons],
     ...(s.place ? { place: { ...s.place } } : {}),
+    safety: { ...s.safety },
+    ...(s.checkin ? { checkin: { ...s.checkin } } : {}),
   };
 }
 
@@ -73,7 +114,10 @@ type Migration = (old: Record<string, unknown>) => Record<string, unknown>;
  * `MIGRATIONS[n]` turns a version-n session into version n+1. Add one whenever the
  * session's shape changes, and raise SESSION_VERSION.
  */
-const MIGRATIONS: Record<number, Migration> = {};
+const MIGRATIONS: Record<number, Migration> = {
+  // v2 added the person's safety settings: everyone starts discreet.
+  1: (old) => ({ ...old, v: 2, safety: { ...DEFAULT_SAFETY } }),
+};
 
 /** Why a stored session could not be read. */
 export class SessionFormatError extends Error {

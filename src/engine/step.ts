@@ -3,7 +3,16 @@
  */
 import type { CompiledStep } from "./flow-model.js";
 import { isIntentText, runCommand, runIntent } from "./intents.js";
+import { operatorEvent } from "./operator.js";
 import { clearFlow, follow, goTo, reask } from "./run.js";
+import {
+  checkinAnswered,
+  codeTyped,
+  decorateForDiscretion,
+  duress,
+  quickExit,
+  systemEvent,
+} from "./safety.js";
 import { copySession, migrateSession, newSession, type Session } from "./session.js";
 import { STEP_KINDS } from "./steps/index.js";
 import { notePin } from "./steps/place.js";
@@ -36,12 +45,20 @@ export function step(
   if (!s.lang && inbound.langHint && bundle.texts.languages.includes(inbound.langHint)) {
     s.lang = inbound.langHint;
   }
+  if (fromPerson(inbound)) s.heard = ctx.now;
   const turn = new Turn(bundle, s, ctx);
   dispatch(turn, inbound);
   updateOpenCase(turn);
-  if (turn.effects.some((e) => e.type === "erase"))
-    return { session: wiped(s, ctx.now), effects: turn.effects };
-  return { session: s, effects: turn.effects };
+  const out = turn.effects.some((e) => e.type === "erase" || e.type === "wipe")
+    ? wiped(s, ctx.now)
+    : s;
+  decorateForDiscretion(turn, out, inbound);
+  return { session: out, effects: turn.effects };
+}
+
+/** Whether the person sent this (rather than operators or timers). */
+function fromPerson(inbound: Inbound): boolean {
+  return inbound.kind !== "operator" && inbound.kind !== "system";
 }
 
 /** Load a stored session (any version) or start afresh when there is none. */
@@ -51,16 +68,26 @@ export function loadSession(stored: unknown, now: number): Session {
 
 function dispatch(turn: Turn, inbound: Inbound): void {
   const { s, bundle } = turn;
-  if (inbound.kind === "text") scanForDanger(turn, inbound.text);
+  if (inbound.kind === "system") {
+    systemEvent(turn, inbound);
+    return;
+  }
+  if (inbound.kind === "operator") {
+    operatorEvent(turn, inbound.event);
+    return;
+  }
+  if (quickExit(turn, inbound)) return;
+  if (inbound.kind === "text") {
+    scanForDanger(turn, inbound.text);
+    if (duress(turn, inbound.text)) return;
+  }
+  checkinAnswered(turn);
   if (inbound.kind === "start") {
     startConversation(turn, inbound.payload);
     return;
   }
   if (inbound.kind === "command" && runCommand(turn, inbound)) return;
-  if (inbound.kind === "operator") {
-    operatorEvent(turn, inbound.event);
-    return;
-  }
+  if (inbound.kind === "text" && codeTyped(turn, inbound.text)) return;
   if (inbound.kind === "text" && isIntentText(inbound.text) && runIntent(turn, inbound)) return;
   if (s.mode === "operator" && s.at === undefined) {
     turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });
@@ -94,55 +121,12 @@ function unreadable(turn: Turn, inbound: Inbound, current?: CompiledStep): void 
   if (current) reask(turn, current);
 }
 
-/**
- * Operators taking over, handing back or closing. While a human holds the case the bot
- * stays silent (the runtime relays), keeping the open question to come back to.
- */
-function operatorEvent(turn: Turn, event: Extract<Inbound, { kind: "operator" }>["event"]): void {
-  const { s, bundle } = turn;
-  if (event === "steps") {
-    turn.reply(missionSteps(turn));
-    return;
-  }
-  if (event === "joined") {
-    if (s.mode === "bot" && s.at !== undefined) s.resume = s.at;
-    s.mode = "operator";
-    s.at = undefined;
-    s.waiting = false;
-    turn.reply(turn.t("common:operator.joined"));
-    return;
-  }
-  const wasOperator = s.mode === "operator";
-  s.mode = "bot";
-  s.waiting = false;
-  if (event === "closed") {
-    s.resume = undefined;
-    if (wasOperator) turn.reply(turn.t("common:operator.closed"));
-    return;
-  }
-  turn.reply(turn.t("common:operator.left"));
-  goTo(turn, s.resume ?? bundle.flows.menuRef);
-  s.resume = undefined;
-}
-
 /** A human will answer; meanwhile, in immediate danger: the hotline and local numbers. */
 function waitingText(turn: Turn): string {
   const place = turn.s.place;
   if (!place?.country) return turn.t("common:waiting");
-  const lines = ["mission", "local_emergency"]
-    .map((b) => turn.bundle.directory.render(turn.lang, b, place))
-    .filter((l): l is string => l !== undefined);
+  const lines = turn.facts(["mission", "local_emergency"]);
   return [turn.t("common:waiting"), turn.t("common:waiting_danger"), ...lines].join("\n\n");
-}
-
-/** The mission's contacts for where the person is (the national channels when unknown). */
-function missionSteps(turn: Turn): string {
-  const place = turn.s.place;
-  const blocks = place?.country ? ["mission", "mission_address", "local_emergency"] : ["national"];
-  const lines = blocks
-    .map((b) => turn.bundle.directory.render(turn.lang, b, place))
-    .filter((l): l is string => l !== undefined);
-  return [turn.t("common:operator.steps"), ...lines].join("\n\n");
 }
 
 /** A message while no question is open: the person waits for a human, or starts over. */
@@ -188,6 +172,7 @@ function updateOpenCase(turn: Turn): void {
   turn.escalate();
 }
 
+/** After an erase or a quick exit: nothing but the language and the safety settings. */
 function wiped(s: Session, now: number): Session {
-  return newSession(now, s.lang);
+  return { ...newSession(now, s.lang), safety: { ...s.safety }, turns: s.turns };
 }

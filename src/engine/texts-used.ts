@@ -34,6 +34,13 @@ export const ENGINE_TEXT_KEYS = [
   "common:operator.left",
   "common:operator.closed",
   "common:operator.steps",
+  "common:safety.word_shape",
+  "common:quick_exit.label",
+  "common:quick_exit.reply",
+  "common:checkin.ping",
+  "common:checkin.thanks",
+  "common:reattach.done",
+  "common:reattach.failed",
 ] as const;
 
 /** Keyword lists (in `keywords.json`) the engine needs in every language. */
@@ -47,5 +54,6 @@ export const ENGINE_KEYWORD_LISTS = [
   "keywords:skip",
   "keywords:dont_know",
   "keywords:negation",
+  "keywords:quick_exit",
   "common:language.synonyms",
 ] as const;

@@ -50,6 +50,13 @@ export class Turn {
     return this.bundle.texts.t(this.lang, key, vars);
   }
 
+  /** Directory facts (`mission`, `local_emergency`...) for where the person is, as text. */
+  facts(blocks: readonly string[]): string[] {
+    return blocks
+      .map((b) => this.bundle.directory.render(this.lang, b, this.s.place))
+      .filter((lines): lines is string => lines !== undefined);
+  }
+
   /** Send a message. */
   reply(text: string, extra: Omit<Extract<Effect, { type: "reply" }>, "type" | "text"> = {}): void {
     this.effects.push({ type: "reply", text, ...extra });
@@ -94,7 +101,7 @@ export class Turn {
     const country = s.place?.country;
     const mission = bundle.directory.missionFor(country, s.place?.id);
     return {
-      flow: flow ?? s.at?.split(".")[0] ?? null,
+      flow: flow ?? s.flow ?? null,
       lang: this.lang,
       answers: { ...s.answers },
       ...(s.place ? { place: { ...s.place } } : {}),
@@ -105,12 +112,22 @@ export class Turn {
 
   /** Hand the conversation to operators (or update its open case). */
   escalate(flow?: string): void {
+    const kind = flow ?? this.s.flow;
+    // People in danger get a secret code to find their case from another account.
+    if (
+      this.s.code === undefined &&
+      kind !== undefined &&
+      !this.bundle.flows.global.safety.not_discreet_in.includes(kind)
+    ) {
+      this.s.code = (this.ctx.codes ?? this.ctx.ids)();
+    }
     this.effects.push({
       type: "escalate",
       caseRef: this.caseRef(),
       priority: this.priority,
       reasons: [...this.s.reasons],
       summary: this.summary(flow),
+      ...(this.s.code ? { code: this.s.code } : {}),
     });
   }
 

@@ -36,6 +36,9 @@ export type Inbound = (
    * `steps` for where the person is.
    */
   | { kind: "operator"; event: "joined" | "left" | "closed" | "steps" }
+  /** Timers the person asked for, and the answer to a reattach check (from the runtime). */
+  | { kind: "system"; event: "checkin_due" | "checkin_missed" | "reattach_failed" }
+  | { kind: "system"; event: "reattached"; caseRef: string }
 ) & {
   langHint?: string;
   /** The message's id at its channel, so operators can be shown a copy of it. */
@@ -88,6 +91,10 @@ export type Effect =
       stepRef?: string;
       /** What answers the question: a button (`choice`), typing (`text`), or a place. */
       expects?: "choice" | "text" | "place";
+      /** Discreet mode: offer the one-tap quick exit with this label. */
+      quickExit?: { label: string };
+      /** Send without a notification sound. */
+      silent?: boolean;
     }
   | {
       type: "escalate";
@@ -95,6 +102,8 @@ export type Effect =
       priority: Priority;
       reasons: string[];
       summary: CaseSummary;
+      /** The person's secret code for finding this case again (help cases). */
+      code?: string;
     }
   | {
       type: "report";
@@ -108,6 +117,18 @@ export type Effect =
   | { type: "erase"; caseRef?: string }
   /** The person said stop: the conversation is over until they write again. */
   | { type: "end" }
+  /**
+   * Discreet mode: delete this step's replies and the person's message (`origin`) from the
+   * chat after `afterMs`, where the channel allows it.
+   */
+  | { type: "tidy"; afterMs: number; origin?: string }
+  /** Quick exit: delete everything the channel can from the chat, now. */
+  | { type: "wipe" }
+  /** A timer the person asked for (check-ins). */
+  | { type: "schedule"; job: "checkin" | "checkin_miss"; at: number }
+  | { type: "cancel"; job: "checkin" | "checkin_miss" }
+  /** Someone typed a case code from a new account: check `answer` against the case. */
+  | { type: "reattach"; code: string; answer: string }
   /** Flow content misbehaved (e.g. a loop); the person got a kind reply. */
   | { type: "error"; code: string; detail: string };
 
@@ -117,6 +138,8 @@ export interface StepContext {
   now: number;
   /** Returns a fresh, unguessable id (case references). */
   ids: () => string;
+  /** Returns a fresh secret case code (`XXXX-XXXX-XXXX-XXXX`); defaults to `ids`. */
+  codes?: () => string;
 }
 
 /** Text lookup: every word a person reads comes from here. */

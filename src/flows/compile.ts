@@ -48,6 +48,8 @@ export function compileFlows(src: FlowSources, texts: Texts): CompiledFlows {
     emergencyRef: ref("", g.intents.emergency.next),
     eraseRef: ref("", g.intents.erase.next),
     languageRef: ref("", g.intents.language.next),
+    reattachRef: ref("", g.reattach),
+    commandRefs: new Map(Object.entries(g.commands).map(([k, t]) => [k, ref("", t)])),
     steps,
     flowStarts: starts,
     keywords: compileKeywords(src, texts),
@@ -70,6 +72,10 @@ function withRefs(def: StepDef, resolve: (t: string) => string): StepDef {
     case "end":
     case "erase":
       return def;
+    case "secret_word":
+    case "checkin":
+    case "reattach":
+      return { ...def, next: r(def.next) };
     default:
       return { ...def, next: r(def.next) };
   }
@@ -106,6 +112,7 @@ function compileKeywords(src: FlowSources, texts: Texts): Keywords {
   const skip = new PhraseMatcher<true>();
   const dontKnow = new PhraseMatcher<true>();
   const negation = new PhraseMatcher<true>();
+  const quickExit = new PhraseMatcher<true>();
   for (const lng of texts.languages) {
     for (const intent of INTENTS) {
       for (const w of texts.list(lng, `keywords:intents.${intent}`)) intents.add(w, intent);
@@ -116,6 +123,7 @@ function compileKeywords(src: FlowSources, texts: Texts): Keywords {
     for (const w of texts.list(lng, "keywords:skip")) skip.add(w, true);
     for (const w of texts.list(lng, "keywords:dont_know")) dontKnow.add(w, true);
     for (const w of texts.list(lng, "keywords:negation")) negation.add(w, true);
+    for (const w of texts.list(lng, "keywords:quick_exit")) quickExit.add(w, true);
   }
-  return { intents, danger, skip, dontKnow, negation };
+  return { intents, danger, skip, dontKnow, negation, quickExit };
 }

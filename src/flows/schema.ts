@@ -39,6 +39,16 @@ const reasonSchema = identifier.describe(
   "A triage reason (listed under `triage.reasons` in global.yaml), e.g. `immediate_danger`.",
 );
 
+const safetySettingsSchema = z
+  .object({
+    discreet: z.boolean().describe("Delete messages after a while; neutral previews."),
+    delete_after_minutes: z.number().int().min(1).max(2880),
+    silent: z.boolean().describe("Send without a notification sound."),
+  })
+  .partial()
+  .strict()
+  .describe("The person's safety settings this option changes.");
+
 const optionSchema = z
   .object({
     id: identifier.describe("Stable id of the option; what a button tap carries."),
@@ -48,6 +58,7 @@ const optionSchema = z
     next: targetSchema,
     set: setSchema.optional(),
     flag: reasonSchema.optional(),
+    safety: safetySettingsSchema.optional(),
   })
   .strict();
 
@@ -169,6 +180,40 @@ const eraseStep = z
   .strict()
   .describe("Delete everything held about the person, then say `text`.");
 
+const secretWordStep = z
+  .object({
+    kind: z.literal("secret_word"),
+    text: textKeySchema,
+    word: z.enum(["exit", "duress"]).describe("exit: wipes the chat; duress: flags P1 quietly."),
+    next: targetSchema,
+  })
+  .strict()
+  .describe("Ask the person for their own quick-exit or duress word.");
+
+const checkinStep = z
+  .object({
+    kind: z.literal("checkin"),
+    text: textKeySchema.describe(
+      "Said once the check-in is set; may use {{hours}} and {{minutes}}.",
+    ),
+    in: identifier.describe("Answer holding minutes until the check-in."),
+    window: identifier.describe("Answer holding minutes to wait for a reply before alerting."),
+    next: targetSchema,
+  })
+  .strict()
+  .describe(
+    "Set a check-in: the bot writes at that time; no answer in time alerts operators (P1).",
+  );
+
+const reattachStep = z
+  .object({
+    kind: z.literal("reattach"),
+    answer: identifier.describe("Answer holding the confirming reply."),
+    next: targetSchema,
+  })
+  .strict()
+  .describe("Check a typed case code and its confirming answer against the case.");
+
 export const stepSchema = z.discriminatedUnion("kind", [
   sayStep,
   choiceStep,
@@ -180,6 +225,9 @@ export const stepSchema = z.discriminatedUnion("kind", [
   branchStep,
   endStep,
   eraseStep,
+  secretWordStep,
+  checkinStep,
+  reattachStep,
 ]);
 
 export const flowSchema = z
@@ -205,6 +253,20 @@ export const globalSchema = z
       .record(identifier, targetSchema)
       .default({})
       .describe("Deep links: `/start family` opens the target."),
+    commands: z
+      .record(identifier, targetSchema)
+      .default({})
+      .describe("Channel commands that open a flow: `/privacy` -> `@privacy`."),
+    reattach: targetSchema.describe("Where a typed case code goes (from a new account)."),
+    safety: z
+      .object({
+        not_discreet_in: z
+          .array(identifier)
+          .default([])
+          .describe("Flows where messages are kept (families reporting a relative)."),
+      })
+      .strict()
+      .default({ not_discreet_in: [] }),
     triage: z
       .object({
         default: prioritySchema,

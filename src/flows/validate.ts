@@ -147,6 +147,8 @@ function globalTargets(src: FlowSources): { path: string; target: string }[] {
     { path: "intents.emergency.next", target: g.intents.emergency.next },
     { path: "intents.erase.next", target: g.intents.erase.next },
     { path: "intents.language.next", target: g.intents.language.next },
+    { path: "reattach", target: g.reattach },
+    ...Object.entries(g.commands).map(([k, target]) => ({ path: `commands.${k}`, target })),
     ...Object.entries(g.start_payloads).map(([k, target]) => ({
       path: `start_payloads.${k}`,
       target,
@@ -216,7 +218,7 @@ function checkAutoLoops(
   edges: Map<string, string[]>,
   problems: FlowProblem[],
 ): void {
-  const waits = new Set(["choice", "ask", "place", "language"]);
+  const waits = new Set(["choice", "ask", "place", "language", "secret_word"]);
   const auto = (r: string) => {
     const def = steps.get(r)?.def;
     return def !== undefined && !waits.has(def.kind);
@@ -330,7 +332,14 @@ function checkFields(steps: Map<string, Located>, problems: FlowProblem[]): void
           )
         : st.def.kind === "report"
           ? st.def.fields.map((f, i) => ({ f, path: `fields[${i}]` }))
-          : [];
+          : st.def.kind === "checkin"
+            ? [
+                { f: st.def.in, path: "in" },
+                { f: st.def.window, path: "window" },
+              ]
+            : st.def.kind === "reattach"
+              ? [{ f: st.def.answer, path: "answer" }]
+              : [];
     for (const { f, path } of used) {
       if (!recorded.has(f)) {
         problems.push(

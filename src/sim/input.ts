@@ -47,6 +47,9 @@ export function parseLine(line: string, lastQuestion: Reply | undefined): Inboun
     case "/erase":
     case "/menu":
     case "/stop":
+    case "/exit":
+    case "/privacy":
+    case "/checkin":
       // As Telegram delivers them: commands, not words to match.
       return { kind: "command", name: command.slice(1) };
   }

@@ -13,6 +13,7 @@ export function renderEffect(effect: Effect): string {
         lines.push(`     [${i + 1}] ${b.label}`);
       if (effect.request?.kind === "location")
         lines.push(`     [${effect.request.label}: /loc LAT LON]`);
+      if (effect.quickExit) lines.push(`     [x] ${effect.quickExit.label} (/exit)`);
       if (effect.request?.kind === "contact")
         lines.push(`     [${effect.request.label}: /contact +62...]`);
       return lines.join("\n");
@@ -29,6 +30,16 @@ export function renderEffect(effect: Effect): string {
       return "  ⚑ conversation ended";
     case "error":
       return `  ⚠ flow error ${effect.code}: ${effect.detail}`;
+    case "tidy":
+      return `  ⚑ these messages will be deleted in ${Math.round(effect.afterMs / 60_000)} min`;
+    case "wipe":
+      return "  ⚑ the chat was wiped";
+    case "schedule":
+      return `  ⚑ ${effect.job} set for ${new Date(effect.at).toISOString()}`;
+    case "cancel":
+      return `  ⚑ ${effect.job} called off`;
+    case "reattach":
+      return "  ⚑ checking the case code";
   }
 }
 

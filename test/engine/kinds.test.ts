@@ -183,6 +183,56 @@ const cases: Record<string, () => void> = {
     chat.say("hi");
     expect(chat.session?.waiting).toBe(true);
   },
+  secret_word() {
+    const chat = new Chat(
+      miniBundle({
+        w: { kind: "secret_word", text: "privacy:exit_word.question", word: "exit", next: "done" },
+        done: { kind: "end" },
+      }),
+      "en",
+    );
+    chat.say("hi");
+    chat.say("one two three four");
+    expect(chat.text).toContain("one to three words");
+    chat.say("Mango Tree");
+    expect(chat.session?.safety.exitWord).toBeDefined();
+    chat.say("MANGO tree!");
+    expect(chat.of("wipe")).toHaveLength(1);
+  },
+  checkin() {
+    const chat = new Chat(
+      miniBundle({
+        q: { ...ASK, options: [option("safe", "c", { set: { in: 60, win: 15 } })] },
+        c: { kind: "checkin", text: "checkin:set", in: "in", window: "win", next: "done" },
+        done: { kind: "end" },
+      }),
+      "en",
+    );
+    chat.say("hi");
+    chat.tap("safe");
+    const [scheduled] = chat.of("schedule");
+    expect(scheduled).toMatchObject({ job: "checkin" });
+    expect(chat.text).toContain("We will write in 1 hours");
+    expect(chat.session?.checkin).toMatchObject({ windowMin: 15, pinged: false });
+  },
+  reattach() {
+    const chat = new Chat(
+      miniBundle({
+        a: { kind: "ask", text: "reattach:question", save: "ans", next: "r" },
+        r: { kind: "reattach", answer: "ans", next: "done" },
+        done: { kind: "end" },
+      }),
+      "en",
+    );
+    chat.say("hi");
+    if (chat.session) chat.session.pendingCode = "ABCD-EFGH-JKMN-PQRS";
+    chat.say("Poipet");
+    expect(chat.of("reattach")[0]).toEqual({
+      type: "reattach",
+      code: "ABCD-EFGH-JKMN-PQRS",
+      answer: "Poipet",
+    });
+  },
   erase() {
     const chat = new Chat(miniBundle({ e: { kind: "erase", text: "erase:done" } }), "en");
     chat.say("hi");

@@ -28,6 +28,7 @@ export class Chat {
     const result = step(this.bundle, this.session, hinted, {
       now: this.#now,
       ids: () => `CASE-${++this.#id}`,
+      codes: () => "ABCD-EFGH-JKMN-PQRS",
     });
     this.session = result.session;
     this.last = result.effects;

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { Session } from "../../src/engine/session.js";
+import { newSession, type Session } from "../../src/engine/session.js";
 import type { Bundle, Effect, Inbound } from "../../src/engine/types.js";
 import { createLogger, isRedactedField, type Logger, REDACTED_FIELDS } from "../../src/log.js";
 import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
@@ -174,8 +174,7 @@ function whatsappWebhook(): unknown {
 /** Things a developer might log by mistake, at debug. */
 function logDeliberately(log: Logger): void {
   const session: Session = {
-    v: 1,
-    lang: "id",
+    ...newSession(0, "id"),
     at: "help.name",
     answers: { name: PERSON.name, phone: PERSON.phone, passport: PERSON.passport },
     place: { lat: PERSON.lat, lon: PERSON.lon, text: "dekat pasar" },
@@ -183,7 +182,6 @@ function logDeliberately(log: Logger): void {
     mode: "bot",
     misses: 0,
     turns: 3,
-    updated: 0,
   };
   log.debug({ session }, "session");
   log.debug({ state: { record: { current: session } } }, "deep session");

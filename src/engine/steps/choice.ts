@@ -1,3 +1,4 @@
+import type { OptionDef } from "../../flows/schema.js";
 import type { CompiledStep } from "../flow-model.js";
 import { optionNumber } from "../text-match.js";
 import type { Turn } from "../turn.js";
@@ -26,6 +27,7 @@ export const choice: StepKind = {
     turn.record(option.set);
     if (def.save) turn.s.answers[def.save] = option.id;
     turn.flag(option.flag);
+    if (option.safety) applySafety(turn, option.safety);
     return { goto: option.next };
   },
 };
@@ -38,4 +40,13 @@ export function chosenOption(turn: Turn, step: CompiledStep, inbound: Inbound): 
   const n = optionNumber(turn.words(inbound.text));
   if (n !== undefined) return ids[n - 1];
   return step.matcher?.bestHit(turn.words(inbound.text))?.value;
+}
+
+/** Apply safety settings an option carries; the person chose them, so flows leave them be. */
+function applySafety(turn: Turn, set: NonNullable<OptionDef["safety"]>): void {
+  const safety = turn.s.safety;
+  if (set.discreet !== undefined) safety.discreet = set.discreet;
+  if (set.delete_after_minutes !== undefined) safety.deleteAfterMin = set.delete_after_minutes;
+  if (set.silent !== undefined) safety.silent = set.silent;
+  safety.chosen = true;
 }

@@ -7,7 +7,7 @@ export const escalate: StepKind = {
     const def = defOf(step, "escalate");
     turn.flag(def.flag);
     turn.escalate(step.flow);
-    if (def.text) turn.reply(turn.t(def.text));
+    if (def.text) turn.reply(turn.t(def.text, { code: turn.s.code ?? "" }));
     return def.next ? { goto: def.next } : { end: true, handoff: true };
   },
 };

@@ -7,6 +7,7 @@ import { escalate, report } from "./handoff.js";
 import type { StepKind } from "./kind.js";
 import { language } from "./language.js";
 import { place } from "./place.js";
+import { checkin, reattach, secretWord } from "./safety.js";
 import { say } from "./say.js";
 
 export const STEP_KINDS: Record<StepDef["kind"], StepKind> = {
@@ -20,6 +21,9 @@ export const STEP_KINDS: Record<StepDef["kind"], StepKind> = {
   branch,
   end,
   erase,
+  secret_word: secretWord,
+  checkin,
+  reattach,
 };
 
 /** Kinds that stop and wait for the person. */
@@ -28,4 +32,5 @@ export const WAITING_KINDS: ReadonlySet<StepDef["kind"]> = new Set([
   "ask",
   "place",
   "language",
+  "secret_word",
 ]);

@@ -7,9 +7,7 @@ export const say: StepKind = {
     const def = defOf(step, "say");
     const keys = Array.isArray(def.text) ? def.text : [def.text];
     const parts = keys.map((k) => turn.t(k));
-    const facts = (def.show ?? [])
-      .map((block) => turn.bundle.directory.render(turn.lang, block, turn.s.place))
-      .filter((lines): lines is string => lines !== undefined);
+    const facts = turn.facts(def.show ?? []);
     // Single contact lines sit together; whole blocks (a mission, local numbers) stand apart.
     const oneLiners = facts.every((f) => !f.includes("\n"));
     if (facts.length > 0) parts.push(facts.join(oneLiners ? "\n" : "\n\n"));

@@ -1,0 +1,49 @@
+/**
+ * What operators do to a conversation, as the engine hears it: a human joined, left,
+ * closed the case, or asked for the embassy steps to be sent.
+ */
+import { goTo } from "./run.js";
+import type { Turn } from "./turn.js";
+import type { Inbound } from "./types.js";
+
+/**
+ * Operators taking over, handing back or closing. While a human holds the case the bot
+ * stays silent (the runtime relays), keeping the open question to come back to.
+ */
+export function operatorEvent(
+  turn: Turn,
+  event: Extract<Inbound, { kind: "operator" }>["event"],
+): void {
+  const { s, bundle } = turn;
+  if (event === "steps") {
+    turn.reply(missionSteps(turn));
+    return;
+  }
+  if (event === "joined") {
+    if (s.mode === "bot" && s.at !== undefined) s.resume = s.at;
+    s.mode = "operator";
+    s.at = undefined;
+    s.waiting = false;
+    turn.reply(turn.t("common:operator.joined"));
+    return;
+  }
+  const wasOperator = s.mode === "operator";
+  s.mode = "bot";
+  s.waiting = false;
+  if (event === "closed") {
+    s.resume = undefined;
+    if (wasOperator) turn.reply(turn.t("common:operator.closed"));
+    return;
+  }
+  turn.reply(turn.t("common:operator.left"));
+  goTo(turn, s.resume ?? bundle.flows.menuRef);
+  s.resume = undefined;
+}
+
+/** The mission's contacts for where the person is (the national channels when unknown). */
+export function missionSteps(turn: Turn): string {
+  const blocks = turn.s.place?.country
+    ? ["mission", "mission_address", "local_emergency"]
+    : ["national"];
+  return [turn.t("common:operator.steps"), ...turn.facts(blocks)].join("\n\n");
+}

@@ -1,0 +1,138 @@
+/**
+ * Safety for people on monitored phones: the quick exit, the duress word, check-ins they
+ * asked for, finding their case again with a code, and discreet replies (deleted after a
+ * while, silent, with a one-tap exit).
+ */
+import { goTo, reask } from "./run.js";
+import type { Session } from "./session.js";
+import { Typed } from "./text-match.js";
+import type { Turn } from "./turn.js";
+import type { Inbound } from "./types.js";
+
+/** Button id and command name of the quick exit. */
+export const EXIT = "_exit";
+
+/** A case code as people type it: four groups of four letters or digits. */
+const CODE = /^([0-9A-Z]{4})[\s-]?([0-9A-Z]{4})[\s-]?([0-9A-Z]{4})[\s-]?([0-9A-Z]{4})$/;
+
+/** Most times a conversation may try a case code before it is refused for good. */
+const MAX_REATTACH_TRIES = 3;
+
+/**
+ * The quick exit: the person's own word, a default word, the command or the button.
+ * Wipes the chat where the channel allows, forgets the conversation (keeping the language
+ * and safety settings) and answers with a harmless line.
+ */
+export function quickExit(turn: Turn, inbound: Inbound): boolean {
+  if (!isQuickExit(turn, inbound)) return false;
+  turn.effects.length = 0;
+  turn.effects.push({ type: "wipe" });
+  turn.reply(turn.t("common:quick_exit.reply"));
+  return true;
+}
+
+function isQuickExit(turn: Turn, inbound: Inbound): boolean {
+  if (inbound.kind === "choice") return inbound.option === EXIT;
+  if (inbound.kind === "command") return inbound.name === "exit";
+  if (inbound.kind !== "text") return false;
+  const typed = turn.words(inbound.text);
+  const own = turn.s.safety.exitWord;
+  if (own !== undefined && typed.words.join(" ") === own) return true;
+  return turn.bundle.flows.keywords.quickExit.bestHit(typed, 0)?.exact === true;
+}
+
+/**
+ * The duress word: someone is making the person write. Operators hear it as P1 at once;
+ * the person gets the ordinary answer, so whoever watches sees nothing unusual.
+ */
+export function duress(turn: Turn, text: string): boolean {
+  const word = turn.s.safety.duressWord;
+  if (word === undefined || turn.words(text).words.join(" ") !== word) return false;
+  turn.flag("duress");
+  turn.escalate();
+  const current = turn.s.at ? turn.bundle.flows.steps.get(turn.s.at) : undefined;
+  if (current) reask(turn, current);
+  else goTo(turn, turn.bundle.flows.menuRef);
+  return true;
+}
+
+/** Any message after a check-in was sent answers it: the alarm is called off. */
+export function checkinAnswered(turn: Turn): void {
+  if (!turn.s.checkin?.pinged) return;
+  turn.s.checkin = undefined;
+  turn.effects.push({ type: "cancel", job: "checkin_miss" });
+  turn.reply(turn.t("common:checkin.thanks"));
+}
+
+/** Timers the person asked for, and the answer to a reattach check. */
+export function systemEvent(turn: Turn, inbound: Extract<Inbound, { kind: "system" }>): void {
+  const { s } = turn;
+  switch (inbound.event) {
+    case "checkin_due": {
+      if (!s.checkin || s.checkin.pinged) return;
+      s.checkin.pinged = true;
+      turn.effects.push({
+        type: "schedule",
+        job: "checkin_miss",
+        at: turn.ctx.now + s.checkin.windowMin * 60_000,
+      });
+      turn.reply(turn.t("common:checkin.ping"));
+      return;
+    }
+    case "checkin_missed":
+      if (!s.checkin?.pinged) return;
+      s.checkin = undefined;
+      turn.flag("missed_check_in");
+      turn.escalate();
+      return;
+    case "reattached":
+      s.caseRef = inbound.caseRef;
+      s.waiting = true;
+      s.reattachTries = 0;
+      turn.reply(turn.t("common:reattach.done"));
+      return;
+    case "reattach_failed":
+      s.reattachTries = (s.reattachTries ?? 0) + 1;
+      turn.reply(turn.t("common:reattach.failed"));
+  }
+}
+
+/**
+ * A case code typed in a conversation that has no case: ask the confirming question
+ * (only the person would know the answer from the conversation) before reattaching.
+ */
+export function codeTyped(turn: Turn, text: string): boolean {
+  const { s } = turn;
+  if (s.caseRef !== undefined || (s.reattachTries ?? 0) >= MAX_REATTACH_TRIES) return false;
+  const m = CODE.exec(Typed.of(text).words.join("").toUpperCase());
+  if (!m) return false;
+  s.pendingCode = m.slice(1, 5).join("-");
+  goTo(turn, turn.bundle.flows.reattachRef);
+  return true;
+}
+
+/**
+ * Discreet mode, on by default: replies arrive silently with a one-tap quick exit, and
+ * this step's messages (ours and the person's) are deleted after the chosen delay.
+ * Families reporting a relative (flows in `not_discreet_in`) keep their messages.
+ */
+export function decorateForDiscretion(turn: Turn, session: Session, inbound: Inbound): void {
+  const { safety } = session;
+  const keep =
+    session.flow !== undefined &&
+    turn.bundle.flows.global.safety.not_discreet_in.includes(session.flow);
+  if (!safety.discreet || keep) return;
+  const wiping = turn.effects.some((e) => e.type === "wipe");
+  const label = turn.bundle.texts.t(session.lang ?? turn.lang, "common:quick_exit.label");
+  for (const e of turn.effects) {
+    if (e.type !== "reply") continue;
+    if (safety.silent) e.silent = true;
+    if (!wiping) e.quickExit = { label };
+  }
+  if (wiping || !turn.effects.some((e) => e.type === "reply")) return;
+  turn.effects.push({
+    type: "tidy",
+    afterMs: safety.deleteAfterMin * 60_000,
+    ...(inbound.origin ? { origin: inbound.origin } : {}),
+  });
+}

@@ -1,0 +1,72 @@
+import { Typed } from "../text-match.js";
+import type { StepKind } from "./kind.js";
+import { defOf } from "./kind.js";
+
+/** Longest quick-exit or duress word, in words: short enough to type in a hurry. */
+const MAX_WORDS = 3;
+
+/**
+ * The person's own quick-exit or duress word. Refused when empty or too long. Words that
+ * already mean something never get here: the always-working words act before any step.
+ */
+export const secretWord: StepKind = {
+  enter(turn, step) {
+    const def = defOf(step, "secret_word");
+    turn.ask(step, turn.t(def.text), [{ id: "_skip", label: turn.t("common:button.skip") }]);
+    return { wait: true };
+  },
+
+  accept(turn, step, inbound) {
+    const def = defOf(step, "secret_word");
+    if (inbound.kind === "choice" && inbound.option === "_skip") return { goto: def.next };
+    if (inbound.kind !== "text") return { retry: "common:ask.type_it" };
+    const typed = Typed.of(inbound.text);
+    if (typed.words.length === 0 || typed.words.length > MAX_WORDS)
+      return { retry: "common:safety.word_shape" };
+    const word = typed.words.join(" ");
+    if (def.word === "exit") turn.s.safety.exitWord = word;
+    else turn.s.safety.duressWord = word;
+    turn.s.safety.chosen = true;
+    return { goto: def.next };
+  },
+};
+
+/**
+ * A check-in the person asked for: the bot writes at that time, and if no answer comes
+ * within the window, operators are alerted (P1, "missed check-in").
+ */
+export const checkin: StepKind = {
+  enter(turn, step) {
+    const def = defOf(step, "checkin");
+    const inMin = Number(turn.s.answers[def.in]);
+    const windowMin = Number(turn.s.answers[def.window]);
+    if (!(inMin > 0) || !(windowMin > 0)) {
+      // "No check-in, thanks": call off any that was set.
+      turn.s.checkin = undefined;
+      turn.effects.push(
+        { type: "cancel", job: "checkin" },
+        { type: "cancel", job: "checkin_miss" },
+      );
+      turn.reply(turn.t(def.text));
+      return { goto: def.next };
+    }
+    const at = turn.ctx.now + inMin * 60_000;
+    turn.s.checkin = { at, windowMin, pinged: false };
+    turn.effects.push({ type: "cancel", job: "checkin_miss" });
+    turn.effects.push({ type: "schedule", job: "checkin", at });
+    turn.reply(turn.t(def.text, { hours: Math.round((inMin / 60) * 10) / 10, minutes: windowMin }));
+    return { goto: def.next };
+  },
+};
+
+/** Ask the case store whether the code and the confirming answer belong together. */
+export const reattach: StepKind = {
+  enter(turn, step) {
+    const def = defOf(step, "reattach");
+    const code = turn.s.pendingCode;
+    const answer = turn.s.answers[def.answer];
+    turn.s.pendingCode = undefined;
+    if (code && typeof answer === "string") turn.effects.push({ type: "reattach", code, answer });
+    return { goto: def.next };
+  },
+};

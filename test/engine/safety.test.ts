@@ -1,0 +1,222 @@
+/**
+ * Safety for people on monitored phones, as the person (and whoever reads their phone)
+ * would see it.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Bundle } from "../../src/engine/types.js";
+import { Chat } from "../helpers/chat.js";
+import { realBundle } from "../helpers/content.js";
+
+let bundle: Bundle;
+beforeAll(() => {
+  bundle = realBundle();
+});
+
+function helpStarted(lang = "id"): Chat {
+  const chat = new Chat(bundle, lang);
+  chat.say("halo");
+  chat.tap("help");
+  chat.tap("unsafe");
+  chat.say("Poipet");
+  return chat;
+}
+
+describe("quick exit", () => {
+  it.each([
+    ["the default word", (c: Chat) => c.say("cuaca")],
+    ["the English default word", (c: Chat) => c.say("Weather")],
+    [
+      "the button on a message",
+      (c: Chat) => c.send({ kind: "choice", stepRef: "help.phone", option: "_exit" }),
+    ],
+    ["the command", (c: Chat) => c.send({ kind: "command", name: "exit" })],
+  ])("%s wipes the chat and answers with something harmless", (_how, exit) => {
+    const chat = helpStarted();
+    exit(chat);
+    expect(chat.last.map((e) => e.type)).toEqual(["wipe", "reply"]);
+    expect(chat.text).toBe("Cuaca hari ini: cerah berawan, 31°C.");
+    expect(chat.session?.place).toBeUndefined();
+    expect(chat.session?.answers).toEqual({});
+    expect(chat.session?.at).toBeUndefined();
+  });
+
+  it("the person's own word works too, typed loosely", () => {
+    const chat = new Chat(bundle, "en");
+    chat.send({ kind: "command", name: "privacy" });
+    chat.tap("exit_word");
+    chat.say("Blue Kite");
+    chat.tap("done");
+    chat.say("hello");
+    chat.say("blue  kite!");
+    expect(chat.of("wipe")).toHaveLength(1);
+  });
+
+  it("is offered on every discreet message, silently", () => {
+    const chat = helpStarted();
+    const replies = chat.of("reply");
+    expect(replies.length).toBeGreaterThan(0);
+    for (const r of replies)
+      expect(r).toMatchObject({ silent: true, quickExit: { label: "❌ Keluar cepat" } });
+  });
+});
+
+describe("discreet mode", () => {
+  it("asks the channel to delete the step's messages, and the person's, after 30 minutes", () => {
+    const chat = new Chat(bundle, "id");
+    chat.send({ kind: "text", text: "halo", origin: "77" });
+    expect(chat.of("tidy")).toEqual([{ type: "tidy", afterMs: 30 * 60_000, origin: "77" }]);
+  });
+
+  it("follows the delay the person chose, and can be turned off", () => {
+    const chat = new Chat(bundle, "id");
+    chat.send({ kind: "command", name: "privacy" });
+    chat.tap("delete");
+    chat.tap("m5");
+    expect(chat.of("tidy")[0]?.afterMs).toBe(5 * 60_000);
+    chat.tap("delete");
+    chat.tap("keep");
+    expect(chat.of("tidy")).toHaveLength(0);
+    expect(chat.of("reply")[0]?.quickExit).toBeUndefined();
+  });
+
+  it("rings when the person asks for sound", () => {
+    const chat = new Chat(bundle, "id");
+    chat.send({ kind: "command", name: "privacy" });
+    chat.tap("sound");
+    chat.tap("sound");
+    expect(chat.of("reply")[0]?.silent).toBeUndefined();
+  });
+
+  it("keeps a family's messages: they need the report number and the steps", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("halo");
+    chat.tap("family");
+    expect(chat.of("tidy")).toHaveLength(0);
+    expect(chat.of("reply")[0]?.quickExit).toBeUndefined();
+  });
+
+  const REVEALING =
+    /kbri|kedutaan|embassy|polisi|police|perdagangan orang|trafficking|kabur|escape|melarikan|penipuan|scam|penyelamatan|rescue/i;
+
+  it("never starts a discreet message with a revealing word (what a notification preview shows)", () => {
+    for (const file of ["help", "gotout", "welcome", "privacy", "checkin", "reattach", "erase"]) {
+      const flowRefs = [...bundle.flows.steps.values()].filter((s) => s.flow === file);
+      for (const step of flowRefs) {
+        // A step's first text opens its message; later texts follow a blank line.
+        const keys = "text" in step.def && step.def.text ? [step.def.text].flat().slice(0, 1) : [];
+        for (const key of keys) {
+          for (const lng of bundle.texts.languages) {
+            const first =
+              bundle.texts
+                .t(lng, key, { code: "X", hours: 1, minutes: 1, ref: "X" })
+                .split("\n")[0] ?? "";
+            expect(first, `${lng} ${key}`).not.toMatch(REVEALING);
+          }
+        }
+      }
+    }
+    for (const key of [
+      "common:intent.emergency",
+      "common:waiting",
+      "common:operator.joined",
+      "common:checkin.ping",
+      "common:quick_exit.reply",
+    ]) {
+      for (const lng of bundle.texts.languages) {
+        expect(bundle.texts.t(lng, key).split("\n")[0], `${lng} ${key}`).not.toMatch(REVEALING);
+      }
+    }
+  });
+});
+
+describe("duress word", () => {
+  it("is answered as if nothing happened, while operators get a P1", () => {
+    const chat = new Chat(bundle, "id");
+    chat.send({ kind: "command", name: "privacy" });
+    chat.tap("duress_word");
+    chat.say("mangga");
+    chat.tap("done");
+    chat.tap("help");
+    const question = chat.text;
+    chat.say("Mangga");
+    expect(chat.of("escalate")[0]).toMatchObject({
+      priority: "P1",
+      reasons: expect.arrayContaining(["duress"]),
+    });
+    expect(chat.text).toBe(question);
+  });
+});
+
+describe("check-ins", () => {
+  it("are set by the person, sent at that time, and called off by any reply", () => {
+    const chat = new Chat(bundle, "id");
+    chat.send({ kind: "command", name: "checkin" });
+    chat.tap("h3");
+    chat.tap("m30");
+    expect(chat.of("schedule")[0]).toMatchObject({ job: "checkin" });
+    expect(chat.text).toContain("3 jam");
+    chat.send({ kind: "system", event: "checkin_due" });
+    expect(chat.text).toContain("Balas apa saja");
+    expect(chat.of("schedule")[0]).toMatchObject({ job: "checkin_miss" });
+    chat.say("aman");
+    expect(chat.of("cancel")).toEqual([{ type: "cancel", job: "checkin_miss" }]);
+    chat.send({ kind: "system", event: "checkin_missed" });
+    expect(chat.of("escalate")).toHaveLength(0);
+  });
+
+  it("alert operators as P1 when the person does not answer, saying nothing to the phone", () => {
+    const chat = new Chat(bundle, "id");
+    chat.send({ kind: "command", name: "checkin" });
+    chat.tap("h1");
+    chat.tap("m15");
+    chat.send({ kind: "system", event: "checkin_due" });
+    chat.send({ kind: "system", event: "checkin_missed" });
+    expect(chat.of("escalate")[0]).toMatchObject({ priority: "P1", reasons: ["missed_check_in"] });
+    expect(chat.of("reply")).toHaveLength(0);
+  });
+
+  it("can be called off", () => {
+    const chat = new Chat(bundle, "id");
+    chat.send({ kind: "command", name: "checkin" });
+    chat.tap("h1");
+    chat.tap("m15");
+    chat.send({ kind: "command", name: "checkin" });
+    chat.tap("cancel");
+    expect(chat.of("cancel").map((c) => c.job)).toEqual(["checkin", "checkin_miss"]);
+    expect(chat.session?.checkin).toBeUndefined();
+  });
+});
+
+describe("case code", () => {
+  it("is given to a person in danger with their handoff", () => {
+    const chat = helpStarted();
+    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    expect(chat.text).toContain("Kode kasusmu: ABCD-EFGH-JKMN-PQRS");
+    expect(chat.of("escalate")[0]?.code).toBe("ABCD-EFGH-JKMN-PQRS");
+  });
+
+  it("typed from another account, asks one confirming question, then asks for a check", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("abcd efgh jkmn pqrs");
+    expect(chat.at).toBe("reattach.question");
+    chat.say("Poipet");
+    expect(chat.of("reattach")).toEqual([
+      { type: "reattach", code: "ABCD-EFGH-JKMN-PQRS", answer: "Poipet" },
+    ]);
+    chat.send({ kind: "system", event: "reattached", caseRef: "CASE-9" });
+    expect(chat.session).toMatchObject({ caseRef: "CASE-9", waiting: true });
+    expect(chat.text).toContain("tersambung lagi");
+  });
+
+  it("gives up after three failed attempts", () => {
+    const chat = new Chat(bundle, "id");
+    for (let i = 0; i < 3; i++) {
+      chat.say("ABCD-EFGH-JKMN-PQRS");
+      chat.say("Bavet");
+      chat.send({ kind: "system", event: "reattach_failed" });
+      expect(chat.text).toContain("tidak cocok");
+    }
+    chat.say("ABCD-EFGH-JKMN-PQRS");
+    expect(chat.at).not.toBe("reattach.question");
+  });
+});
