@@ -74,6 +74,8 @@ export const sessionSchema = z.object({
     .optional(),
   /** A case code typed from a new account, waiting for the confirming answer. */
   pendingCode: z.string().optional(),
+  /** Messages in the current minute, to slow a flood kindly. */
+  burst: z.object({ start: z.number(), n: z.number().int().nonnegative() }).optional(),
   /** Failed attempts to reattach to a case from this conversation. */
   reattachTries: z.number().int().nonnegative().optional(),
 });
@@ -105,6 +107,7 @@ export function copySession(s: Session): Session {
     ...(s.place ? { place: { ...s.place } } : {}),
     safety: { ...s.safety },
     ...(s.checkin ? { checkin: { ...s.checkin } } : {}),
+    ...(s.burst ? { burst: { ...s.burst } } : {}),
   };
 }
 

@@ -47,6 +47,7 @@ export function step(
   }
   if (fromPerson(inbound)) s.heard = ctx.now;
   const turn = new Turn(bundle, s, ctx);
+  if (fromPerson(inbound) && tooFast(turn, inbound)) return { session: s, effects: turn.effects };
   dispatch(turn, inbound);
   updateOpenCase(turn);
   const out = turn.effects.some((e) => e.type === "erase" || e.type === "wipe")
@@ -54,6 +55,25 @@ export function step(
     : s;
   decorateForDiscretion(turn, out, inbound);
   return { session: out, effects: turn.effects };
+}
+
+/**
+ * More than the allowed messages in a minute: say once, kindly, to slow down, and let the
+ * rest pass unanswered. Emergency words always go through.
+ */
+function tooFast(turn: Turn, inbound: Inbound): boolean {
+  const { s, ctx } = turn;
+  if (!s.burst || ctx.now - s.burst.start >= 60_000) s.burst = { start: ctx.now, n: 0 };
+  s.burst.n += 1;
+  const max = turn.bundle.flows.global.safety.max_messages_per_minute;
+  if (s.burst.n <= max) return false;
+  if (
+    inbound.kind === "text" &&
+    turn.bundle.flows.keywords.intents.best(inbound.text) === "emergency"
+  )
+    return false;
+  if (s.burst.n === max + 1) turn.reply(turn.t("common:slow_down"));
+  return true;
 }
 
 /** Whether the person sent this (rather than operators or timers). */

@@ -35,6 +35,7 @@ export const ENGINE_TEXT_KEYS = [
   "common:operator.closed",
   "common:operator.steps",
   "common:safety.word_shape",
+  "common:slow_down",
   "common:quick_exit.label",
   "common:quick_exit.reply",
   "common:checkin.ping",

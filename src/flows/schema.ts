@@ -264,9 +264,17 @@ export const globalSchema = z
           .array(identifier)
           .default([])
           .describe("Flows where messages are kept (families reporting a relative)."),
+        max_messages_per_minute: z
+          .number()
+          .int()
+          .positive()
+          .default(20)
+          .describe(
+            "Beyond this a person is asked kindly to slow down (emergency words still work).",
+          ),
       })
       .strict()
-      .default({ not_discreet_in: [] }),
+      .default({ not_discreet_in: [], max_messages_per_minute: 20 }),
     triage: z
       .object({
         default: prioritySchema,

@@ -220,3 +220,17 @@ describe("case code", () => {
     expect(chat.at).not.toBe("reattach.question");
   });
 });
+
+describe("a flood of messages", () => {
+  it("is slowed kindly once, and emergency words still go through", () => {
+    const chat = new Chat(bundle, "id");
+    chat.tickMs = 1000;
+    for (let i = 0; i < 20; i++) chat.send({ kind: "text", text: `pesan ${i}` });
+    chat.say("lagi");
+    expect(chat.text).toContain("Tunggu sebentar");
+    chat.say("lagi lagi");
+    expect(chat.last).toEqual([]);
+    chat.say("SOS");
+    expect(chat.of("escalate")[0]?.priority).toBe("P1");
+  });
+});

@@ -15,6 +15,8 @@ export class Chat {
   /** Every effect so far. */
   all: Effect[] = [];
   #now = Date.UTC(2026, 0, 20, 8, 0, 0);
+  /** How much time passes before each message (a minute unless a test says otherwise). */
+  tickMs = 60_000;
   #id = 0;
 
   constructor(
@@ -23,7 +25,7 @@ export class Chat {
   ) {}
 
   send(inbound: Inbound): Effect[] {
-    this.#now += 60_000;
+    this.#now += this.tickMs;
     const hinted = this.langHint ? { ...inbound, langHint: this.langHint } : inbound;
     const result = step(this.bundle, this.session, hinted, {
       now: this.#now,
