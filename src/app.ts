@@ -2,6 +2,7 @@
  * The composition root: everything is built here, from configuration, and nowhere else.
  */
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
 import { attachUpdates, createBot, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
@@ -14,14 +15,19 @@ import { loadBundle } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics.js";
-import type { CasePort } from "./runtime/effects.js";
-import { EffectRouter } from "./runtime/effects.js";
-import { newCaseRef } from "./runtime/ids.js";
+import { type ChatLog, MemoryChatLog } from "./runtime/chat-log.js";
+import { type CasePort, EffectRouter, type PersonChannel } from "./runtime/effects.js";
+import { newCaseCode, newCaseRef } from "./runtime/ids.js";
 import { MemoryConversationStore } from "./runtime/memory-store.js";
 import type { ConversationStore, EffectSink } from "./runtime/ports.js";
 import { MemoryReachability, type Reachability } from "./runtime/reachability.js";
 import { keyKind, Runtime } from "./runtime/runtime.js";
+import { MemoryScheduler } from "./schedule/memory-scheduler.js";
+import { RedisScheduler } from "./schedule/redis-scheduler.js";
+import type { Job, Scheduler } from "./schedule/scheduler.js";
+import { SchedulerWorker } from "./schedule/worker.js";
 import type { Codec } from "./stores/codec.js";
+import { RedisChatLog } from "./stores/redis/chat-log.js";
 import { createRedis, isRedisReady, waitUntilReady } from "./stores/redis/connection.js";
 import { RedisConversationStore } from "./stores/redis/conversation-store.js";
 import { RedisReachability } from "./stores/redis/reachability.js";
@@ -55,6 +61,7 @@ export function createDemoRuntime(
     sink: sink ?? { run: async () => {} },
     log,
     ids: newCaseRef,
+    codes: newCaseCode,
   });
 }
 
@@ -68,6 +75,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export interface App {
   runtime: Runtime;
   metrics: Metrics;
+  /** Timers (check-ins, deleting discreet messages, SLAs); exposed for tests. */
+  scheduler: Scheduler;
+  worker: SchedulerWorker;
   /** Listen (webhooks, health, metrics) and start polling if configured. */
   start(): Promise<{ port: number }>;
   /** Stop taking updates, finish those in flight, deliver what is queued, disconnect. */
@@ -77,6 +87,8 @@ export interface App {
 interface Stores {
   conversations: ConversationStore;
   reachability: Reachability;
+  chatLog: ChatLog;
+  scheduler: Scheduler;
   redis?: Redis;
 }
 
@@ -90,6 +102,8 @@ function createStores(config: Config, log: Logger): Stores {
     return {
       conversations: new MemoryConversationStore({ codec, ttlSeconds: config.sessionTtlSeconds }),
       reachability: new MemoryReachability(),
+      chatLog: new MemoryChatLog(),
+      scheduler: new MemoryScheduler({ codec }),
     };
   }
   const redis = createRedis(config.redis.url, {
@@ -105,10 +119,12 @@ function createStores(config: Config, log: Logger): Stores {
       ttlSeconds: config.sessionTtlSeconds,
     }),
     reachability: new RedisReachability(redis, prefix, config.sessionTtlSeconds),
+    chatLog: new RedisChatLog(redis, prefix),
+    scheduler: new RedisScheduler(redis, { prefix, codec }),
   };
 }
 
-/** Until the operator queue lands: escalations are logged (ids and priority only). */
+/** Until the operator queue is wired: escalations are logged (ids and priority only). */
 function loggingCases(log: Logger): CasePort {
   return {
     escalate: async (key, e) =>
@@ -119,15 +135,24 @@ function loggingCases(log: Logger): CasePort {
   };
 }
 
+const conversationJob = z.object({ conversation: z.string() });
+const tidyJob = conversationJob.extend({ ids: z.array(z.string()) });
+
+/** What tests may replace: the clock that timers, windows and sessions follow. */
+export interface AppOptions {
+  now?: () => number;
+}
+
 /** Build the service from configuration. Nothing listens or polls until `start()`. */
-export function createApp(config: Config, log: Logger): App {
+export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
+  const now = options.now ?? Date.now;
   const bundle = loadContent(config);
   const metrics = createMetrics();
   const stores = createStores(config, log);
   const tg = config.telegram;
   const bot = tg ? createBot({ token: tg.token, apiRoot: tg.apiRoot }) : undefined;
   const pacer = new Pacer({ limits: TELEGRAM_LIMITS });
-  const channels: Record<string, TelegramChannel> = {};
+  const channels: Record<string, PersonChannel> = {};
   if (bot) {
     channels.tg = new TelegramChannel({
       api: bot.api,
@@ -137,8 +162,52 @@ export function createApp(config: Config, log: Logger): App {
       onSent: (outcome) => metrics.outbound.inc({ channel: "tg", outcome }),
     });
   }
-  const sink = new EffectRouter({ channels, cases: loggingCases(log), log });
-  const runtime = new Runtime({ bundle, store: stores.conversations, sink, log, ids: newCaseRef });
+  const sink = new EffectRouter({
+    channels,
+    cases: loggingCases(log),
+    reattach: { reattach: async (key) => log.info({ channel: keyKind(key) }, "case code typed") },
+    chatLog: stores.chatLog,
+    scheduler: stores.scheduler,
+    eraser: {
+      async erase(key) {
+        await stores.conversations.remove(key);
+        await stores.reachability.markReachable(key);
+        await stores.chatLog.clear(key);
+      },
+    },
+    log,
+    windowMs: config.conversationWindowMs,
+    now,
+  });
+  const runtime = new Runtime({
+    bundle,
+    store: stores.conversations,
+    sink,
+    log,
+    ids: newCaseRef,
+    codes: newCaseCode,
+    now,
+  });
+  const worker = new SchedulerWorker({
+    scheduler: stores.scheduler,
+    now,
+    handlers: {
+      tidy: async (job: Job) => {
+        const { conversation, ids } = tidyJob.parse(job.payload);
+        await sink.tidy(conversation, ids);
+      },
+      checkin: async (job: Job) => {
+        const { conversation } = conversationJob.parse(job.payload);
+        await runtime.handle(conversation, { kind: "system", event: "checkin_due" });
+      },
+      checkin_miss: async (job: Job) => {
+        const { conversation } = conversationJob.parse(job.payload);
+        await runtime.handle(conversation, { kind: "system", event: "checkin_missed" });
+      },
+    },
+    onError: (problem) =>
+      log.warn({ job: problem.kind }, "scheduled job failed; it will be tried again"),
+  });
   const updates = bot
     ? new TelegramUpdates({
         api: bot.api,
@@ -170,6 +239,8 @@ export function createApp(config: Config, log: Logger): App {
   return {
     runtime,
     metrics,
+    scheduler: stores.scheduler,
+    worker,
     async start() {
       if (stores.redis) {
         // Commands fail fast while Redis is away (see connection.ts); give it a moment at
@@ -189,6 +260,7 @@ export function createApp(config: Config, log: Logger): App {
         }
       }
       await server.listen({ port: config.http.port, host: config.http.host });
+      worker.start();
       recovery = setInterval(() => {
         runtime
           .recover(RECOVER_AFTER_MS)
@@ -203,6 +275,7 @@ export function createApp(config: Config, log: Logger): App {
       clearInterval(gaugePacing);
       if (runner?.isRunning()) await runner.stop();
       await server.close();
+      await worker.stop();
       if (!(await runtime.drain(SHUTDOWN_GRACE_MS))) {
         log.warn("stopping with replies still queued; they stay in the outbox for the next start");
       }

@@ -75,6 +75,7 @@ const envSchema = z.object({
   ),
   REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().default("pulang:")),
   SESSION_TTL_DAYS: positiveInt(30),
+  CONVERSATION_WINDOW_HOURS: positiveInt(24),
   TELEGRAM_BOT_TOKEN: z.preprocess(
     emptyAsUndefined,
     z
@@ -150,6 +151,8 @@ export interface Config {
   languages: string[];
   redis: { url: string; keyPrefix: string } | undefined;
   sessionTtlSeconds: number;
+  /** We write to a person only this long after they last wrote (check-ins they asked for aside). */
+  conversationWindowMs: number;
   telegram: TelegramConfig | undefined;
   /** The operators' Telegram group and who may act in it. */
   operators: OperatorsConfig;
@@ -202,6 +205,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     languages: e.LANGUAGES,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
     sessionTtlSeconds: e.SESSION_TTL_DAYS * 86_400,
+    conversationWindowMs: e.CONVERSATION_WINDOW_HOURS * 3_600_000,
     telegram: telegramConfig(e),
     operators: {
       chatId: e.OPERATOR_CHAT_ID,

@@ -122,7 +122,8 @@ export function decorateForDiscretion(turn: Turn, session: Session, inbound: Inb
     session.flow !== undefined &&
     turn.bundle.flows.global.safety.not_discreet_in.includes(session.flow);
   if (!safety.discreet || keep) return;
-  const wiping = turn.effects.some((e) => e.type === "wipe");
+  // After a wipe or an erase nothing is kept about this chat, not even message ids to tidy.
+  const wiping = turn.effects.some((e) => e.type === "wipe" || e.type === "erase");
   const label = turn.bundle.texts.t(session.lang ?? turn.lang, "common:quick_exit.label");
   for (const e of turn.effects) {
     if (e.type !== "reply") continue;

@@ -192,7 +192,15 @@ function updateOpenCase(turn: Turn): void {
   turn.escalate();
 }
 
-/** After an erase or a quick exit: nothing but the language and the safety settings. */
+/**
+ * After an erase or a quick exit: nothing but the language, the safety settings, and
+ * when the person last wrote (so the answer to this very message may still be sent).
+ */
 function wiped(s: Session, now: number): Session {
-  return { ...newSession(now, s.lang), safety: { ...s.safety }, turns: s.turns };
+  return {
+    ...newSession(now, s.lang),
+    safety: { ...s.safety },
+    turns: s.turns,
+    ...(s.heard !== undefined ? { heard: s.heard } : {}),
+  };
 }

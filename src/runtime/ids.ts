@@ -17,3 +17,17 @@ export function newCaseRef(): string {
   }
   return out;
 }
+
+/**
+ * A person's secret case code such as `7QX9-M2PA-KD8R-W3TB`: 80 random bits, four groups
+ * of four to read and type on a phone, to find their case again from another account.
+ */
+export function newCaseCode(): string {
+  const bytes = randomBytes(16);
+  let out = "";
+  for (let i = 0; i < 16; i++) {
+    out += ALPHABET[(bytes[i] as number) & 31];
+    if (i % 4 === 3 && i < 15) out += "-";
+  }
+  return out;
+}

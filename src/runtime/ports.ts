@@ -110,15 +110,21 @@ export const DEFAULT_DEDUPE_WINDOW_MS = 48 * 60 * 60 * 1000;
 /** Bounds the dedupe memory of a very chatty conversation. */
 export const DEFAULT_DEDUPE_MAX = 1000;
 
+/** What a delivery needs to know about the conversation. */
+export interface DeliveryMeta {
+  /** The conversation's priority, for pacing (P1 first). */
+  priority: Priority;
+  /** When the person last wrote: we only write within the window after that. */
+  heard?: number;
+  /** The person asked for this message (a check-in): it may go out whenever it is due. */
+  solicited?: boolean;
+}
+
 /** Carries out effects for one conversation, after its session was saved. */
 export interface EffectSink {
   /**
    * Carry out `effects` for one conversation. Rejects if any could not be carried out, so
-   * they stay in the outbox. `priority` is the conversation's, for outbound pacing.
+   * they stay in the outbox.
    */
-  run(
-    key: ConversationKey,
-    effects: readonly Effect[],
-    meta: { priority: Priority },
-  ): Promise<void>;
+  run(key: ConversationKey, effects: readonly Effect[], meta: DeliveryMeta): Promise<void>;
 }

@@ -3,12 +3,13 @@
  * Written once for every channel; adapters only translate.
  */
 
+import type { Session } from "../engine/session.js";
 import { SessionFormatError } from "../engine/session.js";
 import { loadSession, step } from "../engine/step.js";
 import { priorityOf } from "../engine/triage.js";
 import type { Bundle, Effect, Inbound, Priority } from "../engine/types.js";
 import type { Logger } from "../log.js";
-import type { ConversationKey, ConversationStore, EffectSink } from "./ports.js";
+import type { ConversationKey, ConversationStore, DeliveryMeta, EffectSink } from "./ports.js";
 
 /** Tries before giving up on a conversation that keeps changing underneath us. */
 const MAX_COMMIT_ATTEMPTS = 20;
@@ -20,6 +21,8 @@ export interface RuntimeDeps {
   log: Logger;
   now?: () => number;
   ids: () => string;
+  /** Secret case codes (defaults to `ids`). */
+  codes?: () => string;
 }
 
 /** What became of one inbound message. */
@@ -71,7 +74,11 @@ export class Runtime {
       const session = record.unreadable
         ? this.#unreadable(key, "stored session cannot be decoded")
         : this.#readSession(key, record.session, now);
-      const result = step(bundle, session, inbound, { now, ids });
+      const result = step(bundle, session, inbound, {
+        now,
+        ids,
+        ...(this.#d.codes ? { codes: this.#d.codes } : {}),
+      });
       const committed = await store.commit(key, record.version, result.session, {
         ...(dedupeId ? { dedupeId } : {}),
         outbox: result.effects,
@@ -84,9 +91,9 @@ export class Runtime {
       }
       if (committed === "ok") {
         this.#logErrors(key, result.effects);
-        const priority = this.#priority(result.session.reasons);
+        const meta = this.#meta(result.session, inbound);
         const delivered = this.#track(key, () =>
-          this.#deliver(key, record.version + 1, result.effects, priority),
+          this.#deliver(key, record.version + 1, result.effects, meta),
         );
         return { status: "handled", effects: result.effects, delivered };
       }
@@ -146,11 +153,11 @@ export class Runtime {
     key: ConversationKey,
     id: number,
     effects: readonly Effect[],
-    priority: Priority,
+    meta: DeliveryMeta,
   ): Promise<boolean> {
     if (effects.length === 0) return true;
     try {
-      await this.#d.sink.run(key, effects, { priority });
+      await this.#d.sink.run(key, effects, meta);
       await this.#d.store.ackOutbox(key, id);
       return true;
     } catch (err) {
@@ -172,17 +179,24 @@ export class Runtime {
     const entries = await store.pendingOutbox(key);
     if (entries.length === 0) return true;
     const record = await store.load(key);
-    const reasons = (record.session as { reasons?: string[] } | undefined)?.reasons ?? [];
-    const priority = this.#priority(Array.isArray(reasons) ? reasons : []);
+    const session = record.unreadable
+      ? undefined
+      : this.#readSession(key, record.session, this.#now());
+    const meta = session ? this.#meta(session) : { priority: "P3" as const };
     for (const entry of entries) {
-      if (!(await this.#deliver(key, entry.id, entry.effects, priority))) return false;
+      if (!(await this.#deliver(key, entry.id, entry.effects, meta))) return false;
     }
     return true;
   }
 
-  #priority(reasons: readonly string[]): Priority {
+  /** The conversation's priority, when the person last wrote, and whether they asked for this. */
+  #meta(session: Session, inbound?: Inbound): DeliveryMeta {
     const triage = this.#d.bundle.flows.global.triage;
-    return priorityOf(reasons, triage.reasons, triage.default);
+    return {
+      priority: priorityOf(session.reasons, triage.reasons, triage.default),
+      ...(session.heard !== undefined ? { heard: session.heard } : {}),
+      ...(inbound?.kind === "system" && inbound.event === "checkin_due" ? { solicited: true } : {}),
+    };
   }
 
   #readSession(key: ConversationKey, stored: unknown, now: number) {

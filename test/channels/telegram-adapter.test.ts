@@ -26,7 +26,7 @@ describe("reading updates", () => {
     ["/start", textUpdate(11, "/start"), { kind: "start" }],
     ["/help", textUpdate(11, "/help"), { kind: "command", name: "help" }],
     ["/human@bot", textUpdate(11, "/human@pulang_bot"), { kind: "command", name: "human" }],
-    ["an unknown command", textUpdate(11, "/weather"), { kind: "text", text: "/weather" }],
+    ["an unknown command", textUpdate(11, "/weather"), { kind: "command", name: "weather" }],
     ["a pin", locationUpdate(11, 13.65, 102.56), { kind: "location", lat: 13.65, lon: 102.56 }],
     [
       "a shared contact",

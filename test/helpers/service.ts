@@ -27,6 +27,8 @@ export interface Service {
 
 export interface ServiceOptions {
   env?: Record<string, string>;
+  /** The service's clock (timers, windows); real time by default. */
+  now?: () => number;
   redis?: boolean;
   prefix?: string;
   fake?: FakeTelegramApi;
@@ -56,7 +58,7 @@ export async function startService(o: ServiceOptions = {}): Promise<Service> {
       },
     }),
   );
-  const app = createApp(config, log);
+  const app = createApp(config, log, o.now ? { now: o.now } : {});
   const { port } = await app.start();
   const base = `http://127.0.0.1:${port}`;
   return {

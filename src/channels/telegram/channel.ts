@@ -40,16 +40,16 @@ export class TelegramChannel {
   }
 
   /**
-   * Send replies to one person. Resolves when all are sent, or when the person turned out
-   * to be unreachable (those replies are dropped on purpose). Rejects on other failures,
-   * so the runtime keeps the replies for recovery.
+   * Send replies to one person. Resolves with the ids of the messages sent, when all are
+   * sent or the person turned out to be unreachable (those replies are dropped on purpose).
+   * Rejects on other failures, so the runtime keeps the replies for recovery.
    */
   async deliver(
     key: ConversationKey,
     replies: readonly Reply[],
     priority: Priority,
-  ): Promise<void> {
-    if (replies.length === 0 || (await this.d.reachability.isUnreachable(key))) return;
+  ): Promise<string[]> {
+    if (replies.length === 0 || (await this.d.reachability.isUnreachable(key))) return [];
     const chatId = TelegramChannel.chatId(key);
     const target = { chat: key, group: false, priority: PRIORITY_RANK[priority] };
     // Queue every message now, in order; the pacer keeps one chat's messages in sequence.
@@ -57,8 +57,9 @@ export class TelegramChannel {
       this.d.pacer.send(target, () => this.#send(chatId, m)),
     );
     const results = await Promise.allSettled(sends);
+    const sent = results.flatMap((r) => (r.status === "fulfilled" ? [String(r.value)] : []));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (!failure) return;
+    if (!failure) return sent;
     if (isUnreachableError(failure.reason)) {
       await this.d.reachability.markUnreachable(key);
       this.d.onSent?.("unreachable");
@@ -66,18 +67,34 @@ export class TelegramChannel {
         { conversation: "tg" },
         "person unreachable on Telegram; not writing again until they do",
       );
-      return;
+      return sent;
     }
     this.d.onSent?.("failed");
     throw failure.reason;
   }
 
-  async #send(chatId: number, m: TelegramMessage): Promise<void> {
-    await this.d.api.sendMessage(chatId, m.text, {
+  /**
+   * Delete messages from the person's chat, best effort: Telegram lets bots delete
+   * messages in private chats for 48 hours; older or already deleted ones are skipped.
+   */
+  async deleteMessages(key: ConversationKey, ids: readonly string[]): Promise<void> {
+    const chatId = TelegramChannel.chatId(key);
+    const numbers = ids.map(Number).filter((n) => Number.isInteger(n) && n > 0);
+    for (let i = 0; i < numbers.length; i += 100) {
+      await this.d.api.deleteMessages(chatId, numbers.slice(i, i + 100)).catch((err) => {
+        this.d.log.debug({ err: (err as Error).name }, "some messages could not be deleted");
+      });
+    }
+  }
+
+  async #send(chatId: number, m: TelegramMessage): Promise<number> {
+    const sent = await this.d.api.sendMessage(chatId, m.text, {
       parse_mode: "HTML",
       link_preview_options: { is_disabled: true },
+      ...(m.silent ? { disable_notification: true } : {}),
       ...(m.reply_markup ? { reply_markup: m.reply_markup } : {}),
     });
     this.d.onSent?.("sent");
+    return sent.message_id;
   }
 }

@@ -6,9 +6,6 @@ import type { Message, Update } from "grammy/types";
 import type { Inbound } from "../../engine/types.js";
 import { decodeChoice } from "./callback-data.js";
 
-/** Commands handed to the engine as commands (the rest are read as words). */
-const COMMANDS = new Set(["help", "language", "human", "erase", "menu", "stop"]);
-
 /** What an update means to the helpline. */
 export type TelegramIncoming =
   | {
@@ -89,7 +86,10 @@ function fromMessage(update: Update, message: Message): TelegramIncoming {
     type: "person",
     key: telegramKey(message.chat.id),
     chatId: message.chat.id,
-    inbound: withLang(inbound, message.from?.language_code),
+    inbound: {
+      ...withLang(inbound, message.from?.language_code),
+      origin: String(message.message_id),
+    },
     dedupeId: String(update.update_id),
     kind: update.edited_message ? "edited_message" : "message",
   };
@@ -111,8 +111,7 @@ function textOrCommand(message: Message): Inbound {
   const name = text.slice(1, command.length).split("@")[0]?.toLowerCase() ?? "";
   const payload = text.slice(command.length).trim();
   if (name === "start") return payload ? { kind: "start", payload } : { kind: "start" };
-  if (COMMANDS.has(name)) return { kind: "command", name };
-  return { kind: "text", text };
+  return { kind: "command", name };
 }
 
 function mediaKind(message: Message): string {

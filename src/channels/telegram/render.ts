@@ -18,15 +18,41 @@ type Reply = Extract<Effect, { type: "reply" }>;
 export interface TelegramMessage {
   text: string;
   reply_markup?: InlineKeyboardMarkup | ReplyKeyboardMarkup;
+  /** No notification sound (discreet mode). */
+  silent?: boolean;
 }
+
+/** The quick-exit button's data: any question, option `_exit`. */
+export const QUICK_EXIT_DATA = encodeChoice("exit", "_exit");
 
 /** Escape text for Telegram's HTML parse mode. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** The messages to send for a step's replies, in order. */
+/**
+ * The messages to send for a step's replies, in order. In discreet mode every message
+ * arrives silently, and the last one offers the quick exit (where Telegram allows a button:
+ * not under a share-location keyboard).
+ */
 export function renderReplies(replies: readonly Reply[], maxText = MAX_TEXT): TelegramMessage[] {
+  const messages = mergeReplies(replies, maxText);
+  const exit = replies.find((r) => r.quickExit)?.quickExit;
+  const last = messages[messages.length - 1];
+  if (exit && last && !(last.reply_markup && "keyboard" in last.reply_markup)) {
+    const rows =
+      last.reply_markup && "inline_keyboard" in last.reply_markup
+        ? last.reply_markup.inline_keyboard
+        : [];
+    last.reply_markup = {
+      inline_keyboard: [...rows, [{ text: exit.label, callback_data: QUICK_EXIT_DATA }]],
+    };
+  }
+  if (replies.some((r) => r.silent)) for (const m of messages) m.silent = true;
+  return messages;
+}
+
+function mergeReplies(replies: readonly Reply[], maxText: number): TelegramMessage[] {
   const out: TelegramMessage[] = [];
   let pending: string[] = [];
   for (const reply of replies) {

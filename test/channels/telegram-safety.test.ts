@@ -1,0 +1,158 @@
+/**
+ * Safety on a real Telegram chat (fake Bot API, real Redis): discreet messages arrive
+ * silently and vanish after the chosen delay, the quick exit wipes the chat, check-ins
+ * come only when asked for, and nothing is ever written first.
+ */
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QUICK_EXIT_DATA } from "../../src/channels/telegram/render.js";
+import { callbackUpdate, FakeTelegramApi, textUpdate } from "../fakes/telegram-api.js";
+import { dropPrefix, REDIS_URL, type Service, startService } from "../helpers/service.js";
+
+let fake: FakeTelegramApi;
+let svc: Service;
+let clock = Date.now();
+let nextChat = 7_300_001;
+
+beforeAll(async () => {
+  fake = await FakeTelegramApi.start();
+  svc = await startService({ fake, now: () => clock });
+});
+
+afterAll(async () => {
+  await svc.stop();
+  await fake.close();
+  await dropPrefix(svc.prefix);
+});
+
+async function say(chat: number, text: string, count = 1) {
+  const before = fake.sentTo(chat).length;
+  const update = textUpdate(chat, text, { languageCode: "id" });
+  expect((await svc.post(update)).status).toBe(200);
+  await fake.waitFor(() => fake.sentTo(chat).length >= before + count, 5000);
+  return update.message?.message_id as number;
+}
+
+async function tap(chat: number, data: string, count = 1) {
+  const before = fake.sentTo(chat).length;
+  expect((await svc.post(callbackUpdate(chat, data))).status).toBe(200);
+  await fake.waitFor(() => fake.sentTo(chat).length >= before + count, 5000);
+}
+
+/** Let the service's timers see `minutes` pass. */
+async function advance(minutes: number): Promise<void> {
+  await svc.app.runtime.drain();
+  clock += minutes * 60_000;
+  await svc.app.worker.tick();
+  await svc.app.runtime.drain();
+}
+
+function deletedIn(chat: number): number[] {
+  return fake
+    .callsTo("deleteMessages")
+    .filter((c) => Number(c.params.chat_id) === chat)
+    .flatMap((c) => c.params.message_ids as number[]);
+}
+
+describe("discreet mode on Telegram", () => {
+  it("sends silently, offers the quick exit, and deletes both sides after 30 minutes", async () => {
+    const chat = nextChat++;
+    const theirs = await say(chat, "halo");
+    const sent = fake.callsTo("sendMessage").filter((c) => Number(c.params.chat_id) === chat);
+    expect(sent[0]?.params.disable_notification).toBe(true);
+    const rows = (
+      sent[0]?.params.reply_markup as { inline_keyboard: { callback_data: string }[][] }
+    ).inline_keyboard;
+    expect(rows.at(-1)?.[0]?.callback_data).toBe(QUICK_EXIT_DATA);
+    const ours = fake.sentTo(chat).map((m) => m.message_id);
+
+    await advance(29);
+    expect(deletedIn(chat)).toEqual([]);
+    await advance(2);
+    expect(deletedIn(chat).sort()).toEqual([...ours, theirs].sort());
+  });
+
+  it("wipes the chat on the quick-exit button and answers with something harmless", async () => {
+    const chat = nextChat++;
+    const first = await say(chat, "halo");
+    await tap(chat, "c|welcome.menu|help");
+    const before = fake.sentTo(chat).map((m) => m.message_id);
+    await tap(chat, QUICK_EXIT_DATA);
+    expect(deletedIn(chat)).toEqual(expect.arrayContaining([...before, first]));
+    expect(fake.lastTextTo(chat)).toBe("Cuaca hari ini: cerah berawan, 31°C.");
+  });
+});
+
+describe("check-ins on Telegram", () => {
+  it("are written only when asked for, and a missed one reaches operators as P1", async () => {
+    const chat = nextChat++;
+    await say(chat, "halo");
+    await say(chat, "/checkin");
+    await tap(chat, "c|checkin.when|h1");
+    await tap(chat, "c|checkin.window|m15");
+    const count = fake.sentTo(chat).length;
+    await advance(59);
+    expect(fake.sentTo(chat)).toHaveLength(count);
+    await advance(2);
+    expect(fake.lastTextTo(chat)).toContain("Ini pesan yang kamu minta");
+    await advance(16);
+    expect(svc.logs.join("")).toMatch(/"type":"escalate"[^\n]*case raised/);
+  });
+});
+
+describe("never writing first", () => {
+  it("refuses a message to a person who has not written for longer than the window", async () => {
+    const chat = nextChat++;
+    await say(chat, "halo");
+    await say(chat, "/checkin");
+    await tap(chat, "c|checkin.when|h1");
+    await tap(chat, "c|checkin.window|m15");
+    clock += 25 * 3_600_000;
+    const before = fake.sentTo(chat).length;
+    // An operator event (not asked for by the person) arrives after the window closed.
+    const outcome = await svc.app.runtime.handle(`tg:${chat}`, {
+      kind: "operator",
+      event: "steps",
+    });
+    expect(outcome.status).toBe("handled");
+    await svc.app.runtime.drain();
+    expect(fake.sentTo(chat)).toHaveLength(before);
+    expect(svc.logs.join("")).toContain("refused to write first");
+  });
+});
+
+describe("erase my data on Telegram", () => {
+  it("leaves no trace of the person in Redis", async () => {
+    const chat = nextChat++;
+    await say(chat, "halo");
+    await tap(chat, "c|welcome.menu|help");
+    await tap(chat, "c|help.safety|unsafe");
+    await say(chat, "Poipet");
+    await say(chat, "hapus data saya");
+    await tap(chat, "c|erase.confirm|yes");
+    await svc.app.runtime.drain();
+    expect(fake.lastTextTo(chat)).toContain("Datamu sudah dihapus");
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${svc.prefix}*`);
+      const traces: string[] = [];
+      for (const key of keys) {
+        if (key.includes(String(chat))) traces.push(key);
+        const type = await redis.type(key);
+        const values =
+          type === "hash"
+            ? Object.entries(await redis.hgetall(key)).flat()
+            : type === "zset"
+              ? await redis.zrange(key, 0, -1)
+              : type === "string"
+                ? [(await redis.get(key)) ?? ""]
+                : [];
+        for (const v of values)
+          if (v.includes(String(chat)) || /poipet/i.test(v)) traces.push(`${key}: value`);
+      }
+      expect(traces).toEqual([]);
+    } finally {
+      await redis.quit();
+    }
+  });
+});
