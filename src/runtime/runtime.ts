@@ -7,7 +7,7 @@ import type { Session } from "../engine/session.js";
 import { SessionFormatError } from "../engine/session.js";
 import { loadSession, step } from "../engine/step.js";
 import { priorityOf } from "../engine/triage.js";
-import type { Bundle, Effect, Inbound, Priority } from "../engine/types.js";
+import type { Bundle, Effect, Inbound } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type { ConversationKey, ConversationStore, DeliveryMeta, EffectSink } from "./ports.js";
 
