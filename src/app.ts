@@ -10,6 +10,7 @@ import { TelegramUpdates } from "./channels/telegram/updates.js";
 import type { Config } from "./config.js";
 import { createEncryptedCodec } from "./crypto/encrypted-codec.js";
 import { generateEphemeralKeys } from "./crypto/keys.js";
+import { hashedNames, type KeyNames, namesSecretFrom } from "./crypto/pseudonym.js";
 import type { Bundle } from "./engine/types.js";
 import { loadBundle } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
@@ -45,7 +46,19 @@ export function storageCodec(
   config: Pick<Config, "dataKeys">,
   warn: (line: string) => void,
 ): Codec {
-  return createEncryptedCodec(config.dataKeys ?? generateEphemeralKeys(warn));
+  return storageSecrets({ ...config, pseudonymKey: undefined }, warn).codec;
+}
+
+/** The codec, and how conversation keys are named in Redis (never in the clear). */
+export function storageSecrets(
+  config: Pick<Config, "dataKeys" | "pseudonymKey">,
+  warn: (line: string) => void,
+): { codec: Codec; names: KeyNames } {
+  const keys = config.dataKeys ?? generateEphemeralKeys(warn);
+  return {
+    codec: createEncryptedCodec(keys),
+    names: hashedNames(config.pseudonymKey ?? namesSecretFrom(keys.current.key)),
+  };
 }
 
 /** A runtime on in-memory stores: the local demo and the simulator. */
@@ -85,6 +98,8 @@ export interface App {
 }
 
 interface Stores {
+  /** How conversation keys are named in Redis (and in job ids). */
+  names?: KeyNames;
   conversations: ConversationStore;
   reachability: Reachability;
   chatLog: ChatLog;
@@ -93,7 +108,7 @@ interface Stores {
 }
 
 function createStores(config: Config, log: Logger): Stores {
-  const codec = storageCodec(config, (line) => log.warn(line));
+  const { codec, names } = storageSecrets(config, (line) => log.warn(line));
   if (!config.redis) {
     log.warn(
       "REDIS_URL is not set: conversations are kept in memory only. Everything is lost on restart, " +
@@ -113,13 +128,15 @@ function createStores(config: Config, log: Logger): Stores {
   const { keyPrefix: prefix } = config.redis;
   return {
     redis,
+    names,
     conversations: new RedisConversationStore(redis, {
       prefix,
       codec,
+      names,
       ttlSeconds: config.sessionTtlSeconds,
     }),
-    reachability: new RedisReachability(redis, prefix, config.sessionTtlSeconds),
-    chatLog: new RedisChatLog(redis, prefix),
+    reachability: new RedisReachability(redis, prefix, config.sessionTtlSeconds, names),
+    chatLog: new RedisChatLog(redis, prefix, names),
     scheduler: new RedisScheduler(redis, { prefix, codec }),
   };
 }
@@ -178,6 +195,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     log,
     windowMs: config.conversationWindowMs,
     now,
+    ...(stores.names ? { names: stores.names } : {}),
   });
   const runtime = new Runtime({
     bundle,

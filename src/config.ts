@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import {
   type DataKeys,
+  decodeKey,
   KEY_ID_PATTERN,
   KEY_ID_RULE,
   KeyFormatError,
@@ -127,6 +128,12 @@ const envSchema = z.object({
       .superRefine((v, ctx) => addProblems(ctx, [keyProblem(v)]))
       .optional(),
   ),
+  PSEUDONYM_KEY: optionalString.pipe(
+    z
+      .string()
+      .superRefine((v, ctx) => addProblems(ctx, [keyProblem(v)]))
+      .optional(),
+  ),
   DATA_KEY_ID: z.preprocess(
     emptyAsUndefined,
     z.string().regex(KEY_ID_PATTERN, KEY_ID_RULE).default("k1"),
@@ -160,6 +167,12 @@ export interface Config {
   sla: { unclaimedMs: Record<"P1" | "P2" | "P3", number>; noReplyMs: number };
   /** For daily statistics. */
   timeZone: string;
+  /**
+   * Secret for naming Redis keys by a keyed hash of the conversation key (a phone number
+   * must not appear in a key name). Never rotated; undefined outside production: derived
+   * from the data key.
+   */
+  pseudonymKey: Buffer | undefined;
   /** Keys for encryption at rest; undefined when DATA_KEY is unset (never in production with Redis). */
   dataKeys: DataKeys | undefined;
 }
@@ -223,6 +236,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     },
     timeZone: e.TIME_ZONE,
     dataKeys: dataKeysConfig(e),
+    pseudonymKey: pseudonymKeyConfig(e),
   };
 }
 
@@ -245,6 +259,17 @@ function telegramConfig(e: Env): TelegramConfig | undefined {
 
 function addProblems(ctx: z.RefinementCtx, problems: (string | undefined)[]): void {
   for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
+}
+
+/** The key-name secret; required in production with Redis, because it must never change. */
+function pseudonymKeyConfig(e: Env): Buffer | undefined {
+  if (e.PSEUDONYM_KEY) return decodeKey(e.PSEUDONYM_KEY);
+  if (e.NODE_ENV === "production" && e.REDIS_URL) {
+    throw new ConfigError(
+      `Invalid configuration:\n  PSEUDONYM_KEY: required when NODE_ENV=production and REDIS_URL is set: 32 random bytes, base64 (${MAKE_A_KEY}); unlike DATA_KEY it is never rotated`,
+    );
+  }
+  return undefined;
 }
 
 /** The data keys, or undefined when DATA_KEY is unset where that is allowed. */

@@ -51,12 +51,17 @@ export interface EffectRouterDeps {
   log: Logger;
   /** How long after the person last wrote we may still write to them. */
   windowMs: number;
+  /** Conversation key -> the pseudonymous name used in job ids. */
+  names?: (key: ConversationKey) => string;
   now?: () => number;
 }
 
-/** Job ids of one conversation's timers share this prefix (erase cancels them all). */
-export function jobPrefix(key: ConversationKey): string {
-  return `conv:${key}:`;
+/**
+ * Job ids of one conversation's timers share this prefix (erase cancels them all). `name`
+ * is the conversation's pseudonymous name: job ids are stored in the clear.
+ */
+export function jobPrefix(name: string): string {
+  return `conv:${name}:`;
 }
 
 export class EffectRouter implements EffectSink {
@@ -65,6 +70,10 @@ export class EffectRouter implements EffectSink {
 
   constructor(readonly d: EffectRouterDeps) {
     this.#now = d.now ?? Date.now;
+  }
+
+  #jobs(key: ConversationKey): string {
+    return jobPrefix(this.d.names ? this.d.names(key) : key);
   }
 
   async run(key: ConversationKey, effects: readonly Effect[], meta: DeliveryMeta): Promise<void> {
@@ -108,7 +117,7 @@ export class EffectRouter implements EffectSink {
     const ids = [...sent, ...(tidy.origin ? [tidy.origin] : [])];
     const now = this.#now();
     await this.d.chatLog.add(key, ids, now);
-    const id = `${jobPrefix(key)}tidy:${now}:${this.#tidied++}`;
+    const id = `${this.#jobs(key)}tidy:${now}:${this.#tidied++}`;
     await this.d.scheduler.schedule(id, now + tidy.afterMs, {
       kind: "tidy",
       conversation: key,
@@ -127,7 +136,7 @@ export class EffectRouter implements EffectSink {
     const ids = await this.d.chatLog.all(key, this.#now());
     await this.#channel(key).deleteMessages(key, ids);
     await this.d.chatLog.clear(key);
-    await this.d.scheduler.cancelPrefix(`${jobPrefix(key)}tidy:`);
+    await this.d.scheduler.cancelPrefix(`${this.#jobs(key)}tidy:`);
   }
 
   /** A tidy job came due: delete those messages (best effort) and forget them. */
@@ -147,15 +156,15 @@ export class EffectRouter implements EffectSink {
         return this.d.reattach.reattach(key, effect);
       case "erase":
         await this.d.cases.erase(key, effect);
-        await this.d.scheduler.cancelPrefix(jobPrefix(key));
+        await this.d.scheduler.cancelPrefix(this.#jobs(key));
         return this.d.eraser.erase(key);
       case "schedule":
-        return this.d.scheduler.schedule(`${jobPrefix(key)}${effect.job}`, effect.at, {
+        return this.d.scheduler.schedule(`${this.#jobs(key)}${effect.job}`, effect.at, {
           kind: effect.job,
           conversation: key,
         });
       case "cancel":
-        return this.d.scheduler.cancel(`${jobPrefix(key)}${effect.job}`);
+        return this.d.scheduler.cancel(`${this.#jobs(key)}${effect.job}`);
       case "error":
       case "reply":
       case "end":

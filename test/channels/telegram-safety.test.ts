@@ -6,7 +6,12 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUICK_EXIT_DATA } from "../../src/channels/telegram/render.js";
-import { callbackUpdate, FakeTelegramApi, textUpdate } from "../fakes/telegram-api.js";
+import {
+  callbackUpdate,
+  FakeTelegramApi,
+  locationUpdate,
+  textUpdate,
+} from "../fakes/telegram-api.js";
 import { dropPrefix, REDIS_URL, type Service, startService } from "../helpers/service.js";
 
 let fake: FakeTelegramApi;
@@ -151,6 +156,65 @@ describe("erase my data on Telegram", () => {
           if (v.includes(String(chat)) || /poipet/i.test(v)) traces.push(`${key}: value`);
       }
       expect(traces).toEqual([]);
+    } finally {
+      await redis.quit();
+    }
+  });
+});
+
+describe("what Redis holds", () => {
+  it("has no identifier in a key name and no personal value in the clear after full flows", async () => {
+    const chat = nextChat++;
+    await say(chat, "halo");
+    await tap(chat, "c|welcome.menu|family");
+    for (const answer of [
+      "Saya ibunya",
+      "Siti Rahmawati",
+      "24",
+      "+855 97 555 1234",
+      "3 minggu lalu",
+      "Sihanoukville",
+    ]) {
+      await say(chat, answer);
+    }
+    for (const answer of ["PT Maju Jaya", "lewat calo", "tidak tahu", "+62 812 3456 7890"])
+      await say(chat, answer);
+    const other = nextChat++;
+    await say(other, "halo");
+    await tap(other, "c|welcome.menu|help");
+    await tap(other, "c|help.safety|danger");
+    expect((await svc.post(locationUpdate(other, 13.6543, 102.5632))).status).toBe(200);
+    await svc.app.runtime.drain();
+
+    const secrets = [
+      String(chat),
+      String(other),
+      "Siti",
+      "Rahmawati",
+      "855 97 555",
+      "812 3456",
+      "13.6543",
+      "102.5632",
+      "Maju Jaya",
+    ];
+    const redis = new Redis(REDIS_URL);
+    try {
+      const found: string[] = [];
+      for (const key of await redis.keys(`${svc.prefix}*`)) {
+        for (const s of secrets) if (key.includes(s)) found.push(`key ${key}`);
+        const type = await redis.type(key);
+        const values =
+          type === "hash"
+            ? Object.entries(await redis.hgetall(key)).flat()
+            : type === "zset"
+              ? await redis.zrange(key, 0, -1)
+              : type === "string"
+                ? [(await redis.get(key)) ?? ""]
+                : [];
+        for (const v of values)
+          for (const s of secrets) if (v.includes(s)) found.push(`${key} holds ${s}`);
+      }
+      expect(found).toEqual([]);
     } finally {
       await redis.quit();
     }

@@ -10,6 +10,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEncryptedCodec } from "../../src/crypto/encrypted-codec.js";
 import { parseDataKeys } from "../../src/crypto/keys.js";
+import { hashedNames, namesSecretFrom } from "../../src/crypto/pseudonym.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
 import { FAKE_TOKEN, FakeTelegramApi, textUpdate } from "../fakes/telegram-api.js";
 import { dropPrefix, REDIS_URL, SECRET } from "../helpers/service.js";
@@ -98,7 +99,8 @@ describe("two processes on one Redis", () => {
     const redis = new Redis(REDIS_URL);
     try {
       const codec = createEncryptedCodec(parseDataKeys({ key: DATA_KEY, id: "k1" }));
-      const store = new RedisConversationStore(redis, { prefix, codec });
+      const names = hashedNames(namesSecretFrom(Buffer.from(DATA_KEY, "base64")));
+      const store = new RedisConversationStore(redis, { prefix, codec, names });
       const { session, version } = await store.load(`tg:${chat}`);
       expect((session as { turns: number }).turns).toBe(total);
       expect(version).toBe(total);

@@ -113,12 +113,13 @@ describe("keys:rotate", () => {
       dryRun: true,
     });
     expect(await db.dump()).toEqual(before);
-    // 3 x (session + 2 entries) under k1, plain session + entry, case, 2 jobs, 1 later.
-    expect(report).toMatchObject({ dryRun: true, reencrypted: 15, keysChanged: 11 });
-    expect(report.alreadyCurrent).toBe(2);
+    // 3 x (session + 2 entries) under k1, plain session + entry, case, 2 jobs, 1 later,
+    // and the 3 conversation keys kept for outbox recovery (one hash, `outbox:keys`).
+    expect(report).toMatchObject({ dryRun: true, reencrypted: 18, keysChanged: 12 });
+    expect(report.alreadyCurrent).toBe(3);
     expect(report.unreadable).toEqual({ "unknown-key k0": 1 });
     expect(formatReport(report)).toMatch(
-      /^would re-encrypt 15 values in 11 keys; 2 already current/,
+      /^would re-encrypt 18 values in 12 keys; 3 already current/,
     );
   });
 
@@ -130,17 +131,17 @@ describe("keys:rotate", () => {
       keys: { current: k2, previous: [k1] },
       scanCount: 3, // many SCAN rounds
     });
-    expect(report).toMatchObject({ dryRun: false, reencrypted: 15, keysChanged: 11, raced: 0 });
-    expect(report.alreadyCurrent).toBe(2);
+    expect(report).toMatchObject({ dryRun: false, reencrypted: 18, keysChanged: 12, raced: 0 });
+    expect(report.alreadyCurrent).toBe(3);
     expect(report.unreadable).toEqual({ "unknown-key k0": 1 });
     expect(formatReport(report)).toBe(
       [
-        `re-encrypted 15 values in 11 keys; 2 already current (${report.keysScanned} keys scanned)`,
+        `re-encrypted 18 values in 12 keys; 3 already current (${report.keysScanned} keys scanned)`,
         "could not read 1 values (unknown-key k0); left as they are",
       ].join("\n"),
     );
 
-    expect(await valuesByKeyId()).toEqual({ k2: 17, k0: 1 });
+    expect(await valuesByKeyId()).toEqual({ k2: 21, k0: 1 });
     // Readable with k2 alone, through the store as the service reads it.
     const reader = store(k2Only);
     for (const [i, key] of conversations.entries()) {
@@ -173,8 +174,8 @@ describe("keys:rotate", () => {
       prefix: db.prefix,
       keys: { current: k2, previous: [] },
     });
-    expect(report).toMatchObject({ reencrypted: 0, keysChanged: 0, alreadyCurrent: 17 });
-    expect(formatReport(report)).toMatch(/^re-encrypted 0 values in 0 keys; 17 already current/);
+    expect(report).toMatchObject({ reencrypted: 0, keysChanged: 0, alreadyCurrent: 21 });
+    expect(formatReport(report)).toMatch(/^re-encrypted 0 values in 0 keys; 21 already current/);
   });
 
   it("never overwrites a value the service wrote while it was rotating", async () => {

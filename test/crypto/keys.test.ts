@@ -96,6 +96,12 @@ describe("createConfig: data keys", () => {
     expect(createConfig({ NODE_ENV: "production" }).dataKeys).toBeUndefined();
   });
 
+  it("requires a never-rotated PSEUDONYM_KEY in production with Redis", () => {
+    const m = configError({ NODE_ENV: "production", REDIS_URL: REDIS, DATA_KEY: key() });
+    expect(m).toMatch(/PSEUDONYM_KEY: required when NODE_ENV=production and REDIS_URL is set/);
+    expect(m).toContain("never rotated");
+  });
+
   it("requires DATA_KEY in production with Redis, and says how to make one", () => {
     const m = configError({ NODE_ENV: "production", REDIS_URL: REDIS });
     expect(m).toMatch(/DATA_KEY: required when NODE_ENV=production and REDIS_URL is set/);
@@ -110,6 +116,7 @@ describe("createConfig: data keys", () => {
       DATA_KEY: cur,
       DATA_KEY_ID: "k2",
       DATA_KEYS_PREVIOUS: `k1:${old}`,
+      PSEUDONYM_KEY: key(),
     });
     expect(c.dataKeys?.current).toEqual({ id: "k2", key: Buffer.from(cur, "base64") });
     expect(c.dataKeys?.previous).toEqual([{ id: "k1", key: Buffer.from(old, "base64") }]);

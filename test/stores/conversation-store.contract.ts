@@ -309,13 +309,15 @@ export function conversationStoreContract(
         const store = makeStore({ codec });
         const key = freshKey();
         await store.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
-        expect(codec.encoded).toBe(2);
+        // Session and outbox entry at least (Redis also encodes the key it keeps for recovery).
+        const afterCommit = codec.encoded;
+        expect(afterCommit).toBeGreaterThanOrEqual(2);
         expect((await store.load(key)).session).toEqual(sessionAt(1));
         expect(await store.pendingOutbox(key)).toEqual([{ id: 1, effects: [reply("a")] }]);
         expect(codec.decoded).toBe(2);
         await store.write(key, sessionAt(2));
         expect(await store.read(key)).toEqual(sessionAt(2));
-        expect(codec.encoded).toBe(3);
+        expect(codec.encoded).toBe(afterCommit + 1);
       });
 
       it("leaves the stored state untouched when encoding fails", async () => {

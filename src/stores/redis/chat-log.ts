@@ -2,6 +2,8 @@
  * The chat log in Redis: a sorted set of message ids by time, in the conversation's hash
  * tag (`P c:{K}:msgs`), expiring when the messages can no longer be deleted anyway.
  */
+
+import { type KeyNames, plainNames } from "../../crypto/pseudonym.js";
 import { type ChatLog, DELETABLE_FOR_MS } from "../../runtime/chat-log.js";
 import type { ConversationKey } from "../../runtime/ports.js";
 import type { RedisClient } from "./conversation-store.js";
@@ -10,10 +12,11 @@ export class RedisChatLog implements ChatLog {
   constructor(
     readonly redis: RedisClient,
     readonly prefix: string,
+    readonly names: KeyNames = plainNames,
   ) {}
 
   #key(key: ConversationKey): string {
-    return `${this.prefix}c:{${key}}:msgs`;
+    return `${this.prefix}c:{${this.names(key)}}:msgs`;
   }
 
   async add(key: ConversationKey, ids: readonly string[], now: number): Promise<void> {

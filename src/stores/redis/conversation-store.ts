@@ -8,11 +8,16 @@
  * - `P c:{K}`           hash: `s` = encoded session, `v` = version (integer)
  * - `P c:{K}:seen`      sorted set: dedupe id -> commit time (48 h window, at most 1,000)
  * - `P c:{K}:out`       hash: version -> encoded effects (pending outbox entries)
- * - `P outbox:pending`  sorted set: conversation key -> first pending time (another slot)
+ * - `P outbox:pending`  sorted set: key name -> first pending time (another slot)
+ * - `P outbox:keys`     hash: key name -> the encoded conversation key, for recovery
+ *
+ * `K` is the key's name: with `names` set (production), a keyed hash of the conversation
+ * key, so no identifier (a phone number) appears in Redis key names.
  *
  * All conversation keys share one sliding TTL, refreshed on every load and commit.
  */
 import type { Cluster, Redis } from "ioredis";
+import { type KeyNames, plainNames } from "../../crypto/pseudonym.js";
 import type { Session } from "../../engine/session.js";
 import type { Effect } from "../../engine/types.js";
 import {
@@ -35,6 +40,8 @@ import type { SessionStore, StorageAdapter } from "../session-adapters.js";
 export type RedisClient = Redis | Cluster;
 
 export interface RedisConversationStoreOptions extends ConversationStoreOptions {
+  /** How conversation keys are named in Redis (a keyed hash in production). */
+  names?: KeyNames;
   /** Prepended to every key, e.g. `pulang:`; lets deployments and tests share a Redis. */
   prefix?: string;
 }
@@ -158,8 +165,10 @@ export class RedisConversationStore
   readonly #dedupeWindowMs: number;
   readonly #dedupeMax: number;
   readonly #now: () => number;
+  readonly #names: KeyNames;
 
   constructor(redis: RedisClient, opts: RedisConversationStoreOptions = {}) {
+    this.#names = opts.names ?? plainNames;
     this.#redis = defineScripts(redis);
     this.#prefix = opts.prefix ?? "";
     this.#codec = opts.codec ?? jsonCodec;
@@ -209,15 +218,16 @@ export class RedisConversationStore
   }
 
   async pendingOutbox(key: ConversationKey): Promise<OutboxEntry[]> {
-    const raw = await this.#redis.hgetall(this.#outKey(key));
+    const raw = await this.#redis.hgetall(this.#outKeyOf(this.#names(key)));
     return Object.entries(raw)
       .map(([id, text]) => ({ id: Number(id), effects: this.#decodeEffects(text) }))
       .sort((a, b) => a.id - b.id);
   }
 
   async ackOutbox(key: ConversationKey, id: number): Promise<void> {
-    const left = await this.#redis.pulangConvAck(this.#outKey(key), id);
-    if (left === 0) await this.#unmarkIfEmpty(key);
+    const name = this.#names(key);
+    const left = await this.#redis.pulangConvAck(this.#outKeyOf(name), id);
+    if (left === 0) await this.#unmarkIfEmpty(name);
   }
 
   /**
@@ -225,7 +235,7 @@ export class RedisConversationStore
    * nothing pending (acked, removed, expired, or a commit that conflicted) are dropped here.
    */
   async staleOutboxes(olderThanMs: number, now: number, limit: number): Promise<ConversationKey[]> {
-    const found = new Set<ConversationKey>();
+    const found = new Map<string, ConversationKey>();
     const cutoff = now - olderThanMs;
     let offset = 0;
     while (found.size < limit) {
@@ -238,23 +248,25 @@ export class RedisConversationStore
         STALE_BATCH,
       );
       if (batch.length === 0) break;
-      const pending = await Promise.all(batch.map((k) => this.#redis.hlen(this.#outKey(k))));
-      for (const [i, k] of batch.entries()) {
-        if ((pending[i] ?? 0) > 0) {
-          found.add(k);
+      const pending = await Promise.all(batch.map((n) => this.#redis.hlen(this.#outKeyOf(n))));
+      const keys = await this.#redis.hmget(this.#keysKey(), ...batch);
+      for (const [i, name] of batch.entries()) {
+        const key = this.#decodeKey(keys[i]);
+        if ((pending[i] ?? 0) > 0 && key !== undefined) {
+          found.set(name, key);
           offset += 1;
         } else {
-          await this.#unmarkIfEmpty(k); // gone from the range: the offset stays
+          await this.#unmarkIfEmpty(name); // gone from the range: the offset stays
         }
       }
     }
-    return [...found].slice(0, limit);
+    return [...found.values()].slice(0, limit);
   }
 
   /** Erase: every key of the conversation, then its index entry. */
   async remove(key: ConversationKey): Promise<void> {
     await this.#redis.del(...this.#keys(key));
-    await this.#unmarkIfEmpty(key);
+    await this.#unmarkIfEmpty(this.#names(key));
   }
 
   /** grammY: the stored session, or undefined. Refreshes the TTL like {@link load}. */
@@ -292,18 +304,35 @@ export class RedisConversationStore
    * the time since which the conversation has had something pending.
    */
   async #mark(key: ConversationKey, reset: boolean): Promise<void> {
+    const name = this.#names(key);
     const now = this.#now();
-    if (reset) await this.#redis.zadd(this.#indexKey(), now, key);
-    else await this.#redis.zadd(this.#indexKey(), "NX", now, key);
+    // The real key first, so the index never names a conversation recovery cannot find.
+    await this.#redis.hset(this.#keysKey(), name, this.#codec.encode(key));
+    if (reset) await this.#redis.zadd(this.#indexKey(), now, name);
+    else await this.#redis.zadd(this.#indexKey(), "NX", now, name);
   }
 
   /**
-   * Drop `key` from the index, then look again: a commit in another process may have
+   * Drop a name from the index, then look again: a commit in another process may have
    * added an entry between our check and the removal, and must stay findable.
    */
-  async #unmarkIfEmpty(key: ConversationKey): Promise<void> {
-    await this.#redis.zrem(this.#indexKey(), key);
-    if ((await this.#redis.hlen(this.#outKey(key))) > 0) await this.#mark(key, false);
+  async #unmarkIfEmpty(name: string): Promise<void> {
+    await this.#redis.zrem(this.#indexKey(), name);
+    if ((await this.#redis.hlen(this.#outKeyOf(name))) > 0) {
+      await this.#redis.zadd(this.#indexKey(), "NX", this.#now(), name);
+    } else {
+      await this.#redis.hdel(this.#keysKey(), name);
+    }
+  }
+
+  #decodeKey(stored: string | null | undefined): ConversationKey | undefined {
+    if (stored == null) return undefined;
+    try {
+      const key = this.#codec.decode(stored);
+      return typeof key === "string" ? key : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   #decodeEffects(text: string): Effect[] {
@@ -321,14 +350,22 @@ export class RedisConversationStore
   #convKey(key: ConversationKey): string {
     // An empty hash tag `{}` would hash the whole key: the conversation would span slots.
     if (key.length === 0) throw new Error("conversation key must not be empty");
-    return `${this.#prefix}c:{${key}}`;
+    return this.#convKeyOf(this.#names(key));
   }
 
-  #outKey(key: ConversationKey): string {
-    return `${this.#convKey(key)}:out`;
+  #convKeyOf(name: string): string {
+    return `${this.#prefix}c:{${name}}`;
+  }
+
+  #outKeyOf(name: string): string {
+    return `${this.#convKeyOf(name)}:out`;
   }
 
   #indexKey(): string {
     return `${this.#prefix}outbox:pending`;
+  }
+
+  #keysKey(): string {
+    return `${this.#prefix}outbox:keys`;
   }
 }

@@ -2,6 +2,7 @@
  * Reachability in Redis: one small key per unreachable conversation, in the
  * conversation's hash tag (`P c:{K}:gone`), expiring with the conversation.
  */
+import { type KeyNames, plainNames } from "../../crypto/pseudonym.js";
 import type { ConversationKey } from "../../runtime/ports.js";
 import type { Reachability } from "../../runtime/reachability.js";
 import type { RedisClient } from "./conversation-store.js";
@@ -11,10 +12,11 @@ export class RedisReachability implements Reachability {
     readonly redis: RedisClient,
     readonly prefix: string,
     readonly ttlSeconds: number,
+    readonly names: KeyNames = plainNames,
   ) {}
 
   #key(key: ConversationKey): string {
-    return `${this.prefix}c:{${key}}:gone`;
+    return `${this.prefix}c:{${this.names(key)}}:gone`;
   }
 
   async markUnreachable(key: ConversationKey): Promise<void> {
