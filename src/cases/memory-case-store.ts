@@ -6,7 +6,7 @@
  * atomic here for the same reason a Lua script is atomic in Redis).
  */
 import { type Codec, jsonCodec } from "../stores/codec.js";
-import { type Actor, type Case, caseSchema, type Outcome } from "./model.js";
+import { type Actor, type Case, type Channel, caseSchema, type Outcome } from "./model.js";
 import { computeStats } from "./stats.js";
 import {
   type ActorOptions,
@@ -73,6 +73,10 @@ export class MemoryCaseStore implements CaseStore {
 
   async recordOperatorReply(id: string, operator: Actor, now: number) {
     return this.#apply(id, (c) => t.recordOperatorReply(c, operator, now));
+  }
+
+  async reattach(id: string, conversation: string, channel: Channel, now: number) {
+    return this.#apply(id, (c) => t.reattach(c, conversation, channel, now));
   }
 
   async recordPersonMessage(id: string, now: number) {

@@ -38,7 +38,7 @@
 
 import { type Codec, jsonCodec } from "../stores/codec.js";
 import type { RedisClient } from "../stores/redis/conversation-store.js";
-import { type Actor, type Case, caseSchema, type Outcome } from "./model.js";
+import { type Actor, type Case, type Channel, caseSchema, type Outcome } from "./model.js";
 import { computeStats, STATS_LOOKBACK_MS } from "./stats.js";
 import {
   type ActorOptions,
@@ -175,6 +175,10 @@ export class RedisCaseStore implements CaseStore {
 
   recordOperatorReply(id: string, operator: Actor, now: number) {
     return this.#apply(id, (c) => t.recordOperatorReply(c, operator, now));
+  }
+
+  reattach(id: string, conversation: string, channel: Channel, now: number) {
+    return this.#apply(id, (c) => t.reattach(c, conversation, channel, now));
   }
 
   recordPersonMessage(id: string, now: number) {

@@ -140,6 +140,13 @@ export interface CaseStore {
   addNote(id: string, by: Actor, text: string, now: number): Promise<CaseResult<OpenError>>;
   /** An operator wrote to the person: sets `firstReplyAt` once, `lastOperatorReplyAt` always. */
   recordOperatorReply(id: string, operator: Actor, now: number): Promise<CaseResult<OpenError>>;
+  /** The person came back from another account with their case code (audited). */
+  reattach(
+    id: string,
+    conversation: string,
+    channel: Channel,
+    now: number,
+  ): Promise<CaseResult<OpenError>>;
   /** The person wrote (not audited: it is not an action on the case). */
   recordPersonMessage(id: string, now: number): Promise<CaseResult<OpenError>>;
   /** The operator-group thread that shows this case. */

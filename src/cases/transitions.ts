@@ -189,6 +189,21 @@ export function recordPersonMessage(c: Case, now: number): Step<OpenError> {
   return changed({ ...c, lastPersonMessageAt: now });
 }
 
+/**
+ * The person found their case again from another account (a case code and a confirming
+ * answer): their messages now come from, and replies go to, `conversation`.
+ */
+export function reattach(
+  c: Case,
+  conversation: string,
+  channel: Case["channel"],
+  now: number,
+): Step<OpenError> {
+  if (c.status === "closed" || c.erased) return refuse("closed", c);
+  const moved: Case = { ...c, conversation, channel, reattached: true, lastPersonMessageAt: now };
+  return changed(audited(moved, "person", "reattached", now, channel));
+}
+
 /** The operator-group thread showing the case (bookkeeping: not audited, no clock). */
 export function setTopic(c: Case, threadId: number): Step<never> {
   return c.topic === threadId ? same(c) : changed({ ...c, topic: threadId });
