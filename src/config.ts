@@ -77,6 +77,8 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().default("pulang:")),
   SESSION_TTL_DAYS: positiveInt(30),
   CONVERSATION_WINDOW_HOURS: positiveInt(24),
+  CLOSED_CASE_RETENTION_DAYS: positiveInt(30),
+  REPORT_RETENTION_DAYS: positiveInt(180),
   TELEGRAM_BOT_TOKEN: z.preprocess(
     emptyAsUndefined,
     z
@@ -160,6 +162,8 @@ export interface Config {
   sessionTtlSeconds: number;
   /** We write to a person only this long after they last wrote (check-ins they asked for aside). */
   conversationWindowMs: number;
+  /** Closed help cases and closed missing-person reports are deleted after these. */
+  retention: { closedCaseMs: number; reportMs: number };
   telegram: TelegramConfig | undefined;
   /** The operators' Telegram group and who may act in it. */
   operators: OperatorsConfig;
@@ -219,6 +223,10 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
     sessionTtlSeconds: e.SESSION_TTL_DAYS * 86_400,
     conversationWindowMs: e.CONVERSATION_WINDOW_HOURS * 3_600_000,
+    retention: {
+      closedCaseMs: e.CLOSED_CASE_RETENTION_DAYS * 86_400_000,
+      reportMs: e.REPORT_RETENTION_DAYS * 86_400_000,
+    },
     telegram: telegramConfig(e),
     operators: {
       chatId: e.OPERATOR_CHAT_ID,

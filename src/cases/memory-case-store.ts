@@ -6,7 +6,14 @@
  * atomic here for the same reason a Lua script is atomic in Redis).
  */
 import { type Codec, jsonCodec } from "../stores/codec.js";
-import { type Actor, type Case, type Channel, caseSchema, type Outcome } from "./model.js";
+import {
+  type Actor,
+  type Case,
+  type CaseKind,
+  type Channel,
+  caseSchema,
+  type Outcome,
+} from "./model.js";
 import { computeStats } from "./stats.js";
 import {
   type ActorOptions,
@@ -132,9 +139,10 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   /** Oldest closures first, like the Redis store's index. */
-  async purgeClosedBefore(cutoff: number, limit: number): Promise<number> {
+  async purgeClosedBefore(cutoff: number, limit: number, kind?: CaseKind): Promise<number> {
     const due = this.#all()
       .filter((c) => c.status === "closed" && c.closedAt !== undefined && c.closedAt < cutoff)
+      .filter((c) => kind === undefined || c.kind === kind)
       .sort((a, b) => (a.closedAt ?? 0) - (b.closedAt ?? 0))
       .slice(0, Math.max(0, limit));
     for (const c of due) {

@@ -38,7 +38,14 @@
 
 import { type Codec, jsonCodec } from "../stores/codec.js";
 import type { RedisClient } from "../stores/redis/conversation-store.js";
-import { type Actor, type Case, type Channel, caseSchema, type Outcome } from "./model.js";
+import {
+  type Actor,
+  type Case,
+  type CaseKind,
+  type Channel,
+  caseSchema,
+  type Outcome,
+} from "./model.js";
 import { computeStats, STATS_LOOKBACK_MS } from "./stats.js";
 import {
   type ActorOptions,
@@ -253,7 +260,7 @@ export class RedisCaseStore implements CaseStore {
     return this.#apply(id, (c) => t.erase(c, now));
   }
 
-  async purgeClosedBefore(cutoff: number, limit: number): Promise<number> {
+  async purgeClosedBefore(cutoff: number, limit: number, kind?: CaseKind): Promise<number> {
     let purged = 0;
     let offset = 0;
     while (purged < limit) {
@@ -268,7 +275,7 @@ export class RedisCaseStore implements CaseStore {
       if (ids.length === 0) break;
       for (const id of ids) {
         if (purged >= limit) break;
-        const result = await this.#purgeOne(id, cutoff);
+        const result = await this.#purgeOne(id, cutoff, kind);
         if (result === "purged") purged += 1;
         if (result === "kept") offset += 1;
       }
@@ -280,7 +287,11 @@ export class RedisCaseStore implements CaseStore {
    * Delete one case if it is still closed before `cutoff`. `gone`: it was not (its index
    * entry is corrected, so it leaves the range); `kept`: it changed meanwhile, still listed.
    */
-  async #purgeOne(id: string, cutoff: number): Promise<"purged" | "gone" | "kept"> {
+  async #purgeOne(
+    id: string,
+    cutoff: number,
+    kind?: CaseKind,
+  ): Promise<"purged" | "gone" | "kept"> {
     const stored = await this.#read(id);
     if (!stored) {
       await this.#forget(id, undefined);
@@ -291,6 +302,8 @@ export class RedisCaseStore implements CaseStore {
       await this.#index(c, c.status !== "closed");
       return "gone";
     }
+    // Another kind keeps longer: skip it, it stays listed for its own turn.
+    if (kind !== undefined && c.kind !== kind) return "kept";
     if (!(await this.#redis.pulangCaseDelete(this.#caseKey(id), stored.version))) return "kept";
     await this.#forget(id, c.topic);
     return "purged";

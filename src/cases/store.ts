@@ -183,8 +183,11 @@ export interface CaseStore {
    * priority, reasons, timestamps, status, audit actions) and drop everything personal.
    */
   erase(id: string, now: number): Promise<CaseResult<"not_found">>;
-  /** Delete up to `limit` cases closed before `cutoff`; returns how many (retention job). */
-  purgeClosedBefore(cutoff: number, limit: number): Promise<number>;
+  /**
+   * Delete up to `limit` cases closed before `cutoff` (only of `kind`, when given); returns
+   * how many (the retention job: help cases and family reports are kept for different times).
+   */
+  purgeClosedBefore(cutoff: number, limit: number, kind?: CaseKind): Promise<number>;
 }
 
 /** Why each action can be refused. */
