@@ -168,7 +168,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
   const stores = createStores(config, log);
   const tg = config.telegram;
   const bot = tg ? createBot({ token: tg.token, apiRoot: tg.apiRoot }) : undefined;
-  const pacer = new Pacer({ limits: TELEGRAM_LIMITS });
+  const pacer = new Pacer({ limits: tg?.limits ?? TELEGRAM_LIMITS });
   const channels: Record<string, PersonChannel> = {};
   if (bot) {
     channels.tg = new TelegramChannel({

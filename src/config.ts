@@ -95,6 +95,9 @@ const envSchema = z.object({
   ),
   TELEGRAM_WEBHOOK_URL: optionalString.pipe(z.url("a public https:// URL").optional()),
   TELEGRAM_API_ROOT: z.preprocess(emptyAsUndefined, z.url().default("https://api.telegram.org")),
+  TELEGRAM_MESSAGES_PER_SECOND: positiveInt(30),
+  TELEGRAM_CHAT_GAP_MS: positiveInt(1000),
+  TELEGRAM_GROUP_PER_MINUTE: positiveInt(20),
   OPERATOR_CHAT_ID: z.preprocess(
     emptyAsUndefined,
     z.coerce
@@ -193,6 +196,8 @@ export interface OperatorsConfig {
 export type TelegramConfig = {
   token: string;
   apiRoot: string;
+  /** Telegram's sending limits (this instance's share of them). */
+  limits: { globalPerSecond: number; perChatGapMs: number; groupPerMinute: number };
 } & ({ mode: "polling" } | { mode: "webhook"; secret: string; url: string | undefined });
 
 /** A setting is missing or wrong; the message lists each one. */
@@ -250,7 +255,15 @@ export function createConfig(input: Record<string, string | undefined>): Config 
 
 function telegramConfig(e: Env): TelegramConfig | undefined {
   if (!e.TELEGRAM_BOT_TOKEN) return undefined;
-  const base = { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, "") };
+  const base = {
+    token: e.TELEGRAM_BOT_TOKEN,
+    apiRoot: e.TELEGRAM_API_ROOT.replace(/\/$/, ""),
+    limits: {
+      globalPerSecond: e.TELEGRAM_MESSAGES_PER_SECOND,
+      perChatGapMs: e.TELEGRAM_CHAT_GAP_MS,
+      groupPerMinute: e.TELEGRAM_GROUP_PER_MINUTE,
+    },
+  };
   if (e.TELEGRAM_MODE === "polling") return { ...base, mode: "polling" };
   if (!e.TELEGRAM_WEBHOOK_SECRET) {
     throw new ConfigError(
