@@ -15,5 +15,9 @@ export interface PersonLink {
    * An operator's words to the person, through their channel (escaped, paced). Resolves
    * `sent`, or why not (`unreachable`: the person blocked us or the platform refused).
    */
-  say(conversation: string, text: string, priority: Priority): Promise<"sent" | "unreachable" | "failed">;
+  say(
+    conversation: string,
+    text: string,
+    priority: Priority,
+  ): Promise<"sent" | "unreachable" | "failed">;
 }
