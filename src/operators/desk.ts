@@ -1,0 +1,418 @@
+/**
+ * The operator desk: the one place where escalations become cases and operators act on
+ * them. Channels hand it effects (it is the runtime's CasePort); operator surfaces (the
+ * Telegram group today) hand it actions. It checks who may act, changes the case through
+ * the store (atomic, audited), keeps the SLA timers in step, tells the person's side
+ * through the PersonLink, and tells the board what to show. It knows no platform.
+ *
+ * Caller mistakes (a stale button, a double claim, a stranger in the group) come back as
+ * typed refusals, never as exceptions: an exception means the store itself failed.
+ *
+ * Decisions worth knowing:
+ * - Releasing a case (by its holder or by the no-reply SLA) does not tell the engine: the
+ *   person is still waiting for a human, their messages keep going to the case's topic, and
+ *   whoever claims it next "joins".
+ * - Handing back to the bot closes the case (outcome `other`, audited `handed_back`) and
+ *   tells the engine `left`, so the bot asks its open question again. A released case would
+ *   be re-announced as overdue while the bot is looking after the person; a closed one is
+ *   reopened in the same topic if the person asks for a human again.
+ * - What the board shows is best effort: a Telegram failure is logged and never undoes or
+ *   blocks a case change (the SLA re-announcement and the next message heal a missing topic).
+ */
+import type { Case, Outcome } from "../cases/model.js";
+import { type Channel, channelSchema, PERSON } from "../cases/model.js";
+import type { CaseError, CaseStats, CaseStore, EscalationInput } from "../cases/store.js";
+import type { Effect, Inbound, Priority } from "../engine/types.js";
+import type { Logger } from "../log.js";
+import type { CasePort } from "../runtime/effects.js";
+import type { ConversationKey } from "../runtime/ports.js";
+import { errorSummary, keyKind } from "../runtime/runtime.js";
+import { type AccessLists, type Role, roleOf } from "./access.js";
+import type { OperatorEvent, PersonLink } from "./person-link.js";
+
+/** What happened to a case, for the board to show (a line in the topic, a fresh card). */
+export type BoardEvent =
+  /** A new escalation of the same person; `located`: their pin is known since this one. */
+  | { kind: "updated"; located: boolean }
+  | { kind: "raised"; from: Priority; located: boolean }
+  | { kind: "claimed" | "released" | "steps" | "noted"; by: string }
+  | { kind: "closed"; by: string; outcome: Outcome }
+  | { kind: "handed_back"; by: string };
+
+/**
+ * What an operator surface shows. Every method is idempotent and may fail (the platform is
+ * down): the desk logs the failure and carries on.
+ */
+export interface OperatorBoard {
+  /** A case was created or reopened: make sure it has a topic with a card. */
+  show(c: Case, change: "created" | "reopened"): Promise<void>;
+  /** The case changed: refresh its card, and say what happened when it matters. */
+  update(c: Case, event?: BoardEvent): Promise<void>;
+  /** The person wrote: show it with the case (`afterClose`: it came after the case closed). */
+  personMessage(c: Case, inbound: Inbound, afterClose: boolean): Promise<void>;
+  /** The person asked to be forgotten: remove what shows the case (its topic). */
+  remove(c: Case): Promise<void>;
+}
+
+/** Why the desk refused: the store's reasons, and its own. */
+export type DeskError =
+  | CaseError
+  /** The user is on neither allow-list. */
+  | "not_allowed"
+  /** Nothing to send or note. */
+  | "empty"
+  /** The person blocked the bot, or the platform refused to deliver. */
+  | "unreachable"
+  /** Sending to the person failed for another reason; the operator may try again. */
+  | "failed"
+  /** The person has not written for longer than we may write to them (see `writeWindowMs`). */
+  | "window_closed";
+
+/** A refusal, with the case when it exists (so the surface can say who holds it). */
+export interface Refusal {
+  ok: false;
+  error: DeskError;
+  case?: Case;
+}
+
+/** The result of an action on one case. `changed: false`: it was already so (a double tap). */
+export type CaseOutcome = { ok: true; case: Case; changed: boolean } | Refusal;
+/** The result of a listing. */
+export type ListOutcome = { ok: true; cases: Case[] } | Refusal;
+/** The result of `/stats`. */
+export type StatsOutcome = { ok: true; stats: CaseStats } | Refusal;
+
+/** The part of the SLA service the desk drives. */
+export interface SlaHook {
+  onCaseChanged(c: Case): Promise<void>;
+}
+
+export interface OperatorDeskDeps {
+  store: CaseStore;
+  sla: SlaHook;
+  person: PersonLink;
+  board: OperatorBoard;
+  access: AccessLists;
+  log: Logger;
+  /** For `/stats`: what "today" is. */
+  timeZone?: string;
+  /**
+   * How long after the person last wrote an operator may still write to them: the bot's own
+   * rule (`config.conversationWindowMs`), because their phone may be in other hands by now.
+   * Unset: no limit.
+   */
+  writeWindowMs?: number;
+  now?: () => number;
+}
+
+/** How many open cases `/queue` lists at most. */
+export const QUEUE_LIMIT = 50;
+
+/** A refusal, typed. */
+function refuse(error: DeskError, c?: Case): Refusal {
+  return c ? { ok: false, error, case: c } : { ok: false, error };
+}
+
+/**
+ * The store input of an `escalate` or `report` effect. Reports are families' missing-relative
+ * reports: kind `family`, P3, or P2 when the family says the relative is in danger now (the
+ * flow's `relative_in_danger` reason).
+ */
+export function escalationInput(
+  key: ConversationKey,
+  effect: Extract<Effect, { type: "escalate" | "report" }>,
+  channel: Channel,
+  now: number,
+): EscalationInput {
+  const base = {
+    caseRef: effect.caseRef,
+    conversation: key,
+    channel,
+    summary: effect.summary,
+    lang: effect.summary.lang,
+    now,
+  };
+  if (effect.type === "escalate") {
+    return { ...base, kind: "help", priority: effect.priority, reasons: effect.reasons };
+  }
+  const inDanger = effect.report.danger_now === "yes";
+  return {
+    ...base,
+    kind: "family",
+    priority: inDanger ? "P2" : "P3",
+    reasons: [inDanger ? "relative_in_danger" : "family_report"],
+  };
+}
+
+/** When the person last did something the case knows of: wrote, escalated, came back. */
+export function lastHeard(c: Case): number {
+  let at = Math.max(c.createdAt, c.lastPersonMessageAt ?? 0);
+  for (const a of c.audit) if (a.by === PERSON && a.at > at) at = a.at;
+  return at;
+}
+
+/** Whether the case knows where the person is on a map. */
+function hasPin(c: Case | undefined): boolean {
+  return c?.summary.place?.lat !== undefined && c.summary.place.lon !== undefined;
+}
+
+/** Whether the case's last audit entry is `action` by `by` at `now`: this call did it. */
+function didNow(c: Case, action: string, by: string, now: number): boolean {
+  const last = c.audit.at(-1);
+  return last?.action === action && last.by === by && last.at === now;
+}
+
+/** See the file comment. */
+export class OperatorDesk implements CasePort {
+  readonly #d: OperatorDeskDeps;
+  readonly #now: () => number;
+
+  constructor(deps: OperatorDeskDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  // ---- From the runtime (CasePort) -----------------------------------------------------
+
+  /** Create or update the person's case, arm its timer, and show it to operators. */
+  async escalate(
+    key: ConversationKey,
+    effect: Extract<Effect, { type: "escalate" | "report" }>,
+  ): Promise<void> {
+    const channel = channelSchema.safeParse(keyKind(key));
+    if (!channel.success) {
+      this.#d.log.error(
+        { channel: keyKind(key), case: effect.caseRef },
+        "case from unknown channel",
+      );
+      return;
+    }
+    const input = escalationInput(key, effect, channel.data, this.#now());
+    const before = await this.#d.store.get(input.caseRef);
+    const { case: c, change } = await this.#d.store.upsert(input);
+    if (change === "erased") return;
+    await this.#d.sla.onCaseChanged(c);
+    this.#d.log.info({ case: c.id, priority: c.priority, change, type: effect.type }, "case");
+    if (change === "created" || change === "reopened") {
+      await this.#board("show", () => this.#d.board.show(c, change));
+      return;
+    }
+    const located = hasPin(c) && !hasPin(before);
+    const event: BoardEvent =
+      change === "raised" && before
+        ? { kind: "raised", from: before.priority, located }
+        : { kind: "updated", located };
+    await this.#board("update", () => this.#d.board.update(c, event));
+  }
+
+  /** The person wrote while waiting for or talking to an operator: show it in the case. */
+  async relay(_key: ConversationKey, effect: Extract<Effect, { type: "relay" }>): Promise<void> {
+    const r = await this.#d.store.recordPersonMessage(effect.caseRef, this.#now());
+    const c = r.case;
+    if (!c || c.erased) {
+      this.#d.log.warn({ case: effect.caseRef }, "message for a case that is gone; dropped");
+      return;
+    }
+    await this.#board("person", () => this.#d.board.personMessage(c, effect.inbound, !r.ok));
+  }
+
+  /** The person asked to be forgotten: anonymise the case, stop its timer, drop its topic. */
+  async erase(_key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void> {
+    if (!effect.caseRef) return;
+    const r = await this.#d.store.erase(effect.caseRef, this.#now());
+    if (!r.ok) return;
+    await this.#d.sla.onCaseChanged(r.case);
+    await this.#board("remove", () => this.#d.board.remove(r.case));
+  }
+
+  // ---- From operators ------------------------------------------------------------------
+
+  /**
+   * The role of `user`, or undefined (then the attempt is logged, with the user id only).
+   * Surfaces call it before answering anything that is not a desk action.
+   */
+  authorise(user: string, action: string): Role | undefined {
+    const role = roleOf(this.#d.access, user);
+    if (!role) this.#d.log.warn({ user, action }, "not on the operators' allow-lists; refused");
+    return role;
+  }
+
+  /** Take a queued case; the person is told a human joined. */
+  async claim(user: string, id: string): Promise<CaseOutcome> {
+    if (!this.authorise(user, "claim")) return refuse("not_allowed");
+    const now = this.#now();
+    const before = await this.#d.store.get(id);
+    const r = await this.#d.store.claim(id, user, now);
+    if (!r.ok) return r;
+    // Claiming what one holds succeeds and changes nothing: a double tap says nothing twice.
+    const repeat = before?.status === "claimed" && before.operator === user;
+    const changed = !repeat && didNow(r.case, "claimed", user, now);
+    if (changed) {
+      await this.#d.sla.onCaseChanged(r.case);
+      await this.#tellPerson(r.case, "joined");
+      await this.#board("update", () =>
+        this.#d.board.update(r.case, { kind: "claimed", by: user }),
+      );
+    }
+    return { ok: true, case: r.case, changed };
+  }
+
+  /** Give a claimed case back to the queue (see the file comment: the person is not told). */
+  async release(user: string, id: string): Promise<CaseOutcome> {
+    const role = this.authorise(user, "release");
+    if (!role) return refuse("not_allowed");
+    const r = await this.#d.store.release(id, user, this.#now(), "released", {
+      supervisor: role === "supervisor",
+    });
+    if (!r.ok) return r;
+    await this.#d.sla.onCaseChanged(r.case);
+    await this.#board("update", () => this.#d.board.update(r.case, { kind: "released", by: user }));
+    return { ok: true, case: r.case, changed: true };
+  }
+
+  /**
+   * Whether `user` may close the case now (before the surface offers the outcomes): open,
+   * and either queued or held by them (or they supervise).
+   */
+  async mayClose(user: string, id: string): Promise<CaseOutcome> {
+    const role = this.authorise(user, "close");
+    if (!role) return refuse("not_allowed");
+    const c = await this.#d.store.get(id);
+    if (!c) return refuse("not_found");
+    if (c.status === "closed") return refuse("closed", c);
+    if (c.status === "claimed" && c.operator !== user && role !== "supervisor")
+      return refuse("not_holder", c);
+    return { ok: true, case: c, changed: false };
+  }
+
+  /** Close the case with its outcome; the person is told the conversation is closed. */
+  async close(user: string, id: string, outcome: Outcome): Promise<CaseOutcome> {
+    const role = this.authorise(user, "close");
+    if (!role) return refuse("not_allowed");
+    const r = await this.#d.store.close(id, user, outcome, this.#now(), {
+      supervisor: role === "supervisor",
+    });
+    if (!r.ok) return r;
+    await this.#d.sla.onCaseChanged(r.case);
+    await this.#tellPerson(r.case, "closed");
+    await this.#board("update", () =>
+      this.#d.board.update(r.case, { kind: "closed", by: user, outcome }),
+    );
+    return { ok: true, case: r.case, changed: true };
+  }
+
+  /** The bot takes over again: the case closes (see the file comment) and the bot resumes. */
+  async handBack(user: string, id: string): Promise<CaseOutcome> {
+    const role = this.authorise(user, "hand_back");
+    if (!role) return refuse("not_allowed");
+    const now = this.#now();
+    const closed = await this.#d.store.close(id, user, "other", now, {
+      supervisor: role === "supervisor",
+    });
+    if (!closed.ok) return closed;
+    const r = await this.#d.store.audit(id, user, "handed_back", now);
+    const c = r.ok ? r.case : closed.case;
+    await this.#d.sla.onCaseChanged(c);
+    await this.#tellPerson(c, "left");
+    await this.#board("update", () => this.#d.board.update(c, { kind: "handed_back", by: user }));
+    return { ok: true, case: c, changed: true };
+  }
+
+  /** The bot sends the person the embassy steps for where they are. */
+  async sendSteps(user: string, id: string): Promise<CaseOutcome> {
+    const role = this.authorise(user, "steps");
+    if (!role) return refuse("not_allowed");
+    const held = await this.#held(user, role, id);
+    if (!held.ok) return held;
+    await this.#tellPerson(held.case, "steps");
+    const r = await this.#d.store.audit(id, user, "steps_sent", this.#now());
+    const c = r.ok ? r.case : held.case;
+    await this.#board("update", () => this.#d.board.update(c, { kind: "steps", by: user }));
+    return { ok: true, case: c, changed: true };
+  }
+
+  /**
+   * An operator's words to the person: only from the holder of a claimed case, or a
+   * supervisor. Audited as `replied`, without the text; a failed send is audited too.
+   */
+  async message(user: string, id: string, text: string): Promise<CaseOutcome> {
+    const role = this.authorise(user, "message");
+    if (!role) return refuse("not_allowed");
+    if (text.trim() === "") return refuse("empty");
+    const held = await this.#held(user, role, id);
+    if (!held.ok) return held;
+    const window = this.#d.writeWindowMs;
+    if (window !== undefined && this.#now() - lastHeard(held.case) > window)
+      return refuse("window_closed", held.case);
+    const conversation = held.case.conversation as string;
+    const sent = await this.#d.person.say(conversation, text, held.case.priority);
+    const now = this.#now();
+    if (sent !== "sent") {
+      await this.#d.store.audit(id, user, "reply_failed", now, sent);
+      return refuse(sent, held.case);
+    }
+    const r = await this.#d.store.recordOperatorReply(id, user, now);
+    if (!r.ok) return r;
+    await this.#d.sla.onCaseChanged(r.case);
+    return { ok: true, case: r.case, changed: true };
+  }
+
+  /** An operator's note on the case (kept with the case, never sent to the person). */
+  async note(user: string, id: string, text: string): Promise<CaseOutcome> {
+    if (!this.authorise(user, "note")) return refuse("not_allowed");
+    if (text.trim() === "") return refuse("empty");
+    const r = await this.#d.store.addNote(id, user, text.trim(), this.#now());
+    if (!r.ok) return r;
+    return { ok: true, case: r.case, changed: true };
+  }
+
+  /** Look at a case (audited: reading a person's case is an action too). */
+  async view(user: string, id: string): Promise<CaseOutcome> {
+    if (!this.authorise(user, "view")) return refuse("not_allowed");
+    const r = await this.#d.store.audit(id, user, "viewed", this.#now());
+    if (!r.ok) return refuse(r.error);
+    return { ok: true, case: r.case, changed: false };
+  }
+
+  /** Open cases, most urgent first, then oldest. */
+  async queue(user: string): Promise<ListOutcome> {
+    if (!this.authorise(user, "queue")) return refuse("not_allowed");
+    return { ok: true, cases: await this.#d.store.open(QUEUE_LIMIT) };
+  }
+
+  /** The cases `user` holds. */
+  async mine(user: string): Promise<ListOutcome> {
+    if (!this.authorise(user, "mine")) return refuse("not_allowed");
+    return { ok: true, cases: await this.#d.store.byOperator(user) };
+  }
+
+  /** Today's numbers, in the helpline's time zone. */
+  async stats(user: string): Promise<StatsOutcome> {
+    if (!this.authorise(user, "stats")) return refuse("not_allowed");
+    return { ok: true, stats: await this.#d.store.stats(this.#now(), this.#d.timeZone) };
+  }
+
+  // ---- Helpers -------------------------------------------------------------------------
+
+  /** The case, if it is claimed by `user` (or `user` supervises) and still has a person. */
+  async #held(user: string, role: Role, id: string): Promise<CaseOutcome> {
+    const c = await this.#d.store.get(id);
+    if (!c) return refuse("not_found");
+    if (c.status === "closed" || !c.conversation) return refuse("closed", c);
+    if (c.status !== "claimed") return refuse("not_claimed", c);
+    if (c.operator !== user && role !== "supervisor") return refuse("not_holder", c);
+    return { ok: true, case: c, changed: false };
+  }
+
+  async #tellPerson(c: Case, event: OperatorEvent): Promise<void> {
+    if (c.conversation) await this.#d.person.event(c.conversation, event);
+  }
+
+  async #board(what: string, show: () => Promise<void>): Promise<void> {
+    try {
+      await show();
+    } catch (err) {
+      this.#d.log.warn({ what, err: errorSummary(err) }, "operator board not updated");
+    }
+  }
+}
