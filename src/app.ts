@@ -3,6 +3,13 @@
  */
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { type CaseCodes, MemoryCaseCodes, RedisCaseCodes } from "./cases/case-codes.js";
+import { MemoryCaseStore } from "./cases/memory-case-store.js";
+import { ReattachService, withCaseCodes } from "./cases/reattach.js";
+import { RedisCaseStore } from "./cases/redis-case-store.js";
+import { PURGE_JOB_ID, purgeHandler } from "./cases/retention.js";
+import { SlaService } from "./cases/sla-service.js";
+import type { CaseStore } from "./cases/store.js";
 import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
 import { attachUpdates, createBot, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
@@ -16,13 +23,18 @@ import { loadBundle } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics.js";
+import { OperatorDesk } from "./operators/desk.js";
+import { QuietBoard } from "./operators/quiet-board.js";
+import { RuntimePersonLink } from "./operators/runtime-person-link.js";
+import { TelegramOperatorBoard } from "./operators/telegram/board.js";
+import { TelegramOperatorUpdates } from "./operators/telegram/updates.js";
 import { type ChatLog, MemoryChatLog } from "./runtime/chat-log.js";
-import { type CasePort, EffectRouter, type PersonChannel } from "./runtime/effects.js";
+import { EffectRouter, type PersonChannel } from "./runtime/effects.js";
 import { newCaseCode, newCaseRef } from "./runtime/ids.js";
 import { MemoryConversationStore } from "./runtime/memory-store.js";
 import type { ConversationStore, EffectSink } from "./runtime/ports.js";
 import { MemoryReachability, type Reachability } from "./runtime/reachability.js";
-import { keyKind, Runtime } from "./runtime/runtime.js";
+import { Runtime } from "./runtime/runtime.js";
 import { MemoryScheduler } from "./schedule/memory-scheduler.js";
 import { RedisScheduler } from "./schedule/redis-scheduler.js";
 import type { Job, Scheduler } from "./schedule/scheduler.js";
@@ -88,6 +100,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export interface App {
   runtime: Runtime;
   metrics: Metrics;
+  /** The case queue (operators work it through the desk); exposed for tests and tools. */
+  cases: CaseStore;
   /** Timers (check-ins, deleting discreet messages, SLAs); exposed for tests. */
   scheduler: Scheduler;
   worker: SchedulerWorker;
@@ -101,6 +115,8 @@ interface Stores {
   /** How conversation keys are named in Redis (and in job ids). */
   names?: KeyNames;
   conversations: ConversationStore;
+  cases: CaseStore;
+  codes: CaseCodes;
   reachability: Reachability;
   chatLog: ChatLog;
   scheduler: Scheduler;
@@ -116,6 +132,8 @@ function createStores(config: Config, log: Logger): Stores {
     );
     return {
       conversations: new MemoryConversationStore({ codec, ttlSeconds: config.sessionTtlSeconds }),
+      cases: new MemoryCaseStore({ codec }),
+      codes: new MemoryCaseCodes(names),
       reachability: new MemoryReachability(),
       chatLog: new MemoryChatLog(),
       scheduler: new MemoryScheduler({ codec }),
@@ -135,21 +153,79 @@ function createStores(config: Config, log: Logger): Stores {
       names,
       ttlSeconds: config.sessionTtlSeconds,
     }),
+    cases: new RedisCaseStore(redis, { prefix, codec }),
+    codes: new RedisCaseCodes(redis, prefix, names),
     reachability: new RedisReachability(redis, prefix, config.sessionTtlSeconds, names),
     chatLog: new RedisChatLog(redis, prefix, names),
     scheduler: new RedisScheduler(redis, { prefix, codec }),
   };
 }
 
-/** Until the operator queue is wired: escalations are logged (ids and priority only). */
-function loggingCases(log: Logger): CasePort {
-  return {
-    escalate: async (key, e) =>
-      log.info({ channel: keyKind(key), case: e.caseRef, type: e.type }, "case raised"),
-    relay: async (key, e) =>
-      log.info({ channel: keyKind(key), case: e.caseRef }, "message for operator"),
-    erase: async (key) => log.info({ channel: keyKind(key) }, "erased"),
-  };
+/** The operator side: the desk, its board (the Telegram group, or logs only), and SLAs. */
+function createOperators(
+  config: Config,
+  d: {
+    bot: ReturnType<typeof createBot> | undefined;
+    pacer: Pacer;
+    stores: Stores;
+    bundle: Bundle;
+    channels: Record<string, PersonChannel>;
+    log: Logger;
+    now: () => number;
+    runtime: () => Runtime;
+  },
+) {
+  const { bot, pacer, stores, bundle, log, now } = d;
+  const chatId = config.operators.chatId;
+  const telegram =
+    bot && chatId !== undefined
+      ? new TelegramOperatorBoard({
+          api: bot.api,
+          pacer,
+          store: stores.cases,
+          bundle,
+          chatId,
+          language: config.operators.language,
+          supervisorIds: config.operators.supervisorIds,
+          timeZone: config.timeZone,
+          log,
+          now,
+        })
+      : undefined;
+  if (!telegram)
+    log.warn("OPERATOR_CHAT_ID is not set: cases are queued, but no operator group shows them");
+  const board = telegram ?? new QuietBoard(log);
+  const sla = new SlaService({
+    store: stores.cases,
+    scheduler: stores.scheduler,
+    announcer: board,
+    now,
+    policy: config.sla,
+  });
+  const person = new RuntimePersonLink({
+    runtime: d.runtime,
+    channels: d.channels,
+    reachability: stores.reachability,
+    chatLog: stores.chatLog,
+    log,
+    now,
+  });
+  const desk = new OperatorDesk({
+    store: stores.cases,
+    sla,
+    person,
+    board,
+    access: config.operators,
+    log,
+    timeZone: config.timeZone,
+    writeWindowMs: config.conversationWindowMs,
+    now,
+  });
+  const updates =
+    telegram && bot
+      ? new TelegramOperatorUpdates({ api: bot.api, desk, board: telegram, log, now })
+      : undefined;
+  return { desk, board, sla, updates, chatId };
 }
 
 const conversationJob = z.object({ conversation: z.string() });
@@ -179,10 +255,31 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
       onSent: (outcome) => metrics.outbound.inc({ channel: "tg", outcome }),
     });
   }
+  const operators = createOperators(config, {
+    bot,
+    pacer,
+    stores,
+    bundle,
+    channels,
+    log,
+    now,
+    runtime: () => runtime,
+  });
+  const reattach = new ReattachService({
+    codes: stores.codes,
+    cases: stores.cases,
+    directory: bundle.directory,
+    tell: async (key, inbound) => {
+      await runtime.handle(key, inbound);
+    },
+    onReattached: (c) => operators.board.update(c, { kind: "updated", located: false }),
+    log,
+    now,
+  });
   const sink = new EffectRouter({
     channels,
-    cases: loggingCases(log),
-    reattach: { reattach: async (key) => log.info({ channel: keyKind(key) }, "case code typed") },
+    cases: withCaseCodes(operators.desk, stores.codes),
+    reattach,
     chatLog: stores.chatLog,
     scheduler: stores.scheduler,
     eraser: {
@@ -210,6 +307,14 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     scheduler: stores.scheduler,
     now,
     handlers: {
+      ...operators.sla.handlers,
+      purge: purgeHandler({
+        cases: stores.cases,
+        scheduler: stores.scheduler,
+        policy: config.retention,
+        log,
+        now,
+      }),
       tidy: async (job: Job) => {
         const { conversation, ids } = tidyJob.parse(job.payload);
         await sink.tidy(conversation, ids);
@@ -234,6 +339,8 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
         pacer,
         log,
         groupNotice: bundle.texts.t(bundle.texts.languages[0] as string, "telegram:group_private"),
+        ...(operators.chatId !== undefined ? { operatorChatId: operators.chatId } : {}),
+        ...(operators.updates ? { operators: operators.updates } : {}),
         onUpdate: (kind, outcome) => metrics.updates.inc({ channel: "tg", kind, outcome }),
       })
     : undefined;
@@ -257,6 +364,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
   return {
     runtime,
     metrics,
+    cases: stores.cases,
     scheduler: stores.scheduler,
     worker,
     async start() {
@@ -279,6 +387,12 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
       }
       await server.listen({ port: config.http.port, host: config.http.host });
       worker.start();
+      await operators.sla
+        .resync()
+        .catch((err) => log.warn({ err: (err as Error).name }, "SLA timers not resynced"));
+      await stores.scheduler
+        .schedule(PURGE_JOB_ID, now() + 60_000, { kind: "purge" })
+        .catch(() => log.warn("retention purge not scheduled yet; it will be at the next start"));
       recovery = setInterval(() => {
         runtime
           .recover(RECOVER_AFTER_MS)

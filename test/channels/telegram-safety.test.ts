@@ -101,7 +101,11 @@ describe("check-ins on Telegram", () => {
     await advance(2);
     expect(fake.lastTextTo(chat)).toContain("Ini pesan yang kamu minta");
     await advance(16);
-    expect(svc.logs.join("")).toMatch(/"type":"escalate"[^\n]*case raised/);
+    const cases = await svc.app.cases.open(50);
+    expect(cases.find((c) => c.conversation === `tg:${chat}`)).toMatchObject({
+      priority: "P1",
+      reasons: ["missed_check_in"],
+    });
   });
 });
 

@@ -87,7 +87,14 @@ describe("Telegram webhook", () => {
       .join("\n");
     expect(all).toContain("KBRI Phnom Penh");
     expect(all).toContain("+855 12 813 282");
-    expect(svc.logs.join("")).toMatch(/"type":"escalate"[^\n]*"msg":"case raised"/);
+    const [escalated] = await svc.app.cases.open(10);
+    expect(escalated).toMatchObject({
+      conversation: `tg:${chat}`,
+      priority: "P1",
+      kind: "help",
+      status: "queued",
+    });
+    expect(escalated?.reasons).toContain("immediate_danger");
     expect(JSON.stringify(fake.limitViolations())).toBe("[]");
   });
 
