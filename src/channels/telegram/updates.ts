@@ -59,6 +59,11 @@ export class TelegramUpdates {
       case "person":
         return this.#person(incoming);
       case "group":
+        // A group id is not personal; it is how a coordinator finds OPERATOR_CHAT_ID.
+        this.d.log.info(
+          { group: incoming.chatId },
+          "message from a group that is not the operators' group (if it is yours, set OPERATOR_CHAT_ID to this id)",
+        );
         this.#noticeGroup(incoming.chatId);
         return "group";
       case "operators":
