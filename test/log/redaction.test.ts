@@ -275,7 +275,7 @@ function content(): string {
         hostname: _h,
         ...rest
       } = JSON.parse(line) as Record<string, unknown>;
-            // Durations and times (discreet deletes after 1800000 ms) are numbers, not phones.
+      // Durations and times (discreet deletes after 1800000 ms) are numbers, not phones.
       return JSON.stringify(rest).replace(/"(afterMs|at|dueAt|updated|heard)":\d+/g, '"$1":0');
     })
     .join("\n");
