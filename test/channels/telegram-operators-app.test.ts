@@ -84,5 +84,11 @@ describe("operators' group, wired by the app", () => {
     // Hand back: the bot takes the conversation again.
     await post(callbackUpdate(GROUP, `o|handback|${c?.id}`, card, { userId: OPERATOR }));
     await until(() => (fake.lastTextTo(chat) ?? "").includes("bisa terus memakai HP ini?"));
+
+    // Debug-level logs of all of it hold neither side's words, nor the person's place.
+    const logs = svc.logs.join("");
+    for (const secret of ["Rina", "Kamu aman", "lantai 3", "13.66", "102.56", String(chat)]) {
+      expect(logs).not.toContain(secret);
+    }
   });
 });
