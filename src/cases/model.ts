@@ -4,6 +4,7 @@
  * through {@link caseSchema}.
  */
 import { z } from "zod";
+import { answerValueSchema, placeSchema } from "../engine/session.js";
 
 /** Where the person writes from; the first part of a conversation key. */
 export const channelSchema = z.enum(["tg", "wa", "sim"]);
@@ -35,19 +36,11 @@ export const OUTCOMES: readonly Outcome[] = outcomeSchema.options;
 
 const ms = z.number().int().nonnegative();
 
-const placeSchema = z.object({
-  id: z.string().optional(),
-  country: z.string().optional(),
-  lat: z.number().optional(),
-  lon: z.number().optional(),
-  text: z.string().optional(),
-});
-
 /** The engine's CaseSummary (src/engine/types.ts), as stored. */
 export const caseSummarySchema = z.object({
   flow: z.string().nullable(),
   lang: z.string(),
-  answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  answers: z.record(z.string(), answerValueSchema),
   place: placeSchema.optional(),
   country: z.string().optional(),
   mission: z.string().optional(),

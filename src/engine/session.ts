@@ -7,9 +7,12 @@ import { z } from "zod";
 
 export const SESSION_VERSION = 2;
 
-const answerValue = z.union([z.string(), z.number(), z.boolean()]);
+/** A value a person gave at a step (stored). */
+export const answerValueSchema = z.union([z.string(), z.number(), z.boolean()]);
+const answerValue = answerValueSchema;
 
-const placeSchema = z.object({
+/** Where a person is, as far as the bot knows (stored). */
+export const placeSchema = z.object({
   id: z.string().optional(),
   country: z.string().optional(),
   lat: z.number().optional(),

@@ -114,20 +114,23 @@ function textOrCommand(message: Message): Inbound {
   return { kind: "command", name };
 }
 
+/** What a message can carry that the helpline cannot read (it answers kindly instead). */
+export const MEDIA_KINDS = [
+  "photo",
+  "voice",
+  "video",
+  "video_note",
+  "sticker",
+  "document",
+  "audio",
+  "animation",
+  "poll",
+  "dice",
+  "venue",
+] as const;
+
 function mediaKind(message: Message): string {
-  const kinds = [
-    "photo",
-    "voice",
-    "video",
-    "video_note",
-    "sticker",
-    "document",
-    "audio",
-    "animation",
-    "poll",
-    "dice",
-  ] as const;
-  return kinds.find((k) => message[k] !== undefined) ?? "other";
+  return MEDIA_KINDS.find((k) => message[k] !== undefined) ?? "other";
 }
 
 function withLang(inbound: Inbound, languageCode: string | undefined): Inbound {

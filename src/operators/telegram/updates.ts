@@ -11,6 +11,7 @@
 import type { Api } from "grammy";
 import type { CallbackQuery, Message, Update } from "grammy/types";
 import type { Case } from "../../cases/model.js";
+import { MEDIA_KINDS } from "../../channels/telegram/inbound.js";
 import { escapeHtml } from "../../channels/telegram/render.js";
 import type { OperatorUpdates } from "../../channels/telegram/updates.js";
 import type { Logger } from "../../log.js";
@@ -30,21 +31,7 @@ export interface TelegramOperatorUpdatesDeps {
 /** Telegram's limit for a callback answer's text. */
 const MAX_ANSWER = 200;
 /** What a message can carry besides text (an operator's photo is not relayed). */
-const MEDIA_FIELDS = [
-  "photo",
-  "document",
-  "video",
-  "voice",
-  "audio",
-  "animation",
-  "video_note",
-  "sticker",
-  "location",
-  "contact",
-  "poll",
-  "dice",
-  "venue",
-] as const;
+const MEDIA_FIELDS = [...MEDIA_KINDS, "location", "contact"] as const;
 
 /** A command in the group: its name (without `@bot`) and the rest of the text. */
 interface Command {
