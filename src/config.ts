@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { GRAPH_API_VERSION } from "./channels/whatsapp/graph.js";
 import {
   type DataKeys,
   decodeKey,
@@ -149,6 +150,7 @@ const envSchema = z.object({
       .superRefine((v, ctx) => addProblems(ctx, previousKeysProblems(v)))
       .optional(),
   ),
+  ...whatsappEnv(),
 });
 
 /** The raw environment, checked. */
@@ -168,6 +170,8 @@ export interface Config {
   /** Closed help cases and closed missing-person reports are deleted after these. */
   retention: { closedCaseMs: number; reportMs: number };
   telegram: TelegramConfig | undefined;
+  /** The WhatsApp Cloud API channel; undefined when WHATSAPP_PHONE_NUMBER_ID is unset. */
+  whatsapp: WhatsAppConfig | undefined;
   /** The operators' Telegram group and who may act in it. */
   operators: OperatorsConfig;
   /** How long cases may wait, in ms. */
@@ -233,6 +237,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
       reportMs: e.REPORT_RETENTION_DAYS * 86_400_000,
     },
     telegram: telegramConfig(e),
+    whatsapp: whatsappConfig(e),
     operators: {
       chatId: e.OPERATOR_CHAT_ID,
       language: e.OPERATOR_LANGUAGE ?? (e.LANGUAGES[0] as string),
@@ -314,4 +319,112 @@ function dataKeysConfig(e: Env): DataKeys | undefined {
     if (err instanceof KeyFormatError) throw invalid(`DATA_KEYS_PREVIOUS: ${err.message}`);
     throw err;
   }
+}
+
+// ---- WhatsApp (Cloud API) ---------------------------------------------------------------
+
+/** The WhatsApp channel's settings (src/channels/whatsapp). */
+export interface WhatsAppConfig {
+  /** The business number's id in Meta's API (not the number itself). */
+  phoneNumberId: string;
+  accessToken: string;
+  /** Signs every webhook call (X-Hub-Signature-256). */
+  appSecret: string;
+  /** What Meta presents when verifying the webhook URL. */
+  verifyToken: string;
+  apiRoot: string;
+  /** The Graph API version, pinned. */
+  apiVersion: string;
+  /** This instance's share of the number's rate (Meta: 80/s by default). */
+  messagesPerSecond: number;
+  /** The approved re-engagement template operators may send after the 24-hour window. */
+  template: { name: string; language: string } | undefined;
+}
+
+/** The WhatsApp variables (a function, so this block can sit here and still be spread above). */
+function whatsappEnv() {
+  const rule = (pattern: RegExp, what: string) =>
+    optionalString.pipe(z.string().regex(pattern, what).optional());
+  return {
+    WHATSAPP_PHONE_NUMBER_ID: rule(
+      /^\d{5,20}$/,
+      "the phone number ID from WhatsApp Manager (digits; not the phone number itself)",
+    ),
+    WHATSAPP_ACCESS_TOKEN: rule(
+      /^\S{20,}$/,
+      "a permanent (system user) access token from Meta Business Settings, without spaces",
+    ),
+    WHATSAPP_APP_SECRET: rule(
+      /^[A-Za-z0-9]{16,128}$/,
+      "the app secret from the Meta app's Settings > Basic (letters and digits)",
+    ),
+    WHATSAPP_VERIFY_TOKEN: rule(
+      /^[A-Za-z0-9_-]{16,256}$/,
+      "16-256 characters of A-Z, a-z, 0-9, _ and - (you choose it, and enter the same one in the app's webhook settings)",
+    ),
+    WHATSAPP_API_ROOT: z.preprocess(
+      emptyAsUndefined,
+      z
+        .url("an http(s) URL such as https://graph.facebook.com")
+        .default("https://graph.facebook.com"),
+    ),
+    WHATSAPP_API_VERSION: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^v\d+\.\d+$/, `a Graph API version such as ${GRAPH_API_VERSION}`)
+        .default(GRAPH_API_VERSION),
+    ),
+    WHATSAPP_MESSAGES_PER_SECOND: positiveInt(80),
+    WHATSAPP_TEMPLATE_NAME: rule(
+      /^[a-z0-9_]{1,512}$/,
+      "the name of an approved message template: lowercase letters, digits and _",
+    ),
+    WHATSAPP_TEMPLATE_LANGUAGE: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "the template's language code, such as id or en_US")
+        .default("id"),
+    ),
+  };
+}
+
+/** The WhatsApp settings, or undefined; the four credentials come together or not at all. */
+function whatsappConfig(e: Env): WhatsAppConfig | undefined {
+  const credentials = {
+    WHATSAPP_PHONE_NUMBER_ID: e.WHATSAPP_PHONE_NUMBER_ID,
+    WHATSAPP_ACCESS_TOKEN: e.WHATSAPP_ACCESS_TOKEN,
+    WHATSAPP_APP_SECRET: e.WHATSAPP_APP_SECRET,
+    WHATSAPP_VERIFY_TOKEN: e.WHATSAPP_VERIFY_TOKEN,
+  };
+  const set = Object.entries(credentials).filter(([, v]) => v !== undefined);
+  if (set.length === 0) {
+    if (e.WHATSAPP_TEMPLATE_NAME) {
+      throw new ConfigError(
+        "Invalid configuration:\n  WHATSAPP_TEMPLATE_NAME: set WHATSAPP_PHONE_NUMBER_ID and the other WhatsApp credentials too",
+      );
+    }
+    return undefined;
+  }
+  const missing = Object.keys(credentials).filter((k) => !set.some(([name]) => name === k));
+  if (missing.length > 0) {
+    const lines = missing.map(
+      (name) =>
+        `  ${name}: required to serve WhatsApp (set all of ${Object.keys(credentials).join(", ")})`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return {
+    phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID as string,
+    accessToken: e.WHATSAPP_ACCESS_TOKEN as string,
+    appSecret: e.WHATSAPP_APP_SECRET as string,
+    verifyToken: e.WHATSAPP_VERIFY_TOKEN as string,
+    apiRoot: e.WHATSAPP_API_ROOT.replace(/\/$/, ""),
+    apiVersion: e.WHATSAPP_API_VERSION,
+    messagesPerSecond: e.WHATSAPP_MESSAGES_PER_SECOND,
+    template: e.WHATSAPP_TEMPLATE_NAME
+      ? { name: e.WHATSAPP_TEMPLATE_NAME, language: e.WHATSAPP_TEMPLATE_LANGUAGE }
+      : undefined,
+  };
 }

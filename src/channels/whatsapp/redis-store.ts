@@ -1,0 +1,152 @@
+/**
+ * The WhatsApp store in Redis (see `store.ts` for what it keeps and why).
+ *
+ * Key layout (`P` = prefix):
+ * - `P c:{K}:wa_heard`  string: when the person last wrote (ms), expiring 24 h after it.
+ *   `K` is the conversation's name (a keyed hash in production), in the conversation's
+ *   hash tag like its other keys.
+ * - `P wa:m:<H>`        hash: `c` = the conversation key through the codec (encrypted in
+ *   production), `s` = status, `r` = its rank, `t` = when sent; expires after 7 days.
+ *   `H` is a hash of the message id: a wamid encodes the person's number, so it never
+ *   appears in a key name.
+ */
+import { createHash } from "node:crypto";
+import { type KeyNames, plainNames } from "../../crypto/pseudonym.js";
+import type { ConversationKey } from "../../runtime/ports.js";
+import { type Codec, jsonCodec } from "../../stores/codec.js";
+import type { RedisClient } from "../../stores/redis/conversation-store.js";
+import {
+  type DeliveryStatus,
+  MESSAGE_TTL_MS,
+  STATUS_RANK,
+  type StatusChange,
+  type WhatsAppStore,
+  WINDOW_MS,
+} from "./store.js";
+
+/** KEYS: heard. ARGV: at, ttl ms. Keep the later time. */
+const HEARD = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 1
+`;
+
+/**
+ * KEYS: message. ARGV: status, rank, ttl ms.
+ * Moves the status on when the rank is higher; returns {changed, encoded conversation}.
+ */
+const STATUS = `
+local rank = tonumber(redis.call('HGET', KEYS[1], 'r') or '0')
+local conversation = redis.call('HGET', KEYS[1], 'c')
+if tonumber(ARGV[2]) > rank then
+  redis.call('HSET', KEYS[1], 's', ARGV[1], 'r', ARGV[2])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  return {1, conversation}
+end
+return {0, conversation}
+`;
+
+interface Scripts {
+  pulangWaHeard(key: string, at: number, ttlMs: number): Promise<number>;
+  pulangWaStatus(
+    key: string,
+    status: string,
+    rank: number,
+    ttlMs: number,
+  ): Promise<[number, string | null]>;
+}
+
+export interface RedisWhatsAppStoreOptions {
+  /** Prepended to every key, e.g. `pulang:`. */
+  prefix?: string;
+  /** How conversation keys are named in Redis (a keyed hash in production). */
+  names?: KeyNames;
+  /** How the conversation key is stored in message records (encrypting in production). */
+  codec?: Codec;
+  now?: () => number;
+}
+
+/** See the file comment. */
+export class RedisWhatsAppStore implements WhatsAppStore {
+  readonly #redis: RedisClient & Scripts;
+  readonly #prefix: string;
+  readonly #names: KeyNames;
+  readonly #hashed: boolean;
+  readonly #codec: Codec;
+  readonly #now: () => number;
+
+  constructor(redis: RedisClient, o: RedisWhatsAppStoreOptions = {}) {
+    if (!("pulangWaHeard" in redis)) {
+      redis.defineCommand("pulangWaHeard", { numberOfKeys: 1, lua: HEARD });
+      redis.defineCommand("pulangWaStatus", { numberOfKeys: 1, lua: STATUS });
+    }
+    this.#redis = redis as RedisClient & Scripts;
+    this.#prefix = o.prefix ?? "";
+    this.#names = o.names ?? plainNames;
+    this.#hashed = o.names !== undefined;
+    this.#codec = o.codec ?? jsonCodec;
+    this.#now = o.now ?? Date.now;
+  }
+
+  async heard(key: ConversationKey, at: number): Promise<void> {
+    const ttl = at + WINDOW_MS - this.#now();
+    if (ttl > 0) await this.#redis.pulangWaHeard(this.#heardKey(key), at, ttl);
+  }
+
+  async lastHeard(key: ConversationKey): Promise<number | undefined> {
+    const at = await this.#redis.get(this.#heardKey(key));
+    return at === null ? undefined : Number(at);
+  }
+
+  async sent(id: string, key: ConversationKey, at: number): Promise<void> {
+    const k = this.#messageKey(id);
+    await this.#redis
+      .multi()
+      .hset(k, "c", this.#codec.encode(key), "t", String(at))
+      .hsetnx(k, "s", "sent")
+      .hsetnx(k, "r", String(STATUS_RANK.sent))
+      .pexpire(k, MESSAGE_TTL_MS)
+      .exec();
+  }
+
+  async status(id: string, status: DeliveryStatus, _at: number): Promise<StatusChange> {
+    const [changed, encoded] = await this.#redis.pulangWaStatus(
+      this.#messageKey(id),
+      status,
+      STATUS_RANK[status],
+      MESSAGE_TTL_MS,
+    );
+    const conversation = this.#decode(encoded);
+    return { changed: changed === 1, ...(conversation ? { conversation } : {}) };
+  }
+
+  async statusOf(id: string): Promise<DeliveryStatus | undefined> {
+    const s = await this.#redis.hget(this.#messageKey(id), "s");
+    return s && s in STATUS_RANK ? (s as DeliveryStatus) : undefined;
+  }
+
+  #decode(encoded: string | null): ConversationKey | undefined {
+    if (!encoded) return undefined;
+    try {
+      const key = this.#codec.decode(encoded);
+      return typeof key === "string" ? key : undefined;
+    } catch {
+      // A record written under a key that is gone: the receipt still counts, unplaced.
+      return undefined;
+    }
+  }
+
+  #heardKey(key: ConversationKey): string {
+    return `${this.#prefix}c:{${this.#names(key)}}:wa_heard`;
+  }
+
+  /** Message ids are always hashed: keyed in production, plain SHA-256 otherwise. */
+  #messageKey(id: string): string {
+    const name = this.#hashed
+      ? this.#names(`wa-message:${id}`)
+      : createHash("sha256").update(id).digest("base64url").slice(0, 22);
+    return `${this.#prefix}wa:m:${name}`;
+  }
+}
