@@ -14,6 +14,12 @@ import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
 import { attachUpdates, createBot, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
+import {
+  type DeliveryFailure,
+  sessionCaseRef,
+  sessionLanguage,
+} from "./channels/whatsapp/channel.js";
+import { createWhatsApp } from "./channels/whatsapp/create.js";
 import type { Config } from "./config.js";
 import { createEncryptedCodec } from "./crypto/encrypted-codec.js";
 import { generateEphemeralKeys } from "./crypto/keys.js";
@@ -23,10 +29,13 @@ import { loadBundle } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics.js";
-import { OperatorDesk } from "./operators/desk.js";
+import { type OperatorBoard, OperatorDesk } from "./operators/desk.js";
 import { QuietBoard } from "./operators/quiet-board.js";
 import { RuntimePersonLink } from "./operators/runtime-person-link.js";
-import { TelegramOperatorBoard } from "./operators/telegram/board.js";
+import {
+  TelegramOperatorBoard,
+  type TelegramOperatorBoardDeps,
+} from "./operators/telegram/board.js";
 import { TelegramOperatorUpdates } from "./operators/telegram/updates.js";
 import { type ChatLog, MemoryChatLog } from "./runtime/chat-log.js";
 import { EffectRouter, type PersonChannel } from "./runtime/effects.js";
@@ -114,6 +123,8 @@ export interface App {
 interface Stores {
   /** How conversation keys are named in Redis (and in job ids). */
   names?: KeyNames;
+  /** How stored values are encrypted. */
+  codec: Codec;
   conversations: ConversationStore;
   cases: CaseStore;
   codes: CaseCodes;
@@ -131,6 +142,7 @@ function createStores(config: Config, log: Logger): Stores {
         "and two instances will not share anything. Never run like this in production.",
     );
     return {
+      codec,
       conversations: new MemoryConversationStore({ codec, ttlSeconds: config.sessionTtlSeconds }),
       cases: new MemoryCaseStore({ codec }),
       codes: new MemoryCaseCodes(names),
@@ -147,6 +159,7 @@ function createStores(config: Config, log: Logger): Stores {
   return {
     redis,
     names,
+    codec,
     conversations: new RedisConversationStore(redis, {
       prefix,
       codec,
@@ -161,6 +174,28 @@ function createStores(config: Config, log: Logger): Stores {
   };
 }
 
+/**
+ * A message to the person was refused by their platform: if a human holds their case,
+ * the operator sees it (code and title only, never the message).
+ */
+async function showFailure(
+  failure: DeliveryFailure,
+  d: {
+    stores: Stores;
+    board: () => OperatorBoard | undefined;
+    caseOf: (key: string) => Promise<string | undefined>;
+  },
+): Promise<void> {
+  const ref = await d.caseOf(failure.conversation);
+  const c = ref ? await d.stores.cases.get(ref) : undefined;
+  if (c?.status !== "claimed") return;
+  await d.board()?.update(c, {
+    kind: "delivery_failed",
+    code: failure.code ?? 0,
+    title: failure.title ?? "unknown",
+  });
+}
+
 /** The operator side: the desk, its board (the Telegram group, or logs only), and SLAs. */
 function createOperators(
   config: Config,
@@ -173,6 +208,7 @@ function createOperators(
     log: Logger;
     now: () => number;
     runtime: () => Runtime;
+    mediaFile?: TelegramOperatorBoardDeps["mediaFile"];
   },
 ) {
   const { bot, pacer, stores, bundle, log, now } = d;
@@ -190,6 +226,7 @@ function createOperators(
           timeZone: config.timeZone,
           log,
           now,
+          ...(d.mediaFile ? { mediaFile: d.mediaFile } : {}),
         })
       : undefined;
   if (!telegram)
@@ -255,6 +292,36 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
       onSent: (outcome) => metrics.outbound.inc({ channel: "tg", outcome }),
     });
   }
+  let board: OperatorBoard | undefined;
+  const wa = config.whatsapp
+    ? createWhatsApp({
+        config: config.whatsapp,
+        runtime: () => runtime,
+        reachability: stores.reachability,
+        texts: bundle.texts,
+        log,
+        metrics,
+        now,
+        languageOf: sessionLanguage(stores.conversations),
+        onFailed: (failure) =>
+          showFailure(failure, {
+            stores,
+            board: () => board,
+            caseOf: sessionCaseRef(stores.conversations),
+          }),
+        ...(stores.redis && config.redis
+          ? {
+              redis: {
+                client: stores.redis,
+                prefix: config.redis.keyPrefix,
+                codec: stores.codec,
+                ...(stores.names ? { names: stores.names } : {}),
+              },
+            }
+          : {}),
+      })
+    : undefined;
+  if (wa) channels.wa = wa.channel;
   const operators = createOperators(config, {
     bot,
     pacer,
@@ -265,6 +332,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     now,
     runtime: () => runtime,
   });
+  board = operators.board;
   const reattach = new ReattachService({
     codes: stores.codes,
     cases: stores.cases,
@@ -355,10 +423,14 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     ...(tg?.mode === "webhook" && updates
       ? { telegram: { secret: tg.secret, handle: (u) => updates.handle(u) } }
       : {}),
+    routes: wa ? [wa.routes] : [],
   });
   let runner: ReturnType<typeof startPolling> | undefined;
   let recovery: NodeJS.Timeout | undefined;
-  const gaugePacing = setInterval(() => metrics.pacing.set({ channel: "tg" }, pacer.waiting), 5000);
+  const gaugePacing = setInterval(() => {
+    metrics.pacing.set({ channel: "tg" }, pacer.waiting);
+    if (wa) metrics.pacing.set({ channel: "wa" }, wa.pacer.waiting);
+  }, 5000);
   gaugePacing.unref();
 
   return {

@@ -21,7 +21,7 @@ function fail(err: unknown): never {
 async function runDemo(config: Config): Promise<void> {
   const bundle = loadContent(config);
   process.stderr.write(
-    "No channel token is set (TELEGRAM_BOT_TOKEN), so this is the local demo:\n" +
+    "No channel is configured (TELEGRAM_BOT_TOKEN or the WHATSAPP_* settings), so this is the local demo:\n" +
       'in-memory stores, nothing leaves this machine. See README "Configuration".\n\n',
   );
   await runSimulator({
@@ -36,7 +36,10 @@ async function runDemo(config: Config): Promise<void> {
 async function runService(config: Config, log: Logger): Promise<void> {
   const app = createApp(config, log);
   const { port } = await app.start();
-  log.info({ port, telegram: config.telegram?.mode }, "Pulang is running");
+  log.info(
+    { port, telegram: config.telegram?.mode, whatsapp: config.whatsapp !== undefined },
+    "Pulang is running",
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -52,7 +55,7 @@ async function runService(config: Config, log: Logger): Promise<void> {
 
 try {
   const config = createConfig(process.env);
-  if (config.telegram) await runService(config, createLogger(config.logLevel));
+  if (config.telegram || config.whatsapp) await runService(config, createLogger(config.logLevel));
   else await runDemo(config);
 } catch (err) {
   fail(err);

@@ -37,7 +37,9 @@ export type BoardEvent =
   | { kind: "raised"; from: Priority; located: boolean }
   | { kind: "claimed" | "released" | "steps" | "noted"; by: string }
   | { kind: "closed"; by: string; outcome: Outcome }
-  | { kind: "handed_back"; by: string };
+  | { kind: "handed_back"; by: string }
+  /** A message to the person was refused by their platform (no content: code and title). */
+  | { kind: "delivery_failed"; code: number; title: string };
 
 /**
  * What an operator surface shows. Every method is idempotent and may fail (the platform is

@@ -15,7 +15,7 @@
  *   topic its escalation is creating). Two processes may still, rarely, open two topics for
  *   one new case; the store keeps the last one.
  */
-import { type Api, GrammyError } from "grammy";
+import { type Api, GrammyError, InputFile } from "grammy";
 import type { InlineKeyboardMarkup, Message } from "grammy/types";
 import { type Case, SYSTEM } from "../../cases/model.js";
 import type { Announcer } from "../../cases/sla-service.js";
@@ -46,6 +46,12 @@ export interface TelegramOperatorBoardDeps {
   timeZone: string;
   log: Logger;
   now?: () => number;
+  /** Fetch a person's media from their channel (WhatsApp media ids), to upload as a file. */
+  mediaFile?: (
+    channel: string,
+    origin: string,
+    kind: string,
+  ) => Promise<{ bytes: Uint8Array; mimeType: string; filename: string } | undefined>;
 }
 
 const RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3 };
@@ -361,8 +367,9 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
 
   /** Copy the person's photo or document into the topic; false when it cannot be copied. */
   async #copied(c: Case, inbound: Inbound, afterClose: boolean): Promise<boolean> {
-    if (inbound.kind !== "media" || !COPYABLE.has(inbound.media)) return false;
-    if (c.channel !== "tg" || !inbound.origin || !c.conversation || afterClose) return false;
+    if (inbound.kind !== "media" || !inbound.origin || !c.conversation || afterClose) return false;
+    if (c.channel !== "tg") return this.#uploaded(c, inbound.origin, inbound.media);
+    if (!COPYABLE.has(inbound.media)) return false;
     const from = Number(c.conversation.slice("tg:".length));
     const messageId = Number(inbound.origin);
     if (!Number.isSafeInteger(from) || !Number.isSafeInteger(messageId)) return false;
@@ -378,6 +385,20 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
       this.#d.log.info({ case: c.id, err: errorSummary(err) }, "media not copied");
       return false;
     }
+  }
+
+  /** Media from another channel (WhatsApp): fetched there, sent into the topic as a file. */
+  async #uploaded(c: Case, origin: string, kind: string): Promise<boolean> {
+    const file = await this.#d.mediaFile?.(c.channel, origin, kind);
+    if (!file) return false;
+    await this.#inTopic(c, (thread) =>
+      this.#send(c.priority, () =>
+        this.#d.api.sendDocument(this.#d.chatId, new InputFile(file.bytes, file.filename), {
+          message_thread_id: thread,
+        }),
+      ),
+    );
+    return true;
   }
 
   // ---- Sending ---------------------------------------------------------------------------

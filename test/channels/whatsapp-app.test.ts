@@ -1,0 +1,122 @@
+/**
+ * WhatsApp as `npm start` wires it: a +62 person on WhatsApp (fake Graph API), operators
+ * in the Telegram group (fake Bot API), real Redis. The person escalates; an operator
+ * claims, and messages relay both ways across the two platforms.
+ */
+import type { Message } from "grammy/types";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callbackUpdate, FakeTelegramApi, groupTextUpdate } from "../fakes/telegram-api.js";
+import {
+  FAKE_ACCESS_TOKEN,
+  FAKE_APP_SECRET,
+  FAKE_PHONE_NUMBER_ID,
+  FAKE_VERIFY_TOKEN,
+  FakeGraphApi,
+} from "../fakes/whatsapp/graph-api.js";
+import { buttonReply, listReply, location, sign, textMessage } from "../fakes/whatsapp/webhooks.js";
+import { dropPrefix, type Service, startService } from "../helpers/service.js";
+
+const GROUP = -1_001_234_500_000;
+const OPERATOR = 5151;
+let tg: FakeTelegramApi;
+let graph: FakeGraphApi;
+let svc: Service;
+
+beforeAll(async () => {
+  tg = await FakeTelegramApi.start();
+  graph = await FakeGraphApi.start();
+  svc = await startService({
+    fake: tg,
+    env: {
+      OPERATOR_CHAT_ID: String(GROUP),
+      OPERATOR_IDS: String(OPERATOR),
+      WHATSAPP_API_ROOT: graph.apiRoot,
+      WHATSAPP_PHONE_NUMBER_ID: FAKE_PHONE_NUMBER_ID,
+      WHATSAPP_ACCESS_TOKEN: FAKE_ACCESS_TOKEN,
+      WHATSAPP_APP_SECRET: FAKE_APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: FAKE_VERIFY_TOKEN,
+    },
+  });
+});
+
+afterAll(async () => {
+  await svc.stop();
+  await tg.close();
+  await graph.close();
+  await dropPrefix(svc.prefix);
+});
+
+/** Deliver a webhook notification as Meta does (signed), then let replies go out. */
+async function deliver(notification: object): Promise<void> {
+  const body = JSON.stringify(notification);
+  const res = await fetch(`${svc.base}/whatsapp/webhook`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-hub-signature-256": sign(body, FAKE_APP_SECRET),
+    },
+    body,
+  });
+  expect(res.status).toBe(200);
+  await svc.app.runtime.drain();
+}
+
+/** The id and title of the person's latest choice labelled like `label`. */
+function option(wa: string, label: RegExp): { id: string; title: string } {
+  const last = graph.sent(wa).at(-1)?.body.interactive;
+  const choices =
+    last?.type === "list"
+      ? last.action.sections.flatMap((s: { rows: { id: string; title: string }[] }) => s.rows)
+      : (last?.action.buttons ?? []).map((b: { reply: { id: string; title: string } }) => b.reply);
+  const found = choices.find((c: { title: string }) => label.test(c.title));
+  if (!found) throw new Error(`no choice ${label}`);
+  return found;
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 80 && !check(); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(check()).toBe(true);
+}
+
+describe("WhatsApp through the app", () => {
+  it("answers Meta's verification", async () => {
+    const url = `${svc.base}/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=${FAKE_VERIFY_TOKEN}&hub.challenge=12345`;
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("12345");
+  });
+
+  it("takes a +62 person to an escalation, then relays with an operator on Telegram", async () => {
+    const wa = "6281234567001";
+    await deliver(textMessage(wa, "halo"));
+    const help = option(wa, /Butuh bantuan/);
+    await deliver(listReply(wa, help.id, help.title));
+    const danger = option(wa, /Bahaya sekarang/);
+    await deliver(buttonReply(wa, danger.id, danger.title));
+    await deliver(location(wa, 13.66, 102.56));
+
+    const [c] = await svc.app.cases.open(10);
+    expect(c).toMatchObject({ channel: "wa", priority: "P1", conversation: `wa:+${wa}` });
+    await until(() => tg.callsTo("createForumTopic").length > 0);
+    const thread = (await svc.app.cases.get(c?.id as string))?.topic as number;
+    await until(() => tg.sentTo(GROUP).some((m) => m.message_thread_id === thread));
+    const card = tg.sentTo(GROUP).find((m) => m.message_thread_id === thread) as Message;
+    expect(card.text).toContain("WhatsApp");
+
+    await svc.post(callbackUpdate(GROUP, `o|claim|${c?.id}`, card, { userId: OPERATOR }));
+    await until(() =>
+      graph.sent(wa).some((m) => JSON.stringify(m.body).includes("Seseorang dari tim kami")),
+    );
+
+    await svc.post(groupTextUpdate(GROUP, OPERATOR, "Halo, ini tim Pulang. Kamu aman?", thread));
+    await until(() =>
+      graph.sent(wa).some((m) => m.body.text?.body === "Halo, ini tim Pulang. Kamu aman?"),
+    );
+
+    await deliver(textMessage(wa, "kami di lantai 3"));
+    await until(() => tg.sentTo(GROUP).some((m) => (m.text ?? "").includes("kami di lantai 3")));
+
+    const logs = svc.logs.join("");
+    for (const secret of [wa, "lantai 3", "13.66"]) expect(logs).not.toContain(secret);
+  });
+});
