@@ -68,7 +68,9 @@ export type DeskError =
   /** Sending to the person failed for another reason; the operator may try again. */
   | "failed"
   /** The person has not written for longer than we may write to them (see `writeWindowMs`). */
-  | "window_closed";
+  | "window_closed"
+  /** The window is closed; the platform's neutral invitation to reply went out instead. */
+  | "template_sent";
 
 /** A refusal, with the case when it exists (so the surface can say who holds it). */
 export interface Refusal {
@@ -344,8 +346,9 @@ export class OperatorDesk implements CasePort {
     const held = await this.#held(user, role, id);
     if (!held.ok) return held;
     const window = this.#d.writeWindowMs;
-    if (window !== undefined && this.#now() - lastHeard(held.case) > window)
-      return refuse("window_closed", held.case);
+    if (window !== undefined && this.#now() - lastHeard(held.case) > window) {
+      return refuse(await this.#reachOut(user, held.case), held.case);
+    }
     const conversation = held.case.conversation as string;
     const sent = await this.#d.person.say(conversation, text, held.case.priority);
     const now = this.#now();
@@ -357,6 +360,19 @@ export class OperatorDesk implements CasePort {
     if (!r.ok) return r;
     await this.#d.sla.onCaseChanged(r.case);
     return { ok: true, case: r.case, changed: true };
+  }
+
+  /**
+   * The operator cannot write after the window; where the platform has an approved
+   * re-engagement template (WhatsApp), it goes out instead, audited. Never the words.
+   */
+  async #reachOut(user: string, c: Case): Promise<DeskError> {
+    const reach = this.#d.person.reachOut;
+    if (!reach || !c.conversation) return "window_closed";
+    const outcome = await reach.call(this.#d.person, c.conversation, c.priority);
+    if (outcome === "template_sent")
+      await this.#d.store.audit(c.id, user, "template_sent", this.#now());
+    return outcome;
   }
 
   /** An operator's note on the case (kept with the case, never sent to the person). */

@@ -8,7 +8,15 @@ import type { Priority } from "../engine/types.js";
 /** An operator action as the engine hears it (see the engine's `operator` inbound). */
 export type OperatorEvent = "joined" | "left" | "closed" | "steps";
 
+/** What reaching out after the window came to (WhatsApp's re-engagement template). */
+export type ReachOut = "template_sent" | "window_closed" | "unreachable" | "failed";
+
 export interface PersonLink {
+  /**
+   * After the window closed, send the platform's approved neutral invitation to reply, if
+   * it has one (WhatsApp templates); never anything else, never the operator's words.
+   */
+  reachOut?(conversation: string, priority: Priority): Promise<ReachOut>;
   /** The engine updates the session and answers the person in their language. */
   event(conversation: string, event: OperatorEvent): Promise<void>;
   /**

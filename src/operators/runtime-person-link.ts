@@ -11,7 +11,7 @@ import type { ChatLog } from "../runtime/chat-log.js";
 import type { PersonChannel } from "../runtime/effects.js";
 import type { Reachability } from "../runtime/reachability.js";
 import { errorSummary, keyKind, type Runtime } from "../runtime/runtime.js";
-import type { OperatorEvent, PersonLink } from "./person-link.js";
+import type { OperatorEvent, PersonLink, ReachOut } from "./person-link.js";
 
 export interface RuntimePersonLinkDeps {
   /**
@@ -35,6 +35,17 @@ export class RuntimePersonLink implements PersonLink {
   /** Resolves once the engine's step is saved; its replies go out like any other. */
   async event(conversation: string, event: OperatorEvent): Promise<void> {
     await this.d.runtime().handle(conversation, { kind: "operator", event });
+  }
+
+  /** The channel's re-engagement, when it has one (WhatsApp); others stay closed. */
+  async reachOut(conversation: string, priority: Priority): Promise<ReachOut> {
+    const channel = this.d.channels[keyKind(conversation)] as PersonChannel & {
+      reachOut?: (key: string, p: Priority) => Promise<{ status: string }>;
+    };
+    if (!channel?.reachOut) return "window_closed";
+    const { status } = await channel.reachOut(conversation, priority);
+    // "open": the person wrote meanwhile, so nothing was sent; the operator just writes again.
+    return status === "open" ? "failed" : (status as ReachOut);
   }
 
   async say(

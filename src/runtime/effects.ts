@@ -115,6 +115,8 @@ export class EffectRouter implements EffectSink {
     const tidy = effects.find((e): e is Extract<Effect, { type: "tidy" }> => e.type === "tidy");
     if (!tidy) return;
     const ids = [...sent, ...(tidy.origin ? [tidy.origin] : [])];
+    // Channels that cannot delete (WhatsApp) return no ids: there is nothing to tidy.
+    if (ids.length === 0 || sent.length === 0) return;
     const now = this.#now();
     await this.d.chatLog.add(key, ids, now);
     const id = `${this.#jobs(key)}tidy:${now}:${this.#tidied++}`;

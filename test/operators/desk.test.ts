@@ -275,6 +275,25 @@ describe("talking to the person", () => {
     expect(h.person.said.map((s) => s.text)).toEqual(["Masih di sana?"]);
   });
 
+  it("after the window, sends the platform's neutral invitation instead, never the words", async () => {
+    const h = deskHarness({ writeWindowMs: 24 * 60 * MIN });
+    const invited: string[] = [];
+    h.person.reachOut = async (conversation) => {
+      invited.push(conversation);
+      return "template_sent";
+    };
+    await h.desk.escalate(PERSON_KEY, escalateEffect());
+    expectOk(await h.desk.claim(OPERATOR, ID));
+    h.clock.advance(25 * 60 * MIN);
+    expectRefused(await h.desk.message(OPERATOR, ID, "Halo?"), "template_sent");
+    expect(invited).toEqual([PERSON_KEY]);
+    expect(h.person.said).toEqual([]);
+    expect(lastAudit(await h.store.get(ID))).toMatchObject({
+      by: OPERATOR,
+      action: "template_sent",
+    });
+  });
+
   it("sends the embassy steps through the engine, audited", async () => {
     const h = await claimed();
     expectOk(await h.desk.sendSteps(OPERATOR, ID));

@@ -26,6 +26,8 @@ export class RecordingPerson implements PersonLink {
   readonly events: { conversation: string; event: OperatorEvent }[] = [];
   readonly said: { conversation: string; text: string; priority: Priority }[] = [];
   sayResult: "sent" | "unreachable" | "failed" = "sent";
+  /** Set by a test to stand for a channel with re-engagement templates (WhatsApp). */
+  reachOut?: PersonLink["reachOut"];
 
   async event(conversation: string, event: OperatorEvent): Promise<void> {
     this.events.push({ conversation, event });
