@@ -331,6 +331,12 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     log,
     now,
     runtime: () => runtime,
+    ...(wa
+      ? {
+          mediaFile: (_channel: string, origin: string, kind: string) =>
+            wa.channel.mediaFile(origin, kind),
+        }
+      : {}),
   });
   board = operators.board;
   const reattach = new ReattachService({

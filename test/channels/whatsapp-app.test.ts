@@ -13,7 +13,14 @@ import {
   FAKE_VERIFY_TOKEN,
   FakeGraphApi,
 } from "../fakes/whatsapp/graph-api.js";
-import { buttonReply, listReply, location, sign, textMessage } from "../fakes/whatsapp/webhooks.js";
+import {
+  buttonReply,
+  image,
+  listReply,
+  location,
+  sign,
+  textMessage,
+} from "../fakes/whatsapp/webhooks.js";
 import { dropPrefix, type Service, startService } from "../helpers/service.js";
 
 const GROUP = -1_001_234_500_000;
@@ -115,6 +122,13 @@ describe("WhatsApp through the app", () => {
 
     await deliver(textMessage(wa, "kami di lantai 3"));
     await until(() => tg.sentTo(GROUP).some((m) => (m.text ?? "").includes("kami di lantai 3")));
+
+    // A photo from the person reaches the topic as a file.
+    const photo = graph.addMedia(Buffer.from("fake jpeg bytes"), "image/jpeg");
+    await deliver(image(wa, photo));
+    await until(() =>
+      tg.callsTo("sendDocument").some((c) => Number(c.params.message_thread_id) === thread),
+    );
 
     const logs = svc.logs.join("");
     for (const secret of [wa, "lantai 3", "13.66"]) expect(logs).not.toContain(secret);
