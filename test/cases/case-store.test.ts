@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryCaseStore } from "../../src/cases/memory-case-store.js";
 import { RedisCaseStore } from "../../src/cases/redis-case-store.js";
 import type { Codec } from "../../src/stores/codec.js";
+import { interceptOnce, rawValues } from "../helpers/redis.js";
 import { markingCodec } from "../stores/conversation-store.contract.js";
 import {
   caseStoreContract,
@@ -187,48 +188,7 @@ const base64Codec: Codec = {
   decode: (text) => JSON.parse(Buffer.from(text, "base64").toString()),
 };
 
-/** Every key name, field, member and value under `prefix`. */
-async function rawValues(redis: Redis, prefix: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
-    for (const key of keys) {
-      out.push(key);
-      const type = await redis.type(key);
-      if (type === "string") out.push((await redis.get(key)) ?? "");
-      if (type === "hash") out.push(...Object.entries(await redis.hgetall(key)).flat());
-      if (type === "zset") out.push(...(await redis.zrange(key, 0, -1)));
-      if (type === "set") out.push(...(await redis.smembers(key)));
-      if (type === "list") out.push(...(await redis.lrange(key, 0, -1)));
-    }
-    cursor = next;
-  } while (cursor !== "0");
-  return out;
-}
-
 /** A raw value as stored and as the base64 codec would decode it. */
 function decodedForms(value: string): string[] {
   return [value, Buffer.from(value, "base64").toString("utf8")];
-}
-
-/**
- * `client`, except that the first call of `method` runs `before` first: a deterministic
- * way to put another process's work at an exact point inside a store operation.
- */
-function interceptOnce(client: Redis, method: string, before: () => Promise<unknown>): Redis {
-  let armed = true;
-  return new Proxy(client, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== "function") return value;
-      const fn = value as (...args: unknown[]) => unknown;
-      if (prop !== method || !armed) return fn.bind(target);
-      return async (...args: unknown[]) => {
-        armed = false;
-        await before();
-        return fn.apply(target, args);
-      };
-    },
-  });
 }

@@ -12,6 +12,7 @@ import {
   locationUpdate,
   textUpdate,
 } from "../fakes/telegram-api.js";
+import { rawValues } from "../helpers/redis.js";
 import { dropPrefix, REDIS_URL, type Service, startService } from "../helpers/service.js";
 
 let fake: FakeTelegramApi;
@@ -143,22 +144,8 @@ describe("erase my data on Telegram", () => {
     expect(fake.lastTextTo(chat)).toContain("Datamu sudah dihapus");
     const redis = new Redis(REDIS_URL);
     try {
-      const keys = await redis.keys(`${svc.prefix}*`);
-      const traces: string[] = [];
-      for (const key of keys) {
-        if (key.includes(String(chat))) traces.push(key);
-        const type = await redis.type(key);
-        const values =
-          type === "hash"
-            ? Object.entries(await redis.hgetall(key)).flat()
-            : type === "zset"
-              ? await redis.zrange(key, 0, -1)
-              : type === "string"
-                ? [(await redis.get(key)) ?? ""]
-                : [];
-        for (const v of values)
-          if (v.includes(String(chat)) || /poipet/i.test(v)) traces.push(`${key}: value`);
-      }
+      const stored = await rawValues(redis, svc.prefix);
+      const traces = stored.filter((v) => v.includes(String(chat)) || /poipet/i.test(v));
       expect(traces).toEqual([]);
     } finally {
       await redis.quit();
@@ -203,21 +190,8 @@ describe("what Redis holds", () => {
     ];
     const redis = new Redis(REDIS_URL);
     try {
-      const found: string[] = [];
-      for (const key of await redis.keys(`${svc.prefix}*`)) {
-        for (const s of secrets) if (key.includes(s)) found.push(`key ${key}`);
-        const type = await redis.type(key);
-        const values =
-          type === "hash"
-            ? Object.entries(await redis.hgetall(key)).flat()
-            : type === "zset"
-              ? await redis.zrange(key, 0, -1)
-              : type === "string"
-                ? [(await redis.get(key)) ?? ""]
-                : [];
-        for (const v of values)
-          for (const s of secrets) if (v.includes(s)) found.push(`${key} holds ${s}`);
-      }
+      const stored = await rawValues(redis, svc.prefix);
+      const found = secrets.filter((secret) => stored.some((v) => v.includes(secret)));
       expect(found).toEqual([]);
     } finally {
       await redis.quit();

@@ -14,6 +14,7 @@ import type { Effect } from "../../src/engine/types.js";
 import { formatReport, rotateKeys } from "../../src/scripts/keys-rotate.js";
 import { type Codec, jsonCodec } from "../../src/stores/codec.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
+import { interceptOnce } from "../helpers/redis.js";
 import { freshKey } from "../stores/conversation-store.contract.js";
 import { useRedis } from "./redis-fixture.js";
 
@@ -223,24 +224,3 @@ describe("keys:rotate", () => {
     expect(version).toBe(201);
   });
 });
-
-/**
- * `client`, except that the first call of `method` runs `before` first: another process's
- * write at an exact point inside the script.
- */
-function interceptOnce(client: Redis, method: string, before: () => Promise<unknown>): Redis {
-  let armed = true;
-  return new Proxy(client, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== "function") return value;
-      const fn = value as (...args: unknown[]) => unknown;
-      if (prop !== method || !armed) return fn.bind(target);
-      return async (...args: unknown[]) => {
-        armed = false;
-        await before();
-        return fn.apply(target, args);
-      };
-    },
-  });
-}

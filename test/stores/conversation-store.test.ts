@@ -10,6 +10,7 @@ import { migrateSession, newSession } from "../../src/engine/session.js";
 import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
 import { createRedis, isRedisReady, waitUntilReady } from "../../src/stores/redis/connection.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
+import { interceptOnce } from "../helpers/redis.js";
 import {
   conversationStoreContract,
   fakeClock,
@@ -261,27 +262,6 @@ async function incrementTurns(
     }
   }
   return conflicts;
-}
-
-/**
- * `client`, except that the first call of `method` runs `before` first: a deterministic
- * way to put another process's work at an exact point inside a store operation.
- */
-function interceptOnce(client: Redis, method: string, before: () => Promise<unknown>): Redis {
-  let armed = true;
-  return new Proxy(client, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== "function") return value;
-      const fn = value as (...args: unknown[]) => unknown;
-      if (prop !== method || !armed) return fn.bind(target);
-      return async (...args: unknown[]) => {
-        armed = false;
-        await before();
-        return fn.apply(target, args);
-      };
-    },
-  });
 }
 
 /** The part of a key Redis Cluster hashes: between the first `{` and the next `}`. */
