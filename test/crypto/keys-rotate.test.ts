@@ -5,7 +5,6 @@
  * is never overwritten by a stale copy.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEncryptedCodec } from "../../src/crypto/encrypted-codec.js";
 import type { DataKey } from "../../src/crypto/keys.js";
