@@ -6,7 +6,7 @@
 import { timingSafeEqual } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Update } from "grammy/types";
-import { z } from "zod";
+import { telegramUpdateSchema } from "../channels/telegram/update-schema.js";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 
@@ -30,11 +30,6 @@ export interface ServerDeps {
   /** Extra routes (later channels) registered on the same server. */
   routes?: ((app: FastifyInstance) => void)[];
 }
-
-const telegramUpdate = z
-  .object({ update_id: z.number().int().nonnegative() })
-  .loose()
-  .refine((u) => Object.keys(u).length > 1, "an update carries one object besides update_id");
 
 /** Constant-time comparison of a presented secret with the expected one. */
 export function sameSecret(presented: string | undefined, expected: string): boolean {
@@ -86,7 +81,7 @@ function registerTelegram(
       },
     },
     async (req, reply) => {
-      const parsed = telegramUpdate.safeParse(req.body);
+      const parsed = telegramUpdateSchema.safeParse(req.body);
       if (!parsed.success) return reply.status(400).send({ error: "not a Telegram update" });
       const started = performance.now();
       try {
