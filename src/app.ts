@@ -102,6 +102,11 @@ export function createDemoRuntime(
 /** How often undelivered effects are looked for, and how old they must be. */
 const RECOVERY_EVERY_MS = 30_000;
 const RECOVER_AFTER_MS = 120_000;
+/**
+ * At start-up, what an earlier life of this service saved but never sent (it was killed)
+ * goes out at once, not two minutes later. Younger entries may belong to a live instance.
+ */
+const RECOVER_AT_START_AFTER_MS = 5_000;
 /** How long shutdown waits for queued replies before leaving them to recovery. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -471,6 +476,9 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
       await stores.scheduler
         .schedule(PURGE_JOB_ID, now() + 60_000, { kind: "purge" })
         .catch(() => log.warn("retention purge not scheduled yet; it will be at the next start"));
+      void runtime
+        .recover(RECOVER_AT_START_AFTER_MS, 1000)
+        .catch((err) => log.warn({ err: (err as Error).name }, "start-up recovery failed"));
       recovery = setInterval(() => {
         runtime
           .recover(RECOVER_AFTER_MS)

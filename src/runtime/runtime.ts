@@ -92,8 +92,11 @@ export class Runtime {
       if (committed === "ok") {
         this.#logErrors(key, result.effects);
         const meta = this.#meta(result.session, inbound);
+        const id = record.version + 1;
+        // Ours to deliver: a redelivery's pending sweep must not send it a second time.
+        this.#own(key, id, true);
         const delivered = this.#track(key, () =>
-          this.#deliver(key, record.version + 1, result.effects, meta),
+          this.#deliver(key, id, result.effects, meta).finally(() => this.#own(key, id, false)),
         );
         return { status: "handled", effects: result.effects, delivered };
       }
@@ -136,6 +139,17 @@ export class Runtime {
       if (done === "late") return false;
     }
     return true;
+  }
+
+  /** Outbox entries this process committed and is about to deliver, by conversation. */
+  readonly #owned = new Map<ConversationKey, Set<number>>();
+
+  #own(key: ConversationKey, id: number, owned: boolean): void {
+    const ids = this.#owned.get(key) ?? new Set<number>();
+    if (owned) ids.add(id);
+    else ids.delete(id);
+    if (ids.size > 0) this.#owned.set(key, ids);
+    else this.#owned.delete(key);
   }
 
   /** Chain deliveries per conversation, so one person's replies never overtake each other. */
@@ -183,7 +197,9 @@ export class Runtime {
       ? undefined
       : this.#readSession(key, record.session, this.#now());
     const meta = session ? this.#meta(session) : { priority: "P3" as const };
+    const owned = this.#owned.get(key);
     for (const entry of entries) {
+      if (owned?.has(entry.id)) continue; // queued here already: it goes out in its turn
       if (!(await this.#deliver(key, entry.id, entry.effects, meta))) return false;
     }
     return true;
