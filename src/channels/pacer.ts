@@ -71,7 +71,10 @@ export class Pacer {
    * the order chats joined it, so equal priorities are served first come, first served.
    */
   readonly #pending = new Map<number, Set<string>>();
+  /** When answers to recent sends came back (the overall window). */
   readonly #globalSent: number[] = [];
+  /** Sends dispatched and not yet answered. */
+  #inFlight = 0;
   #seq = 0;
   #pumping = false;
   #wake: (() => void) | undefined;
@@ -143,12 +146,7 @@ export class Pacer {
   /** The most urgent job allowed now, or how long until one may be. */
   #next(): { job?: Job; waitMs?: number } {
     const now = this.#now();
-    const globalWait = windowWait(
-      this.#globalSent,
-      now,
-      GLOBAL_WINDOW_MS,
-      this.#limits.globalPerSecond,
-    );
+    const globalWait = this.#globalWait(now);
     if (globalWait > 0) return this.#pending.size > 0 ? { waitMs: globalWait } : {};
     let soonest: number | undefined;
     for (const priority of [...this.#pending.keys()].sort((a, b) => a - b)) {
@@ -189,13 +187,26 @@ export class Pacer {
     else void this.#sleep(idleFor).then(forget);
   }
 
+  /**
+   * How long until one more send fits the overall limit. Sends count from when their answer
+   * came back, and sends still waiting for one count too: however late a request reaches
+   * the platform, it reached it before its answer left, so no second there holds more.
+   */
+  #globalWait(now: number): number {
+    const max = this.#limits.globalPerSecond;
+    trim(this.#globalSent, now, GLOBAL_WINDOW_MS);
+    const room = max - this.#inFlight;
+    if (room <= 0) return GLOBAL_WINDOW_MS; // an answer coming back wakes the pump sooner
+    const over = this.#globalSent.length - room;
+    if (over < 0) return 0;
+    return (this.#globalSent[over] as number) + GLOBAL_WINDOW_MS - now;
+  }
+
   #dispatch(job: Job): void {
     const state = this.#chats.get(job.target.chat) as ChatState;
     state.queue.shift();
     state.busy = true;
-    const now = this.#now();
-    this.#globalSent.push(now);
-    trim(this.#globalSent, now, GLOBAL_WINDOW_MS);
+    this.#inFlight += 1;
     job
       .run()
       .then(job.resolve, job.reject)
@@ -203,6 +214,9 @@ export class Pacer {
         // A chat's clock starts when its last message was answered, not sent: the next one
         // can then never reach the platform within the gap, however the network jitters.
         const done = this.#now();
+        this.#inFlight -= 1;
+        this.#globalSent.push(done);
+        trim(this.#globalSent, done, GLOBAL_WINDOW_MS);
         state.sent.push(done);
         trim(state.sent, done, job.target.group ? GROUP_WINDOW_MS : this.#limits.perChatGapMs);
         state.busy = false;

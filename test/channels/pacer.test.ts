@@ -71,6 +71,23 @@ describe("Pacer", () => {
     expect(Math.max(...sent.map((s) => s.at))).toBeGreaterThanOrEqual(3000);
   });
 
+  it("counts sends still waiting for their answer, so slow answers cannot let a second overfill", async () => {
+    const { clock, pacer } = setup();
+    let inFlight = 0;
+    let most = 0;
+    const done = Array.from({ length: 90 }, (_, i) =>
+      pacer.send({ chat: String(i), group: false, priority: 3 }, async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await clock.sleep(2500);
+        inFlight -= 1;
+      }),
+    );
+    await clock.runUntilIdle();
+    await Promise.all(done);
+    expect(most).toBeLessThanOrEqual(30);
+  });
+
   it("never sends more than 20 a minute to a group", async () => {
     const { clock, sent, send } = setup();
     for (let i = 0; i < 45; i++) void send("-100", 3, `m${i}`, true);
