@@ -271,7 +271,7 @@ function createOperators(
 }
 
 const conversationJob = z.object({ conversation: z.string() });
-const tidyJob = conversationJob.extend({ ids: z.array(z.string()) });
+const tidyJob = conversationJob.extend({ upTo: z.number() });
 
 /** What tests may replace: the clock that timers, windows and sessions follow. */
 export interface AppOptions {
@@ -395,8 +395,8 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
         now,
       }),
       tidy: async (job: Job) => {
-        const { conversation, ids } = tidyJob.parse(job.payload);
-        await sink.tidy(conversation, ids);
+        const { conversation, upTo } = tidyJob.parse(job.payload);
+        await sink.tidy(conversation, upTo);
       },
       checkin: async (job: Job) => {
         const { conversation } = conversationJob.parse(job.payload);

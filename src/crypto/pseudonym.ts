@@ -17,8 +17,21 @@ export const plainNames: KeyNames = (key) => key;
  * key and secret on every instance.
  */
 export function hashedNames(secret: Buffer): KeyNames {
-  return (key) => createHmac("sha256", secret).update(key).digest("base64url").slice(0, 22);
+  // Every message names its conversation several times: remember recent names (bounded,
+  // oldest forgotten first) rather than hashing each time.
+  const recent = new Map<string, string>();
+  return (key) => {
+    const known = recent.get(key);
+    if (known !== undefined) return known;
+    const name = createHmac("sha256", secret).update(key).digest("base64url").slice(0, 22);
+    if (recent.size >= MAX_REMEMBERED) recent.delete(recent.keys().next().value as string);
+    recent.set(key, name);
+    return name;
+  };
 }
+
+/** Conversation names remembered per process (about 100 bytes each). */
+const MAX_REMEMBERED = 50_000;
 
 /** The secret for key names, derived from a data key when none is configured. */
 export function namesSecretFrom(dataKey: Buffer): Buffer {

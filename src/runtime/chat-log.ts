@@ -9,6 +9,8 @@ export interface ChatLog {
   add(key: ConversationKey, ids: readonly string[], now: number): Promise<void>;
   /** Ids still young enough to delete. */
   all(key: ConversationKey, now: number): Promise<string[]>;
+  /** Ids logged at or before `time` (what a tidy timer deletes). */
+  upTo(key: ConversationKey, time: number): Promise<string[]>;
   remove(key: ConversationKey, ids: readonly string[]): Promise<void>;
   clear(key: ConversationKey): Promise<void>;
 }
@@ -31,6 +33,11 @@ export class MemoryChatLog implements ChatLog {
     if (!m) return [];
     for (const [id, at] of m) if (now - at >= DELETABLE_FOR_MS) m.delete(id);
     return [...m.keys()];
+  }
+
+  async upTo(key: ConversationKey, time: number): Promise<string[]> {
+    const m = this.#ids.get(key);
+    return m ? [...m].filter(([, at]) => at <= time).map(([id]) => id) : [];
   }
 
   async remove(key: ConversationKey, ids: readonly string[]): Promise<void> {

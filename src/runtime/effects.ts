@@ -64,9 +64,11 @@ export function jobPrefix(name: string): string {
   return `conv:${name}:`;
 }
 
+/** Deletions due within the same two minutes share one timer. */
+export const TIDY_SLOT_MS = 2 * 60_000;
+
 export class EffectRouter implements EffectSink {
   readonly #now: () => number;
-  #tidied = 0;
 
   constructor(readonly d: EffectRouterDeps) {
     this.#now = d.now ?? Date.now;
@@ -119,11 +121,14 @@ export class EffectRouter implements EffectSink {
     if (ids.length === 0 || sent.length === 0) return;
     const now = this.#now();
     await this.d.chatLog.add(key, ids, now);
-    const id = `${this.#jobs(key)}tidy:${now}:${this.#tidied++}`;
-    await this.d.scheduler.schedule(id, now + tidy.afterMs, {
+    // One timer per conversation and time slot, not one per reply: a slot's timer deletes
+    // every message logged up to its latest one (at most a slot later than asked), so
+    // timers do not grow with the length of a conversation.
+    const due = Math.ceil((now + tidy.afterMs) / TIDY_SLOT_MS) * TIDY_SLOT_MS;
+    await this.d.scheduler.schedule(`${this.#jobs(key)}tidy:${due}`, due, {
       kind: "tidy",
       conversation: key,
-      ids,
+      upTo: now,
     });
   }
 
@@ -141,8 +146,10 @@ export class EffectRouter implements EffectSink {
     await this.d.scheduler.cancelPrefix(`${this.#jobs(key)}tidy:`);
   }
 
-  /** A tidy job came due: delete those messages (best effort) and forget them. */
-  async tidy(key: ConversationKey, ids: readonly string[]): Promise<void> {
+  /** A tidy timer came due: delete the messages logged up to `upTo` (best effort), and forget them. */
+  async tidy(key: ConversationKey, upTo: number): Promise<void> {
+    const ids = await this.d.chatLog.upTo(key, upTo);
+    if (ids.length === 0) return;
     await this.#channel(key).deleteMessages(key, ids);
     await this.d.chatLog.remove(key, ids);
   }

@@ -108,7 +108,7 @@ export const DEFAULT_TTL_SECONDS = 30 * 24 * 60 * 60;
 /** Redeliveries come within hours (Telegram keeps pending updates 24 h); 48 h is the margin. */
 export const DEFAULT_DEDUPE_WINDOW_MS = 48 * 60 * 60 * 1000;
 /** Bounds the dedupe memory of a very chatty conversation. */
-export const DEFAULT_DEDUPE_MAX = 1000;
+export const DEFAULT_DEDUPE_MAX = 32;
 
 /** What a delivery needs to know about the conversation. */
 export interface DeliveryMeta {

@@ -34,6 +34,10 @@ export class RedisChatLog implements ChatLog {
     return this.redis.zrangebyscore(this.#key(key), now - DELETABLE_FOR_MS + 1, "+inf");
   }
 
+  async upTo(key: ConversationKey, time: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.#key(key), "-inf", time);
+  }
+
   async remove(key: ConversationKey, ids: readonly string[]): Promise<void> {
     if (ids.length > 0) await this.redis.zrem(this.#key(key), ...ids);
   }

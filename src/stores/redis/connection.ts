@@ -66,6 +66,9 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
     // A Redis that accepts the connection but does not answer must not hang a webhook.
     // A timed-out commit may still have been applied: dedupe ids make the redelivery safe.
     commandTimeout: 2_000,
+    // Commands issued in the same tick go out as one write: a step's dozen round trips
+    // from many concurrent conversations cost far less socket and Redis time (measured).
+    enableAutoPipelining: true,
   },
 };
 

@@ -6,7 +6,7 @@
  * conversation in one Cluster slot, so each script touches one slot):
  *
  * - `P c:{K}`           hash: `s` = encoded session, `v` = version (integer)
- * - `P c:{K}:seen`      sorted set: dedupe id -> commit time (48 h window, at most 1,000)
+ * - `P c:{K}:seen`      sorted set: dedupe id -> commit time (48 h window, at most 32)
  * - `P c:{K}:out`       hash: version -> encoded effects (pending outbox entries)
  * - `P outbox:pending`  sorted set: key name -> first pending time (another slot)
  * - `P outbox:keys`     hash: key name -> the encoded conversation key, for recovery
@@ -306,10 +306,14 @@ export class RedisConversationStore
   async #mark(key: ConversationKey, reset: boolean): Promise<void> {
     const name = this.#names(key);
     const now = this.#now();
-    // The real key first, so the index never names a conversation recovery cannot find.
-    await this.#redis.hset(this.#keysKey(), name, this.#codec.encode(key));
-    if (reset) await this.#redis.zadd(this.#indexKey(), now, name);
-    else await this.#redis.zadd(this.#indexKey(), "NX", now, name);
+    // The real key is written first (one pipeline keeps the order), so the index never
+    // names a conversation recovery cannot find; once there, it need not be written again.
+    const pipe = this.#redis.pipeline();
+    if (!reset) pipe.hsetnx(this.#keysKey(), name, this.#codec.encode(key));
+    else pipe.hset(this.#keysKey(), name, this.#codec.encode(key));
+    if (reset) pipe.zadd(this.#indexKey(), now, name);
+    else pipe.zadd(this.#indexKey(), "NX", now, name);
+    await pipe.exec();
   }
 
   /**
