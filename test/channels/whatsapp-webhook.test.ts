@@ -251,6 +251,10 @@ describe("WhatsApp webhook processing", () => {
   });
 
   it("leaves the Telegram webhook's JSON parsing alone", async () => {
+    const TELEGRAM_UPDATE = {
+      update_id: 1,
+      message: { message_id: 1, date: 1, chat: { id: 7, type: "private" }, text: "halo" },
+    };
     const seen: unknown[] = [];
     await serve({ telegram: async (u) => void seen.push(u) });
     const res = await app?.inject({
@@ -260,9 +264,9 @@ describe("WhatsApp webhook processing", () => {
         "content-type": "application/json",
         "x-telegram-bot-api-secret-token": "telegram-secret-0123456789",
       },
-      payload: JSON.stringify({ update_id: 1, message: { message_id: 1 } }),
+      payload: JSON.stringify(TELEGRAM_UPDATE),
     });
     expect(res?.statusCode).toBe(200);
-    expect(seen).toEqual([{ update_id: 1, message: { message_id: 1 } }]);
+    expect(seen).toEqual([TELEGRAM_UPDATE]);
   });
 });
