@@ -351,7 +351,7 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     tell: async (key, inbound) => {
       await runtime.handle(key, inbound);
     },
-    onReattached: (c) => operators.board.update(c, { kind: "updated", located: false }),
+    onReattached: (c) => operators.board.update(c, { kind: "reattached", channel: c.channel }),
     log,
     now,
   });

@@ -38,6 +38,8 @@ export type BoardEvent =
   | { kind: "claimed" | "released" | "steps" | "noted"; by: string }
   | { kind: "closed"; by: string; outcome: Outcome }
   | { kind: "handed_back"; by: string }
+  /** The person found this case again from another account, with their case code. */
+  | { kind: "reattached"; channel: string }
   /** A message to the person was refused by their platform (no content: code and title). */
   | { kind: "delivery_failed"; code: number; title: string };
 

@@ -187,3 +187,21 @@ describe("announcements", () => {
     expect(v.overdue(c, 5, T0)).toContain('<a href="tg://user?id=2001">2001</a>');
   });
 });
+
+describe("event lines", () => {
+  it("says a case was found again from another account, and on which channel", () => {
+    const line = view().eventLine(helpCase({}), { kind: "reattached", channel: "wa" });
+    expect(line).toContain("from another account");
+    expect(line).toContain("WhatsApp");
+  });
+
+  it("says a message could not be delivered, with the platform's reason only", () => {
+    const line = view("id").eventLine(helpCase({}), {
+      kind: "delivery_failed",
+      code: 131047,
+      title: "Re-engagement message",
+    });
+    expect(line).toContain("tidak terkirim");
+    expect(line).toContain("131047");
+  });
+});

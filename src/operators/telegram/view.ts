@@ -196,6 +196,8 @@ export class OperatorView {
         return this.#e(
           this.t("line.closed", { who: event.by, outcome: this.t(`outcome.${event.outcome}`) }),
         );
+      case "reattached":
+        return this.#e(this.t("line.reattached", { channel: this.t(`channel.${event.channel}`) }));
       case "delivery_failed":
         return this.#e(this.t("line.delivery_failed", { code: event.code, title: event.title }));
     }
