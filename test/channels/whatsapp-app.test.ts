@@ -5,7 +5,12 @@
  */
 import type { Message } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callbackUpdate, FakeTelegramApi, groupTextUpdate } from "../fakes/telegram-api.js";
+import {
+  callbackUpdate,
+  FakeTelegramApi,
+  groupTextUpdate,
+  textUpdate,
+} from "../fakes/telegram-api.js";
 import {
   FAKE_ACCESS_TOKEN,
   FAKE_APP_SECRET,
@@ -132,5 +137,39 @@ describe("WhatsApp through the app", () => {
 
     const logs = svc.logs.join("");
     for (const secret of [wa, "lantai 3", "13.66"]) expect(logs).not.toContain(secret);
+  });
+
+  it("lets a person whose Telegram phone was taken find their case again on WhatsApp", async () => {
+    const chat = 7_600_001;
+    const tgTap = (data: string) => svc.post(callbackUpdate(chat, data));
+    await svc.post(textUpdate(chat, "halo", { languageCode: "id" }));
+    await tgTap("c|welcome.menu|help");
+    await tgTap("c|help.safety|unsafe");
+    await svc.post(textUpdate(chat, "Poipet", { languageCode: "id" }));
+    for (const data of ["c|help.phone|anytime", "c|help.safe_time|_skip", "c|help.people|_skip"])
+      await tgTap(data);
+    for (const data of ["c|help.injuries|none", "c|help.passport|held", "c|help.consent|no"])
+      await tgTap(data);
+    await svc.app.runtime.drain();
+    const handoff =
+      tg
+        .sentTo(chat)
+        .map((m) => m.text ?? "")
+        .find((t) => t.includes("Kode kasusmu:")) ?? "";
+    const code = /Kode kasusmu: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(
+      handoff,
+    )?.[1];
+    expect(code).toBeDefined();
+    const [before] = (await svc.app.cases.open(50)).filter((c) => c.conversation === `tg:${chat}`);
+
+    const wa = "6281234567002";
+    await deliver(textMessage(wa, code as string));
+    expect(JSON.stringify(graph.sent(wa).at(-1)?.body)).toContain("di kota atau daerah mana");
+    await deliver(textMessage(wa, "poipet"));
+    await until(() =>
+      graph.sent(wa).some((m) => JSON.stringify(m.body).includes("tersambung lagi")),
+    );
+    const after = await svc.app.cases.get(before?.id as string);
+    expect(after).toMatchObject({ conversation: `wa:+${wa}`, channel: "wa", reattached: true });
   });
 });
