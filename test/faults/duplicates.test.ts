@@ -1,21 +1,11 @@
-/**
- * One update in ten delivered twice (Telegram retries after a timeout or a lost answer):
- * half of the repeats after the first was acknowledged, half at the same moment as it.
- * Each update is handled once (stepped and saved once, its escalation filed once) and
- * answered at least once.
- */
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { helpPeople } from "../../bench/lib/people.js";
-import { dropKeys } from "../../bench/lib/redis.js";
-import { FakeTelegramApi } from "../fakes/telegram-api.js";
 import {
   crashLines,
   deliver,
   escalationsReached,
   eventually,
-  newSetup,
-  REDIS_URL,
+  openEnvironment,
   sentByChat,
   sessionOf,
   startService,
@@ -39,14 +29,7 @@ function pick(chatId: number, move: number): number {
 
 describe("10% of updates delivered twice", () => {
   it("handles each update once and answers every one", async () => {
-    const fake = await FakeTelegramApi.start();
-    cleanups.push(() => fake.close());
-    const setup = newSetup(REDIS_URL, fake.apiRoot);
-    const redis = new Redis(REDIS_URL);
-    cleanups.push(async () => {
-      await dropKeys(redis, setup.prefix);
-      await redis.quit();
-    });
+    const { fake, setup, redis } = await openEnvironment(cleanups);
     const lines: string[] = [];
     const { bot } = await startService(setup, lines);
     cleanups.push(() => bot.stop());

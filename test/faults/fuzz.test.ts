@@ -6,11 +6,8 @@
  */
 import { Agent, request } from "node:http";
 import fc from "fast-check";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { dropKeys } from "../../bench/lib/redis.js";
-import { FakeTelegramApi } from "../fakes/telegram-api.js";
-import { crashLines, newSetup, REDIS_URL, SECRET, startService } from "./harness.js";
+import { crashLines, openEnvironment, SECRET, startService } from "./harness.js";
 
 const BODIES = Number(process.env.FUZZ_BODIES ?? 100_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -205,14 +202,7 @@ const cases: fc.Arbitrary<Case> = fc.oneof(
 
 describe("fuzz: random and malformed webhook bodies", () => {
   it(`survives ${BODIES.toLocaleString("en")} of them and refuses every bad one with a 4xx`, async () => {
-    const fake = await FakeTelegramApi.start();
-    cleanups.push(() => fake.close());
-    const setup = newSetup(REDIS_URL, fake.apiRoot);
-    const redis = new Redis(REDIS_URL);
-    cleanups.push(async () => {
-      await dropKeys(redis, setup.prefix);
-      await redis.quit();
-    });
+    const { setup } = await openEnvironment(cleanups);
     const lines: string[] = [];
     const { bot } = await startService(setup, lines);
     cleanups.push(() => bot.stop());

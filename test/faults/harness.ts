@@ -10,6 +10,7 @@ import { Agent, request } from "node:http";
 import { Redis } from "ioredis";
 import { BotProcess } from "../../bench/lib/bots.js";
 import { type Person, UpdateMaker } from "../../bench/lib/people.js";
+import { dropKeys } from "../../bench/lib/redis.js";
 import { createApp } from "../../src/app.js";
 import { createConfig } from "../../src/config.js";
 import { createEncryptedCodec } from "../../src/crypto/encrypted-codec.js";
@@ -18,7 +19,7 @@ import { hashedNames } from "../../src/crypto/pseudonym.js";
 import type { Session } from "../../src/engine/session.js";
 import { createLogger } from "../../src/log.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
-import { FAKE_TOKEN, type FakeTelegramApi } from "../fakes/telegram-api.js";
+import { FAKE_TOKEN, FakeTelegramApi } from "../fakes/telegram-api.js";
 
 export const SECRET = "faults-secret-0123456789abcdef";
 
@@ -285,4 +286,25 @@ export function redisClient(url: string): Redis {
   const r = new Redis(url, { maxRetriesPerRequest: 3 });
   r.on("error", () => undefined);
   return r;
+}
+
+/** Things to undo after a test file, last first. */
+export type Cleanups = (() => Promise<unknown>)[];
+
+/**
+ * What every fault test starts from: a fake Bot API, a fresh key prefix, and a Redis
+ * client; all undone (keys dropped, servers closed) through `cleanups`.
+ */
+export async function openEnvironment(
+  cleanups: Cleanups,
+): Promise<{ fake: FakeTelegramApi; setup: ServiceSetup; redis: Redis }> {
+  const fake = await FakeTelegramApi.start();
+  cleanups.push(() => fake.close());
+  const setup = newSetup(REDIS_URL, fake.apiRoot);
+  const redis = new Redis(REDIS_URL);
+  cleanups.push(async () => {
+    await dropKeys(redis, setup.prefix);
+    await redis.quit();
+  });
+  return { fake, setup, redis };
 }

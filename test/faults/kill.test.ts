@@ -1,22 +1,12 @@
-/**
- * kill -9 in the middle of a surge, then start again: every conversation resumes at its
- * step, every update is handled exactly once (Telegram delivers again what was not
- * acknowledged; what was saved before the crash is recognised), no escalation is lost, and
- * replies saved but not sent before the crash still go out (from the outbox).
- */
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import type { BotProcess } from "../../bench/lib/bots.js";
 import { helpPeople } from "../../bench/lib/people.js";
-import { dropKeys } from "../../bench/lib/redis.js";
-import { FakeTelegramApi } from "../fakes/telegram-api.js";
 import {
   crashLines,
   deliver,
   escalationsReached,
   eventually,
-  newSetup,
-  REDIS_URL,
+  openEnvironment,
   recoverNow,
   sentByChat,
   sessionOf,
@@ -32,14 +22,7 @@ afterAll(async () => {
 
 describe("kill -9 during a surge", () => {
   it("resumes every conversation at its step; nothing lost, nothing handled twice", async () => {
-    const fake = await FakeTelegramApi.start();
-    cleanups.push(() => fake.close());
-    const setup = newSetup(REDIS_URL, fake.apiRoot);
-    const redis = new Redis(REDIS_URL);
-    cleanups.push(async () => {
-      await dropKeys(redis, setup.prefix);
-      await redis.quit();
-    });
+    const { fake, setup, redis } = await openEnvironment(cleanups);
     const lines: string[] = [];
     let current: BotProcess | undefined = (await startService(setup, lines)).bot;
     const first = current;

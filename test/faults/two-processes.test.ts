@@ -1,17 +1,8 @@
-/**
- * Two service processes on one Redis, with the updates of the same conversations
- * interleaved between them and sent several at a time: no session write is lost (every
- * update is in the session's count, and the version counts each save once).
- */
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { UpdateMaker } from "../../bench/lib/people.js";
-import { dropKeys } from "../../bench/lib/redis.js";
-import { FakeTelegramApi } from "../fakes/telegram-api.js";
 import {
   crashLines,
-  newSetup,
-  REDIS_URL,
+  openEnvironment,
   SECRET,
   sessionOf,
   startService,
@@ -29,14 +20,7 @@ afterAll(async () => {
 
 describe("two processes on one Redis, same conversations", () => {
   it("lose no session write", async () => {
-    const fake = await FakeTelegramApi.start();
-    cleanups.push(() => fake.close());
-    const setup = newSetup(REDIS_URL, fake.apiRoot);
-    const redis = new Redis(REDIS_URL);
-    cleanups.push(async () => {
-      await dropKeys(redis, setup.prefix);
-      await redis.quit();
-    });
+    const { setup, redis } = await openEnvironment(cleanups);
     const lines: string[] = [];
     const [a, b] = await Promise.all([startService(setup, lines), startService(setup, lines)]);
     cleanups.push(
