@@ -5,7 +5,7 @@
  */
 import { goTo, reask } from "./run.js";
 import type { Session } from "./session.js";
-import { Typed } from "./text-match.js";
+import { fold } from "./text-match.js";
 import type { Turn } from "./turn.js";
 import type { Inbound } from "./types.js";
 
@@ -13,7 +13,8 @@ import type { Inbound } from "./types.js";
 export const EXIT = "_exit";
 
 /** A case code as people type it: four groups of four letters or digits. */
-const CODE = /^([0-9A-Z]{4})[\s-]?([0-9A-Z]{4})[\s-]?([0-9A-Z]{4})[\s-]?([0-9A-Z]{4})$/;
+/** A case code once spaces and dashes are gone; see `newCaseCode`. */
+const CODE = /^([0-9A-Z]{4})([0-9A-Z]{4})([0-9A-Z]{4})([0-9A-Z]{4})$/;
 
 /** Most times a conversation may try a case code before it is refused for good. */
 const MAX_REATTACH_TRIES = 3;
@@ -104,7 +105,8 @@ export function systemEvent(turn: Turn, inbound: Extract<Inbound, { kind: "syste
 export function codeTyped(turn: Turn, text: string): boolean {
   const { s } = turn;
   if (s.caseRef !== undefined || (s.reattachTries ?? 0) >= MAX_REATTACH_TRIES) return false;
-  const m = CODE.exec(Typed.of(text).words.join("").toUpperCase());
+  // Not `Typed`: its squeezing of repeated letters ("tolooong") would break codes with "KK".
+  const m = CODE.exec(fold(text).replace(/ /g, "").toUpperCase());
   if (!m) return false;
   s.pendingCode = m.slice(1, 5).join("-");
   goTo(turn, turn.bundle.flows.reattachRef);

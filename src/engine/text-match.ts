@@ -20,14 +20,20 @@ const REPEATED_LETTER = /(\p{L})\1+/gu;
  * @example normalize("TOLOOONG!!") === "tolong"; normalize("Tâm  Cafe") === "tam cafe"
  */
 export function normalize(input: string): string {
+  return fold(input).replace(REPEATED_LETTER, "$1").trim();
+}
+
+/**
+ * Lowercase, strip diacritics, turn punctuation into spaces; letters stay as typed,
+ * for text where a doubled letter matters (a case code such as `KKQ2-...`).
+ */
+export function fold(input: string): string {
   return input
     .slice(0, MAX_MATCH_INPUT)
     .normalize("NFKD")
     .replace(COMBINING_MARKS, "")
     .toLowerCase()
-    .replace(NOT_WORD, " ")
-    .replace(REPEATED_LETTER, "$1")
-    .trim();
+    .replace(NOT_WORD, " ");
 }
 
 /** Split normalised text into words. */

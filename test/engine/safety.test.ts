@@ -208,6 +208,16 @@ describe("case code", () => {
     expect(chat.text).toContain("tersambung lagi");
   });
 
+  it("is recognised with doubled letters, as sent, typed in lower case or spaced out", () => {
+    for (const typed of ["KKQ2-MMPA-0000-WWTB", "kkq2 mmpa 0000 wwtb.", "KKQ2MMPA0000WWTB"]) {
+      const chat = new Chat(bundle, "id");
+      chat.say(typed);
+      expect(chat.at).toBe("reattach.question");
+      chat.say("Poipet");
+      expect(chat.of("reattach")[0]?.code).toBe("KKQ2-MMPA-0000-WWTB");
+    }
+  });
+
   it("gives up after three failed attempts", () => {
     const chat = new Chat(bundle, "id");
     for (let i = 0; i < 3; i++) {
