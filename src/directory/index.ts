@@ -6,7 +6,7 @@ import type { DirectoryView, Texts } from "../engine/types.js";
 import { DirectoryError, type DirectoryProblem } from "./load.js";
 import { createPlaceResolver } from "./places.js";
 import { BLOCKS, BlockRenderer, requiredTextKeys } from "./render.js";
-import type { DirectoryData } from "./schema.js";
+import { type DirectoryData, nameText } from "./schema.js";
 
 export {
   type AuditOptions,
@@ -98,5 +98,9 @@ export function createDirectory(data: DirectoryData, texts: Texts): DirectoryVie
       return status !== undefined && status !== "do_not_use";
     },
     hasCountry: (code) => countries.has(code),
+    placeName: (id) => {
+      const first = data.places.find((p) => p.id === id)?.names[0];
+      return first === undefined ? undefined : nameText(first);
+    },
   };
 }

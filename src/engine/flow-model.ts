@@ -3,10 +3,10 @@
  * and every choice given its matcher, so the engine never parses or searches at run time.
  */
 import type { GlobalFile, StepDef } from "../flows/schema.js";
-import type { PhraseMatcher } from "./text-match.js";
+import type { Lexicon } from "../understanding/lexicon.js";
 
 /** Words that work at any step, whatever the flow. */
-export type IntentName = "emergency" | "human" | "language" | "menu" | "erase" | "stop";
+export type { CommandName as IntentName } from "../understanding/index.js";
 
 /** A step ready for the engine. `def`'s targets are full references. */
 export interface CompiledStep {
@@ -16,24 +16,9 @@ export interface CompiledStep {
   id: string;
   def: StepDef;
   /** For choice and language steps: typed words that mean an option id. */
-  matcher?: PhraseMatcher<string>;
+  matcher?: Lexicon<string>;
   /** For choice and language steps: option ids in button order. */
   optionIds?: readonly string[];
-}
-
-/** Vocabulary read from `locales/<lng>/keywords.json`, all languages together. */
-export interface Keywords {
-  intents: PhraseMatcher<IntentName>;
-  /** Words in free text that raise a triage reason (beaten, locked in...). */
-  danger: PhraseMatcher<string>;
-  /** "skip", "lewati", "-"... for optional questions. */
-  skip: PhraseMatcher<true>;
-  /** "I don't know", "tidak tahu"... for places. */
-  dontKnow: PhraseMatcher<true>;
-  /** "tidak", "not"... : "tidak dalam bahaya" is not an emergency. */
-  negation: PhraseMatcher<true>;
-  /** Default quick-exit words (the person may add their own). */
-  quickExit: PhraseMatcher<true>;
 }
 
 /** All flows, validated and compiled. */
@@ -53,7 +38,10 @@ export interface CompiledFlows {
   steps: ReadonlyMap<string, CompiledStep>;
   /** Start step reference of each flow. */
   flowStarts: ReadonlyMap<string, string>;
-  keywords: Keywords;
+  /** Where the danger check starts (asked when unsure whether someone is in danger). */
+  dangerCheckRef: string;
+  /** Where a message goes by its intent when no question is open. */
+  routeRefs: ReadonlyMap<string, string>;
   /** Answer names that identify a person (encrypted at rest, never logged). */
   personalFields: ReadonlySet<string>;
 }

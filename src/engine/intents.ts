@@ -12,7 +12,7 @@ import type { Inbound } from "./types.js";
 /** Intents are short messages; longer ones are answers, not commands. */
 const MAX_INTENT_TEXT = 80;
 
-/** Cheap pre-check before normalising and matching. */
+/** Cheap pre-check before reading the words. */
 export function isIntentText(text: string): boolean {
   return text.length <= MAX_INTENT_TEXT;
 }
@@ -23,23 +23,25 @@ const FREE_TEXT: ReadonlySet<string> = new Set(["ask", "place", "secret_word"]);
 const DURING_TAKEOVER: ReadonlySet<IntentName> = new Set(["emergency", "erase", "stop"]);
 
 /**
- * Run the intent the text expresses, if any. Returns whether it was handled.
- * An answer to the open question wins over a look-alike word, except for emergencies.
+ * Run the always-working word the text is, if any ("menu", "hapus data saya", "tolong
+ * saya"). Returns whether it was handled. An answer to the open question wins over a
+ * look-alike word, except for emergencies.
  */
-export function runIntent(turn: Turn, inbound: Extract<Inbound, { kind: "text" }>): boolean {
+export function runIntent(
+  turn: Turn,
+  inbound: Extract<Inbound, { kind: "text" }>,
+  except?: IntentName,
+): boolean {
   const { s, bundle } = turn;
-  const keywords = bundle.flows.keywords;
-  const typed = turn.words(inbound.text);
-  const hit = keywords.intents.bestHit(typed);
-  // "tidak dalam bahaya", "jangan hapus": a negation just before the word cancels it.
-  if (!hit || keywords.negation.occursBetween(typed, hit.start - 2, hit.start)) return false;
-  const intent = hit.value;
+  const u = bundle.understanding;
+  const reading = turn.read(inbound.text);
+  const intent = u.command(reading);
+  if (!intent || intent === except) return false;
   const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
   if (intent !== "emergency" && current) {
     if (chosenOption(turn, current, inbound) !== undefined) return false;
     // In a typed answer ("end of March", "5 orang") only the bare word is a command.
-    if (FREE_TEXT.has(current.def.kind) && keywords.intents.bestHit(typed, 0)?.value !== intent)
-      return false;
+    if (FREE_TEXT.has(current.def.kind) && u.command(reading, 0) !== intent) return false;
   }
   if (s.mode === "operator" && s.at === undefined && !DURING_TAKEOVER.has(intent)) return false;
   HANDLERS[intent](turn, inbound);
@@ -74,35 +76,10 @@ export function runCommand(turn: Turn, command: Extract<Inbound, { kind: "comman
 
 const HANDLERS: Record<IntentName, (turn: Turn, inbound: Inbound) => void> = {
   emergency(turn, inbound) {
-    const { s, bundle } = turn;
-    const config = bundle.flows.global.intents.emergency;
-    turn.flag(config.flag);
-    turn.record(config.set);
-    turn.escalate();
-    turn.reply(emergencyText(turn));
-    if (s.mode === "operator") {
-      turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });
-      return;
-    }
-    s.waiting = true;
-    const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
-    const resumeHere =
-      current !== undefined &&
-      config.resume_in.includes(current.flow) &&
-      bundle.flows.flowStarts.get(current.flow) !== current.ref;
-    if (current && resumeHere) reask(turn, current);
-    else goTo(turn, bundle.flows.emergencyRef);
+    raiseEmergency(turn, inbound, [turn.bundle.flows.global.intents.emergency.flag]);
   },
 
-  human(turn) {
-    const { s, bundle } = turn;
-    turn.flag(bundle.flows.global.intents.human.flag);
-    turn.escalate();
-    s.waiting = true;
-    turn.reply(turn.t("common:intent.human"));
-    const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
-    if (current) reask(turn, current);
-  },
+  human: askForHuman,
 
   language(turn) {
     turn.s.resume = turn.s.at ?? turn.bundle.flows.menuRef;
@@ -132,9 +109,50 @@ const HANDLERS: Record<IntentName, (turn: Turn, inbound: Inbound) => void> = {
   },
 };
 
+/** The person asked for a human: the case goes to operators, the open question stays. */
+export function askForHuman(turn: Turn): void {
+  const { s, bundle } = turn;
+  turn.flag(bundle.flows.global.intents.human.flag);
+  turn.escalate();
+  s.waiting = true;
+  turn.reply(turn.t("common:intent.human"));
+  const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
+  if (current) reask(turn, current);
+}
+
+/**
+ * The person is in danger now: operators hear it at once (P1, with its reasons), the person
+ * gets the hotline for where they are (when known), and the questions go on where they
+ * were in the help flow, or start at the place question.
+ */
+export function raiseEmergency(turn: Turn, inbound: Inbound, reasons: readonly string[]): void {
+  const { s, bundle } = turn;
+  const config = bundle.flows.global.intents.emergency;
+  for (const r of reasons) turn.flag(r);
+  turn.record(config.set);
+  turn.escalate();
+  if (s.mode === "operator") {
+    turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });
+    return;
+  }
+  turn.reply(emergencyText(turn));
+  s.waiting = true;
+  const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
+  if (current && resumesHere(turn, current.flow, current.ref)) reask(turn, current);
+  else goTo(turn, bundle.flows.emergencyRef);
+}
+
+/** Whether an emergency keeps the person at this question (inside the help questions). */
+export function resumesHere(turn: Turn, flow: string, ref: string): boolean {
+  const flows = turn.bundle.flows;
+  return (
+    flows.global.intents.emergency.resume_in.includes(flow) && flows.flowStarts.get(flow) !== ref
+  );
+}
+
 /** What to do right now; with the mission's hotline and local numbers when we know where. */
-function emergencyText(turn: Turn): string {
-  const known = turn.s.place?.country !== undefined;
+export function emergencyText(turn: Turn): string {
+  const known = turn.s.place?.country !== undefined && turn.s.place.via !== "mention";
   const facts = known ? turn.facts(["mission", "local_emergency"]) : [];
   return [turn.t("common:intent.emergency"), ...facts].join("\n\n");
 }

@@ -3,18 +3,15 @@
  * asked for, finding their case again with a code, and discreet replies (deleted after a
  * while, silent, with a one-tap exit).
  */
+import { caseCodeIn } from "../understanding/case-code.js";
+import { ownWord } from "./own-word.js";
 import { goTo, reask } from "./run.js";
 import type { Session } from "./session.js";
-import { fold } from "./text-match.js";
 import type { Turn } from "./turn.js";
 import type { Inbound } from "./types.js";
 
 /** Button id and command name of the quick exit. */
 export const EXIT = "_exit";
-
-/** A case code as people type it: four groups of four letters or digits. */
-/** A case code once spaces and dashes are gone; see `newCaseCode`. */
-const CODE = /^([0-9A-Z]{4})([0-9A-Z]{4})([0-9A-Z]{4})([0-9A-Z]{4})$/;
 
 /** Most times a conversation may try a case code before it is refused for good. */
 const MAX_REATTACH_TRIES = 3;
@@ -36,10 +33,9 @@ function isQuickExit(turn: Turn, inbound: Inbound): boolean {
   if (inbound.kind === "choice") return inbound.option === EXIT;
   if (inbound.kind === "command") return inbound.name === "exit";
   if (inbound.kind !== "text") return false;
-  const typed = turn.words(inbound.text);
   const own = turn.s.safety.exitWord;
-  if (own !== undefined && typed.words.join(" ") === own) return true;
-  return turn.bundle.flows.keywords.quickExit.bestHit(typed, 0)?.exact === true;
+  if (own !== undefined && ownWord(inbound.text) === own) return true;
+  return turn.bundle.understanding.quickExit(turn.read(inbound.text));
 }
 
 /**
@@ -48,7 +44,7 @@ function isQuickExit(turn: Turn, inbound: Inbound): boolean {
  */
 export function duress(turn: Turn, text: string): boolean {
   const word = turn.s.safety.duressWord;
-  if (word === undefined || turn.words(text).words.join(" ") !== word) return false;
+  if (word === undefined || ownWord(text) !== word) return false;
   turn.flag("duress");
   turn.escalate();
   const current = turn.s.at ? turn.bundle.flows.steps.get(turn.s.at) : undefined;
@@ -105,10 +101,9 @@ export function systemEvent(turn: Turn, inbound: Extract<Inbound, { kind: "syste
 export function codeTyped(turn: Turn, text: string): boolean {
   const { s } = turn;
   if (s.caseRef !== undefined || (s.reattachTries ?? 0) >= MAX_REATTACH_TRIES) return false;
-  // Not `Typed`: its squeezing of repeated letters ("tolooong") would break codes with "KK".
-  const m = CODE.exec(fold(text).replace(/ /g, "").toUpperCase());
-  if (!m) return false;
-  s.pendingCode = m.slice(1, 5).join("-");
+  const code = caseCodeIn(text);
+  if (!code) return false;
+  s.pendingCode = code;
   goTo(turn, turn.bundle.flows.reattachRef);
   return true;
 }

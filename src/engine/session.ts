@@ -18,6 +18,7 @@ export const placeSchema = z.object({
   lat: z.number().optional(),
   lon: z.number().optional(),
   text: z.string().optional(),
+  via: z.enum(["pin", "answer", "mention"]).optional(),
 });
 
 /**
@@ -54,6 +55,11 @@ export const sessionSchema = z.object({
   place: placeSchema.optional(),
   /** Triage reasons learned so far; the priority follows from them. */
   reasons: z.array(z.string()),
+  /**
+   * Facts the person stated in their own words (`passport_held`, `got_out`): questions they
+   * answer are not asked again. Cleared with the answers when a flow ends.
+   */
+  facts: z.array(z.string()).max(40).optional(),
   caseRef: z.string().optional(),
   mode: z.enum(["bot", "operator"]),
   /** Handed to operators and waiting for a human. */
@@ -107,6 +113,7 @@ export function copySession(s: Session): Session {
     ...s,
     answers: { ...s.answers },
     reasons: [...s.reasons],
+    ...(s.facts ? { facts: [...s.facts] } : {}),
     ...(s.place ? { place: { ...s.place } } : {}),
     safety: { ...s.safety },
     ...(s.checkin ? { checkin: { ...s.checkin } } : {}),

@@ -2,7 +2,7 @@
  * The engine: one pure function from (flows, session, message) to (session, effects).
  */
 import type { CompiledStep } from "./flow-model.js";
-import { isIntentText, runCommand, runIntent } from "./intents.js";
+import { runCommand } from "./intents.js";
 import { operatorEvent } from "./operator.js";
 import { clearFlow, follow, goTo, reask } from "./run.js";
 import {
@@ -18,6 +18,7 @@ import { STEP_KINDS } from "./steps/index.js";
 import { notePin } from "./steps/place.js";
 import { Turn } from "./turn.js";
 import type { Bundle, Inbound, StepContext, StepResult } from "./types.js";
+import { answeredOtherwise, routed, understood } from "./understood.js";
 
 /**
  * Advance a conversation by one message. **Pure**: no I/O, no clock, no randomness
@@ -42,11 +43,9 @@ export function step(
   const s = session ? copySession(session) : newSession(ctx.now);
   s.turns += 1;
   s.updated = ctx.now;
-  if (!s.lang && inbound.langHint && bundle.texts.languages.includes(inbound.langHint)) {
-    s.lang = inbound.langHint;
-  }
-  if (fromPerson(inbound)) s.heard = ctx.now;
   const turn = new Turn(bundle, s, ctx);
+  if (!s.lang) s.lang = languageOf(turn, inbound);
+  if (fromPerson(inbound)) s.heard = ctx.now;
   if (fromPerson(inbound) && tooFast(turn, inbound)) return { session: s, effects: turn.effects };
   dispatch(turn, inbound);
   updateOpenCase(turn);
@@ -67,13 +66,24 @@ function tooFast(turn: Turn, inbound: Inbound): boolean {
   s.burst.n += 1;
   const max = turn.bundle.flows.global.safety.max_messages_per_minute;
   if (s.burst.n <= max) return false;
-  if (
-    inbound.kind === "text" &&
-    turn.bundle.flows.keywords.intents.best(inbound.text) === "emergency"
-  )
-    return false;
+  if (inbound.kind === "text") {
+    const reading = turn.read(inbound.text);
+    if (reading.danger === "yes" || turn.bundle.understanding.command(reading) === "emergency")
+      return false;
+  }
   if (s.burst.n === max + 1) turn.reply(turn.t("common:slow_down"));
   return true;
+}
+
+/**
+ * The language of a new conversation: the one the message is written in, else what the
+ * channel knows (Telegram's language_code, a +62 number), else still unknown.
+ */
+function languageOf(turn: Turn, inbound: Inbound): string | undefined {
+  const languages = turn.bundle.texts.languages;
+  const written = inbound.kind === "text" ? turn.read(inbound.text).lang : undefined;
+  if (written && languages.includes(written)) return written;
+  return inbound.langHint && languages.includes(inbound.langHint) ? inbound.langHint : undefined;
 }
 
 /** Whether the person sent this (rather than operators or timers). */
@@ -97,23 +107,20 @@ function dispatch(turn: Turn, inbound: Inbound): void {
     return;
   }
   if (quickExit(turn, inbound)) return;
-  if (inbound.kind === "text") {
-    scanForDanger(turn, inbound.text);
-    if (duress(turn, inbound.text)) return;
-  }
+  if (inbound.kind === "text" && duress(turn, inbound.text)) return;
   checkinAnswered(turn);
   if (inbound.kind === "start") {
     startConversation(turn, inbound.payload);
     return;
   }
   if (inbound.kind === "command" && runCommand(turn, inbound)) return;
+  const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
   if (inbound.kind === "text" && codeTyped(turn, inbound.text)) return;
-  if (inbound.kind === "text" && isIntentText(inbound.text) && runIntent(turn, inbound)) return;
+  if (inbound.kind === "text" && understood(turn, inbound, current)) return;
   if (s.mode === "operator" && s.at === undefined) {
     turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });
     return;
   }
-  const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
   if (inbound.kind === "location" && current?.def.kind !== "place")
     pinOutOfTurn(turn, inbound, current);
   else if (inbound.kind === "media") unreadable(turn, inbound, current);
@@ -157,6 +164,7 @@ function idle(turn: Turn, inbound: Inbound): void {
     turn.reply(waitingText(turn));
     return;
   }
+  if (inbound.kind === "text" && routed(turn, inbound)) return;
   goTo(turn, s.turns > 1 && s.lang ? bundle.flows.menuRef : bundle.flows.startRef);
 }
 
@@ -176,12 +184,9 @@ function answer(turn: Turn, current: CompiledStep, inbound: Inbound): void {
     return;
   }
   const advance = kind.accept ? kind.accept(turn, current, inbound) : { goto: current.ref };
+  if ("retry" in advance && inbound.kind === "text" && answeredOtherwise(turn, current, inbound))
+    return;
   follow(turn, current, advance);
-}
-
-/** Danger words in anything typed raise triage reasons, whatever the question was. */
-function scanForDanger(turn: Turn, text: string): void {
-  for (const reason of turn.bundle.flows.keywords.danger.allIn(turn.words(text))) turn.flag(reason);
 }
 
 /** New reasons on an open case reach the operators without waiting for the flow. */

@@ -42,6 +42,11 @@ export const ENGINE_TEXT_KEYS = [
   "common:checkin.thanks",
   "common:reattach.done",
   "common:reattach.failed",
+  "common:place.confirm",
+  "common:button.yes",
+  "common:button.no",
+  "common:welcome_short",
+  "common:only_plea",
 ] as const;
 
 /** Keyword lists (in `keywords.json`) the engine needs in every language. */
@@ -54,7 +59,8 @@ export const ENGINE_KEYWORD_LISTS = [
   "keywords:intents.stop",
   "keywords:skip",
   "keywords:dont_know",
-  "keywords:negation",
+  "keywords:yes",
+  "keywords:no",
   "keywords:quick_exit",
   "common:language.synonyms",
 ] as const;

@@ -2,9 +2,9 @@
  * One turn of the conversation: the session being changed and the effects collected,
  * with the small helpers every step kind uses to speak and to record what it learned.
  */
+import type { Reading } from "../understanding/index.js";
 import type { CompiledStep } from "./flow-model.js";
 import type { Session } from "./session.js";
-import { Typed } from "./text-match.js";
 import { priorityOf } from "./triage.js";
 import type {
   AnswerValue,
@@ -33,13 +33,20 @@ export class Turn {
     this.reasonsBefore = [...s.reasons];
   }
 
-  #typed: { text: string; typed: Typed } | undefined;
+  #read: { text: string; reading: Reading } | undefined;
 
-  /** `text` read for matching, once per message. */
-  words(text: string): Typed {
-    if (this.#typed?.text !== text) this.#typed = { text, typed: Typed.of(text) };
-    return this.#typed.typed;
+  /** What `text` says, read once per message. */
+  read(text: string): Reading {
+    if (this.#read?.text !== text)
+      this.#read = { text, reading: this.bundle.understanding.read(text) };
+    return this.#read.reading;
   }
+
+  /**
+   * Set when the message might mean danger: if it answers nothing, the person is asked
+   * whether they are in danger instead of being told it was not understood.
+   */
+  unsure = false;
 
   /** The language to speak: the person's, or the first configured one until known. */
   get lang(): Lang {

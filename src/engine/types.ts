@@ -2,6 +2,7 @@
  * The engine's vocabulary: what comes in (Inbound), what goes out (Effect), and the
  * data the engine is given (Bundle). Plain data only: no I/O lives behind these types.
  */
+import type { Understanding } from "../understanding/index.js";
 import type { CompiledFlows } from "./flow-model.js";
 import type { Session } from "./session.js";
 
@@ -74,6 +75,11 @@ export interface PlaceAnswer {
   lon?: number;
   /** What the person typed, when they typed a place. */
   text?: string;
+  /**
+   * How we learned it: a shared `pin`, an `answer` to a place question, or a `mention` in
+   * passing ("skrg di hotel di poipet"), which is confirmed before it is relied on.
+   */
+  via?: "pin" | "answer" | "mention";
 }
 
 /**
@@ -172,6 +178,8 @@ export interface DirectoryView {
   hasBlock(block: string): boolean;
   /** Whether `code` is a country the directory knows. */
   hasCountry(code: string): boolean;
+  /** The name people know a place by ("Poipet"), in any language, if the id is known. */
+  placeName?(id: string): string | undefined;
 }
 
 /** Everything the engine needs, loaded and validated once at start-up. */
@@ -179,6 +187,8 @@ export interface Bundle {
   flows: CompiledFlows;
   texts: Texts;
   directory: DirectoryView;
+  /** What people's words say (pure; built from `locales/<lng>/understanding.json`). */
+  understanding: Understanding;
 }
 
 /** What `step` returns. */

@@ -8,8 +8,15 @@ import { createDirectory } from "../directory/index.js";
 import { loadDirectory } from "../directory/load.js";
 import type { Bundle } from "../engine/types.js";
 import { createTexts, readLocales } from "../i18n/texts.js";
+import { Understanding } from "../understanding/index.js";
+import {
+  type Keywords,
+  keywordsSchema,
+  type Vocabulary,
+  vocabularySchema,
+} from "../understanding/vocabulary.js";
 import { compileFlows } from "./compile.js";
-import { FlowError, type FlowProblem, readFlows } from "./load.js";
+import { FlowError, type FlowProblem, type FlowSources, readFlows } from "./load.js";
 import { crossCheck } from "./validate.js";
 
 /** Where the content lives. */
@@ -33,9 +40,97 @@ export function loadBundle(paths: ContentPaths, languages: readonly string[]): B
   const texts = createTexts(resources, languages);
   const directory = createDirectory(loadDirectory(paths.directory), texts);
   const sources = readFlows(paths.flows);
-  const crossProblems = crossCheck(sources, texts, directory);
+  const vocabulary = readVocabulary(resources, languages, paths.locales);
+  const crossProblems = [
+    ...vocabulary.problems,
+    ...crossCheck(sources, texts, directory, vocabulary.factNames),
+  ];
   if (crossProblems.length > 0) throw new FlowError(crossProblems);
-  return { flows: compileFlows(sources, texts), texts, directory };
+  const understanding = createUnderstanding(sources, resources, languages, vocabulary, directory);
+  return { flows: compileFlows(sources, texts, understanding), texts, directory, understanding };
+}
+
+interface VocabularyFiles {
+  vocabularies: Map<string, Vocabulary>;
+  keywords: Map<string, Keywords>;
+  /** Every fact name any language knows (flows may name them in `facts:`). */
+  factNames: ReadonlySet<string>;
+  problems: FlowProblem[];
+}
+
+/** `understanding.json` and `keywords.json` of every language, checked. */
+function readVocabulary(
+  resources: Resource,
+  languages: readonly string[],
+  dir: string,
+): VocabularyFiles {
+  const out: VocabularyFiles = {
+    vocabularies: new Map(),
+    keywords: new Map(),
+    factNames: new Set(),
+    problems: [],
+  };
+  for (const lng of languages) {
+    const ns = (resources[lng] ?? {}) as Record<string, unknown>;
+    const vocabulary = vocabularySchema.safeParse(ns.understanding ?? {});
+    const keywords = keywordsSchema.safeParse(ns.keywords ?? {});
+    if (vocabulary.success) {
+      out.vocabularies.set(lng, vocabulary.data);
+      for (const fact of Object.keys(vocabulary.data.facts))
+        (out.factNames as Set<string>).add(fact);
+    } else out.problems.push(...issues(join(dir, lng, "understanding.json"), vocabulary.error));
+    if (keywords.success) out.keywords.set(lng, keywords.data);
+    else out.problems.push(...issues(join(dir, lng, "keywords.json"), keywords.error));
+  }
+  return out;
+}
+
+function issues(
+  file: string,
+  error: { issues: { path: PropertyKey[]; message: string }[] },
+): FlowProblem[] {
+  return error.issues.map((i) => ({ file, path: i.path.join("."), message: i.message }));
+}
+
+/** The understanding layer over the checked vocabulary, the triage table and the gazetteer. */
+function createUnderstanding(
+  sources: FlowSources,
+  resources: Resource,
+  languages: readonly string[],
+  vocabulary: VocabularyFiles,
+  directory: ReturnType<typeof createDirectory>,
+): Understanding {
+  const g = sources.global;
+  const home = g.understanding.home_country;
+  return new Understanding({
+    languages,
+    vocabularies: vocabulary.vocabularies,
+    keywords: vocabulary.keywords,
+    dangerFacts: new Set(
+      Object.entries(g.triage.reasons)
+        .filter(([, p]) => p === "P1")
+        .map(([r]) => r),
+    ),
+    // Every word the helpline itself writes is a real word, never someone's typo.
+    otherPhrases: languages.flatMap((lng) => textLeaves(resources[lng] ?? {})),
+    placeFromText: (text) => {
+      const m = directory.placeFromText(text);
+      return m.found && m.country !== home
+        ? { country: m.country, ...(m.id ? { id: m.id } : {}) }
+        : undefined;
+    },
+  });
+}
+
+/** Every string in a locale tree. */
+function textLeaves(tree: object): string[] {
+  return Object.values(tree).flatMap((v) =>
+    typeof v === "string"
+      ? [v]
+      : v !== null && typeof v === "object"
+        ? textLeaves(v as object)
+        : [],
+  );
 }
 
 /** Every language has a folder, and every text in one language exists in the others. */

@@ -2,24 +2,20 @@
  * Turning checked flow files into what the engine runs: full step references and
  * prebuilt word matchers, so no message pays for parsing or searching.
  */
-import {
-  BACK,
-  type CompiledFlows,
-  type CompiledStep,
-  type IntentName,
-  type Keywords,
-} from "../engine/flow-model.js";
+import { BACK, type CompiledFlows, type CompiledStep } from "../engine/flow-model.js";
 import { SOS } from "../engine/steps/language.js";
-import { PhraseMatcher } from "../engine/text-match.js";
 import type { Texts } from "../engine/types.js";
+import type { Understanding } from "../understanding/index.js";
 import type { FlowSources } from "./load.js";
 import type { StepDef } from "./schema.js";
 import { resolveTarget } from "./validate.js";
 
-const INTENTS: readonly IntentName[] = ["emergency", "human", "language", "menu", "erase", "stop"];
-
 /** Compile checked flow files. Call `crossCheck` first: this assumes references resolve. */
-export function compileFlows(src: FlowSources, texts: Texts): CompiledFlows {
+export function compileFlows(
+  src: FlowSources,
+  texts: Texts,
+  understanding: Understanding,
+): CompiledFlows {
   const starts = new Map(src.flows.map(({ flow }) => [flow.id, `${flow.id}.${flow.start}`]));
   const ref = (flow: string, target: string): string => {
     const r = resolveTarget(flow, target);
@@ -31,7 +27,7 @@ export function compileFlows(src: FlowSources, texts: Texts): CompiledFlows {
     for (const [id, def] of Object.entries(flow.steps)) {
       const resolved = withRefs(def, (t) => ref(flow.id, t));
       const step: CompiledStep = { ref: `${flow.id}.${id}`, flow: flow.id, id, def: resolved };
-      addMatcher(step, texts);
+      addMatcher(step, texts, understanding);
       steps.set(step.ref, step);
       if (def.kind === "ask" && def.personal) personalFields.add(def.save);
     }
@@ -50,9 +46,10 @@ export function compileFlows(src: FlowSources, texts: Texts): CompiledFlows {
     languageRef: ref("", g.intents.language.next),
     reattachRef: ref("", g.reattach),
     commandRefs: new Map(Object.entries(g.commands).map(([k, t]) => [k, ref("", t)])),
+    dangerCheckRef: ref("", g.understanding.danger_check),
+    routeRefs: new Map(Object.entries(g.understanding.routes).map(([k, t]) => [k, ref("", t)])),
     steps,
     flowStarts: starts,
-    keywords: compileKeywords(src, texts),
     personalFields,
   };
 }
@@ -82,10 +79,10 @@ function withRefs(def: StepDef, resolve: (t: string) => string): StepDef {
 }
 
 /** Labels and synonyms, in every language, so a person may answer in either. */
-function addMatcher(step: CompiledStep, texts: Texts): void {
+function addMatcher(step: CompiledStep, texts: Texts, understanding: Understanding): void {
   const def = step.def;
   if (def.kind === "choice") {
-    const m = new PhraseMatcher<string>();
+    const m = understanding.phrases<string>();
     for (const o of def.options) {
       for (const lng of texts.languages) {
         m.add(texts.t(lng, `${o.text}.label`), o.id);
@@ -96,7 +93,7 @@ function addMatcher(step: CompiledStep, texts: Texts): void {
     step.optionIds = def.options.map((o) => o.id);
   }
   if (def.kind === "language") {
-    const m = new PhraseMatcher<string>();
+    const m = understanding.phrases<string>();
     for (const lng of texts.languages) {
       m.add(texts.t(lng, "common:language.name"), lng);
       for (const word of texts.list(lng, "common:language.synonyms")) m.add(word, lng);
@@ -104,26 +101,4 @@ function addMatcher(step: CompiledStep, texts: Texts): void {
     step.matcher = m;
     step.optionIds = [...texts.languages, ...(def.sos ? [SOS] : [])];
   }
-}
-
-function compileKeywords(src: FlowSources, texts: Texts): Keywords {
-  const intents = new PhraseMatcher<IntentName>();
-  const danger = new PhraseMatcher<string>();
-  const skip = new PhraseMatcher<true>();
-  const dontKnow = new PhraseMatcher<true>();
-  const negation = new PhraseMatcher<true>();
-  const quickExit = new PhraseMatcher<true>();
-  for (const lng of texts.languages) {
-    for (const intent of INTENTS) {
-      for (const w of texts.list(lng, `keywords:intents.${intent}`)) intents.add(w, intent);
-    }
-    for (const reason of src.global.triage.danger_words) {
-      for (const w of texts.list(lng, `keywords:danger.${reason}`)) danger.add(w, reason);
-    }
-    for (const w of texts.list(lng, "keywords:skip")) skip.add(w, true);
-    for (const w of texts.list(lng, "keywords:dont_know")) dontKnow.add(w, true);
-    for (const w of texts.list(lng, "keywords:negation")) negation.add(w, true);
-    for (const w of texts.list(lng, "keywords:quick_exit")) quickExit.add(w, true);
-  }
-  return { intents, danger, skip, dontKnow, negation, quickExit };
 }

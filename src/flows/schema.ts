@@ -59,6 +59,15 @@ const optionSchema = z
     set: setSchema.optional(),
     flag: reasonSchema.optional(),
     safety: safetySettingsSchema.optional(),
+    facts: z
+      .array(identifier)
+      .optional()
+      .describe(
+        "Facts (from `understanding.json`) that choose this option without asking, when the person already said them, e.g. `[passport_held]`.",
+      ),
+    intent: identifier
+      .optional()
+      .describe("An intent (from `understanding.json`) that chooses this option, e.g. `family`."),
   })
   .strict();
 
@@ -86,9 +95,16 @@ const choiceStep = z
     text: textKeySchema,
     options: z.array(optionSchema).min(1).max(10),
     save: identifier.optional().describe("Record the chosen option's id under this name."),
+    detail: identifier
+      .optional()
+      .describe(
+        "When a typed answer says more than the option (`luka di kepala`), keep the words under this name; a later `ask` saving the same name is then not asked.",
+      ),
   })
   .strict()
-  .describe("Ask a question with buttons; a tap, the option's number or a synonym answers it.");
+  .describe(
+    "Ask a question with buttons; a tap, the option's number or the person's own words answer it.",
+  );
 
 const askStep = z
   .object({
@@ -278,10 +294,50 @@ export const globalSchema = z
     triage: z
       .object({
         default: prioritySchema,
-        reasons: z.record(identifier, prioritySchema),
-        danger_words: z
+        reasons: z
+          .record(identifier, prioritySchema)
+          .describe(
+            "Each reason's priority. Facts of `understanding.json` named here are raised from anything a person types; P1 facts mean danger now.",
+          ),
+      })
+      .strict(),
+    understanding: z
+      .object({
+        routes: z
+          .record(identifier, targetSchema)
+          .default({})
+          .describe(
+            "Where a message goes by its intent when no question is open (the first message too): `family: '@family'`.",
+          ),
+        min_intent_score: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe("How sure the classifier must be (0 to 1) before an intent is acted on."),
+        about_someone_else_in: z
           .array(identifier)
-          .describe("Reasons detected from words in free text (lists in keywords.json)."),
+          .default([])
+          .describe(
+            "Flows where danger words describe someone else (a missing relative): they raise the report's priority and the person stays in the flow.",
+          ),
+        someone_else_flag: reasonSchema
+          .optional()
+          .describe("The reason raised there, e.g. `relative_in_danger`."),
+        danger_check: targetSchema.describe(
+          "Where to ask, once, when it is unclear whether the person is in danger.",
+        ),
+        answers: z
+          .record(identifier, textKeySchema)
+          .default({})
+          .describe(
+            "Questions answered wherever they are asked, by intent: `question_cost: answers:cost`.",
+          ),
+        home_country: z
+          .string()
+          .regex(/^[A-Z]{2}$/)
+          .optional()
+          .describe("A country named in passing that is home, not where the person is: `ID`."),
       })
       .strict(),
     intents: z

@@ -16,12 +16,12 @@ export function summarizeFlows(bundle: Bundle): string {
   for (const [flow, kinds] of [...byFlow].sort(([a], [b]) => a.localeCompare(b))) {
     const total = [...kinds.values()].reduce((a, b) => a + b, 0);
     const parts = [...kinds].map(([k, n]) => `${n} ${k}`).join(", ");
-    lines.push(`  ${flow.padEnd(10)} ${String(total).padStart(3)} steps (${parts})`);
+    lines.push(`  ${flow.padEnd(13)} ${String(total).padStart(3)} steps (${parts})`);
   }
-  const kw = flows.keywords;
+  const u = bundle.understanding.size;
   lines.push(`  languages: ${texts.languages.join(", ")}`);
   lines.push(
-    `  always-working words: ${kw.intents.size}; danger words: ${kw.danger.size}; triage reasons: ${Object.keys(flows.global.triage.reasons).length}`,
+    `  understanding: ${u.commands} always-working words, ${u.facts} fact phrases, ${u.examples} training phrases; triage reasons: ${Object.keys(flows.global.triage.reasons).length}`,
   );
   lines.push(
     `  personal answers (encrypted, never logged): ${[...flows.personalFields].join(", ") || "none"}`,

@@ -35,6 +35,7 @@ export function crossCheck(
   src: FlowSources,
   texts: Texts,
   directory: DirectoryView,
+  factNames: ReadonlySet<string> = new Set(),
 ): FlowProblem[] {
   const problems: FlowProblem[] = [];
   const steps = indexSteps(src, problems);
@@ -80,8 +81,9 @@ export function crossCheck(
   checkEndings(steps, edges, problems);
   checkAutoLoops(steps, edges, problems);
   checkFields(steps, problems);
-  checkTriage(src, steps, texts, problems);
-  checkGlobalTexts(globalFile, texts, problems);
+  checkTriage(src, steps, problems);
+  checkFacts(steps, factNames, problems);
+  checkGlobalTexts(src, texts, problems);
   return problems;
 }
 
@@ -148,6 +150,11 @@ function globalTargets(src: FlowSources): { path: string; target: string }[] {
     { path: "intents.erase.next", target: g.intents.erase.next },
     { path: "intents.language.next", target: g.intents.language.next },
     { path: "reattach", target: g.reattach },
+    { path: "understanding.danger_check", target: g.understanding.danger_check },
+    ...Object.entries(g.understanding.routes).map(([k, target]) => ({
+      path: `understanding.routes.${k}`,
+      target,
+    })),
     ...Object.entries(g.commands).map(([k, target]) => ({ path: `commands.${k}`, target })),
     ...Object.entries(g.start_payloads).map(([k, target]) => ({
       path: `start_payloads.${k}`,
@@ -354,12 +361,7 @@ function checkFields(steps: Map<string, Located>, problems: FlowProblem[]): void
   }
 }
 
-function checkTriage(
-  src: FlowSources,
-  steps: Map<string, Located>,
-  texts: Texts,
-  problems: FlowProblem[],
-): void {
+function checkTriage(src: FlowSources, steps: Map<string, Located>, problems: FlowProblem[]): void {
   const globalFile = `${src.dir}/${GLOBAL_FILE}`;
   const reasons = src.global.triage.reasons;
   const known = Object.keys(reasons).join(", ");
@@ -388,21 +390,48 @@ function checkTriage(
     path: "intents.human.flag",
     message: "",
   }));
-  g.triage.danger_words.forEach((reason, i) => {
-    check(reason, () => ({ file: globalFile, path: `triage.danger_words[${i}]`, message: "" }));
-    for (const lng of texts.languages) {
-      if (texts.list(lng, `keywords:danger.${reason}`).length === 0) {
-        problems.push({
-          file: globalFile,
-          path: `triage.danger_words[${i}]`,
-          message: `no word list "keywords:danger.${reason}" in locale ${lng}`,
-        });
-      }
-    }
-  });
+  check(g.understanding.someone_else_flag, () => ({
+    file: globalFile,
+    path: "understanding.someone_else_flag",
+    message: "",
+  }));
 }
 
-function checkGlobalTexts(globalFile: string, texts: Texts, problems: FlowProblem[]): void {
+/** Options choose themselves by facts the vocabulary knows. */
+function checkFacts(
+  steps: Map<string, Located>,
+  factNames: ReadonlySet<string>,
+  problems: FlowProblem[],
+): void {
+  const known = [...factNames].join(", ");
+  for (const st of steps.values()) {
+    if (st.def.kind !== "choice") continue;
+    for (const [i, o] of st.def.options.entries()) {
+      for (const [k, fact] of (o.facts ?? []).entries()) {
+        if (!factNames.has(fact))
+          problems.push(
+            stepProblem(
+              st,
+              `options[${i}].facts[${k}]`,
+              `unknown fact "${fact}" (facts in understanding.json: ${known})`,
+            ),
+          );
+      }
+    }
+  }
+}
+
+function checkGlobalTexts(src: FlowSources, texts: Texts, problems: FlowProblem[]): void {
+  const globalFile = `${src.dir}/${GLOBAL_FILE}`;
+  for (const [intent, key] of Object.entries(src.global.understanding.answers)) {
+    const missing = texts.languages.filter((lng) => !texts.has(lng, key));
+    if (missing.length > 0)
+      problems.push({
+        file: globalFile,
+        path: `understanding.answers.${intent}`,
+        message: `text "${key}" is missing in locale(s): ${missing.join(", ")}`,
+      });
+  }
   for (const key of ENGINE_TEXT_KEYS) {
     const missing = texts.languages.filter((lng) => !texts.has(lng, key));
     if (missing.length > 0) {

@@ -3,6 +3,7 @@
  * can guess another person's (50 bits from node:crypto).
  */
 import { randomBytes } from "node:crypto";
+import { withCheck } from "../understanding/case-code.js";
 
 /** Crockford's base32: no I, L, O or U to misread. */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -19,15 +20,16 @@ export function newCaseRef(): string {
 }
 
 /**
- * A person's secret case code such as `7QX9-M2PA-KD8R-W3TB`: 80 random bits, four groups
- * of four to read and type on a phone, to find their case again from another account.
+ * A person's secret case code such as `7QX9-M2PA-KD8R-W3TB`: 75 random bits in fifteen
+ * characters and a check character, four groups of four to read and type on a phone, to
+ * find their case again from another account. It always holds a digit, so that no word
+ * can pass for one (see `caseCodeIn`).
  */
 export function newCaseCode(): string {
-  const bytes = randomBytes(16);
-  let out = "";
-  for (let i = 0; i < 16; i++) {
-    out += ALPHABET[(bytes[i] as number) & 31];
-    if (i % 4 === 3 && i < 15) out += "-";
+  for (;;) {
+    const bytes = randomBytes(15);
+    let data = "";
+    for (let i = 0; i < 15; i++) data += ALPHABET[(bytes[i] as number) & 31];
+    if (/\d/.test(data)) return withCheck(data);
   }
-  return out;
 }

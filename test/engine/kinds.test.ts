@@ -33,7 +33,7 @@ function miniBundle(steps: Record<string, unknown>): Bundle {
     },
   };
   const sources: FlowSources = { dir: "mini", global, flows: [{ file: "mini.yaml", flow }] };
-  return { ...real, flows: compileFlows(sources, real.texts) };
+  return { ...real, flows: compileFlows(sources, real.texts, real.understanding) };
 }
 
 const ASK = { kind: "choice", text: "help:safety.question" };

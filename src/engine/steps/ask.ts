@@ -13,6 +13,8 @@ type Retry = Extract<Advance, { retry: string }>;
 export const ask: StepKind = {
   enter(turn, step) {
     const def = defOf(step, "ask");
+    // Already said, in the person's own words at an earlier question: not asked again.
+    if (turn.s.answers[def.save] !== undefined) return { goto: def.next };
     const buttons = def.optional ? [{ id: SKIP, label: turn.t("common:button.skip") }] : [];
     turn.ask(step, turn.t(def.text), buttons, def.request);
     return { wait: true };
@@ -34,17 +36,19 @@ function isSkip(turn: Turn, inbound: Inbound): boolean {
   if (inbound.kind !== "text") return false;
   const trimmed = inbound.text.trim();
   if (/^[-–—.]+$/.test(trimmed)) return true;
-  return turn.bundle.flows.keywords.skip.bestHit(turn.words(trimmed), 1)?.value === true;
+  return turn.read(trimmed).skip;
 }
 
 function readAnswer(turn: Turn, def: AskDef, inbound: Inbound): { value: string | number } | Retry {
   if (inbound.kind === "contact" && def.format === "phone") return { value: inbound.phone };
   if (inbound.kind !== "text") return { retry: "common:ask.type_it" };
   const text = inbound.text.trim();
-  if (turn.words(text).words.length === 0) return { retry: "common:ask.empty" };
+  const reading = turn.read(text);
+  if (reading.tokens.length === 0) return { retry: "common:ask.empty" };
+  if (reading.onlyPlea) return { retry: "common:only_plea" };
   switch (def.format) {
     case "number":
-      return readNumber(text, def.min ?? 0, def.max ?? 1_000_000);
+      return readNumber(reading.number, def.min ?? 0, def.max ?? 1_000_000);
     case "phone":
       return readPhone(text);
     default:
@@ -52,11 +56,10 @@ function readAnswer(turn: Turn, def: AskDef, inbound: Inbound): { value: string 
   }
 }
 
-function readNumber(text: string, min: number, max: number): { value: number } | Retry {
-  const m = /^\D{0,20}?(\d{1,7})\D{0,30}$/.exec(text);
-  const n = m ? Number(m[1]) : Number.NaN;
-  if (Number.isNaN(n)) return { retry: "common:ask.number", vars: { min, max } };
-  if (n < min || n > max) return { retry: "common:ask.number", vars: { min, max } };
+/** The number the answer states: digits or words ("5 orang", "berdua", "sendiri"). */
+function readNumber(n: number | undefined, min: number, max: number): { value: number } | Retry {
+  if (n === undefined || n < min || n > max)
+    return { retry: "common:ask.number", vars: { min, max } };
   return { value: n };
 }
 

@@ -1,18 +1,21 @@
 import type { OptionDef } from "../../flows/schema.js";
+import type { Token } from "../../understanding/tokens.js";
 import type { CompiledStep } from "../flow-model.js";
-import { optionNumber } from "../text-match.js";
-import type { Turn } from "../turn.js";
+import { MAX_STORED_TEXT, type Turn } from "../turn.js";
 import type { Inbound } from "../types.js";
-import type { StepKind } from "./kind.js";
+import type { Advance, StepKind } from "./kind.js";
 import { defOf } from "./kind.js";
 
 /**
- * A question with buttons. A tap, the option's number ("2") or words that mean the
- * option ("tidak aman") all answer it.
+ * A question with buttons. A tap, the option's number ("2"), or the person's own words
+ * ("sy luka kepala sama tangan") answer it. A question the person already answered in
+ * their own words (a fact they stated) is not asked again.
  */
 export const choice: StepKind = {
   enter(turn, step) {
     const def = defOf(step, "choice");
+    const known = knownOption(turn, step);
+    if (known) return choose(turn, step, known);
     const buttons = def.options.map((o) => ({ id: o.id, label: turn.t(`${o.text}.label`) }));
     turn.ask(step, turn.t(def.text), buttons);
     return { wait: true };
@@ -20,26 +23,84 @@ export const choice: StepKind = {
 
   accept(turn, step, inbound) {
     const def = defOf(step, "choice");
-    const id = chosenOption(turn, step, inbound);
-    const option = def.options.find((o) => o.id === id);
+    const picked = chosenOption(turn, step, inbound);
+    const option = def.options.find((o) => o.id === picked?.id);
     if (!option)
       return { retry: "common:choice.not_understood", vars: { count: def.options.length } };
-    turn.record(option.set);
-    if (def.save) turn.s.answers[def.save] = option.id;
-    turn.flag(option.flag);
-    if (option.safety) applySafety(turn, option.safety);
-    return { goto: option.next };
+    if (picked?.more && def.detail && inbound.kind === "text")
+      turn.s.answers[def.detail] = inbound.text.trim().slice(0, MAX_STORED_TEXT);
+    return choose(turn, step, option);
   },
 };
 
-/** The option id an inbound picks at a choice or language step, if any. */
-export function chosenOption(turn: Turn, step: CompiledStep, inbound: Inbound): string | undefined {
+/** Record the option, its flags and settings, and go where it leads. */
+function choose(turn: Turn, step: CompiledStep, option: OptionDef): Advance {
+  const def = defOf(step, "choice");
+  turn.record(option.set);
+  if (def.save) turn.s.answers[def.save] = option.id;
+  turn.flag(option.flag);
+  if (option.safety) applySafety(turn, option.safety);
+  return { goto: option.next };
+}
+
+/** An option the person already gave: an answer recorded earlier, or one fact they stated. */
+function knownOption(turn: Turn, step: CompiledStep): OptionDef | undefined {
+  const def = defOf(step, "choice");
+  const saved = def.save ? turn.s.answers[def.save] : undefined;
+  const byAnswer = def.options.find((o) => o.id === saved);
+  if (byAnswer) return byAnswer;
+  const facts = turn.s.facts ?? [];
+  const byFact = def.options.filter((o) => o.facts?.some((f) => facts.includes(f)));
+  return byFact.length === 1 ? byFact[0] : undefined;
+}
+
+/** An option id, and whether the person's words say more than the option. */
+export interface Picked {
+  id: string;
+  more: boolean;
+}
+
+/** Words beyond an option's own that make an answer worth keeping as its detail. */
+const DETAIL_WORDS = 2;
+
+/**
+ * The option an inbound picks at a choice or language step, if any: a tap, a number, the
+ * option's words anywhere in the message (not negated; the longest wins, a tie picks
+ * nothing), a fact the message states, or its intent.
+ */
+export function chosenOption(turn: Turn, step: CompiledStep, inbound: Inbound): Picked | undefined {
   const ids = step.optionIds ?? [];
-  if (inbound.kind === "choice") return ids.includes(inbound.option) ? inbound.option : undefined;
+  if (inbound.kind === "choice")
+    return ids.includes(inbound.option) ? { id: inbound.option, more: false } : undefined;
   if (inbound.kind !== "text") return undefined;
-  const n = optionNumber(turn.words(inbound.text));
-  if (n !== undefined) return ids[n - 1];
-  return step.matcher?.bestHit(turn.words(inbound.text))?.value;
+  const reading = turn.read(inbound.text);
+  const n = optionNumber(reading.tokens);
+  if (n !== undefined) {
+    const id = ids[n - 1];
+    return id === undefined ? undefined : { id, more: false };
+  }
+  const u = turn.bundle.understanding;
+  const byWords = step.matcher ? u.best(u.liveHits(reading, step.matcher)) : undefined;
+  if (byWords)
+    return { id: byWords.value, more: reading.tokens.length - byWords.length >= DETAIL_WORDS };
+  if (step.def.kind !== "choice") return undefined;
+  const options = step.def.options;
+  const byFact = options.filter((o) => o.facts?.some((f) => reading.facts.includes(f)));
+  if (byFact.length === 1) return { id: (byFact[0] as OptionDef).id, more: true };
+  const intent = reading.intent;
+  const min = turn.bundle.flows.global.understanding.min_intent_score;
+  const byIntent = intent && intent.score >= min && options.find((o) => o.intent === intent.name);
+  return byIntent ? { id: byIntent.id, more: false } : undefined;
+}
+
+const NUMBER_WORDS = new Set(["no", "nomor", "number", "pilihan", "option", "nomer"]);
+
+/** Reads "2", "2.", "no 2", "nomor 2", "#2" or "2️⃣" as the number 2. */
+export function optionNumber(tokens: readonly Token[]): number | undefined {
+  if (tokens.length === 0 || tokens.length > 2) return undefined;
+  if (tokens.length === 2 && !NUMBER_WORDS.has((tokens[0] as Token).word)) return undefined;
+  const last = tokens[tokens.length - 1] as Token;
+  return last.num !== undefined && last.word.length <= 2 ? last.num : undefined;
 }
 
 /** Apply safety settings an option carries; the person chose them, so flows leave them be. */

@@ -25,7 +25,7 @@ export const language: StepKind = {
 
   accept(turn, step, inbound) {
     const def = defOf(step, "language");
-    const picked = chosenOption(turn, step, inbound);
+    const picked = chosenOption(turn, step, inbound)?.id;
     if (picked === SOS && def.sos) return { goto: def.sos };
     if (!picked || !turn.bundle.texts.languages.includes(picked)) {
       return { retry: "common:language.not_understood" };

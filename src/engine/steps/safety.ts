@@ -1,4 +1,4 @@
-import { Typed } from "../text-match.js";
+import { ownWord } from "../own-word.js";
 import type { StepKind } from "./kind.js";
 import { defOf } from "./kind.js";
 
@@ -20,10 +20,9 @@ export const secretWord: StepKind = {
     const def = defOf(step, "secret_word");
     if (inbound.kind === "choice" && inbound.option === "_skip") return { goto: def.next };
     if (inbound.kind !== "text") return { retry: "common:ask.type_it" };
-    const typed = Typed.of(inbound.text);
-    if (typed.words.length === 0 || typed.words.length > MAX_WORDS)
-      return { retry: "common:safety.word_shape" };
-    const word = typed.words.join(" ");
+    const word = ownWord(inbound.text);
+    const count = word === "" ? 0 : word.split(" ").length;
+    if (count === 0 || count > MAX_WORDS) return { retry: "common:safety.word_shape" };
     if (def.word === "exit") turn.s.safety.exitWord = word;
     else turn.s.safety.duressWord = word;
     turn.s.safety.chosen = true;

@@ -1,0 +1,151 @@
+/**
+ * A cleaned message as words: chat spelling expanded ("sy" -> "saya", "tlg" -> "tolong"),
+ * reduplication written out ("anak2" -> "anak anak"), the colloquial "-in" suffix read
+ * ("dipukulin" -> "dipukul"), and each word's stem in every language, from NLP.js's
+ * stemmers, so "dipukuli", "memukul" and "pukulan" all meet "pukul".
+ */
+
+/** One word of a message, ready for matching. */
+export interface Token {
+  /** The word as read (after chat spelling was expanded). */
+  readonly word: string;
+  /** What a phrase word may meet: the word and its stem in each language. */
+  readonly keys: readonly string[];
+  /** Clauses are split by punctuation and words such as "tapi": negation stays inside one. */
+  readonly clause: number;
+  /** The value of a word made of digits. */
+  readonly num?: number;
+  /** Part of a time of day ("pukul 10"): never read as a fact. */
+  readonly masked?: boolean;
+}
+
+/** What tokenising needs, compiled once from `locales/<lng>/understanding.json`. */
+export interface TokenRules {
+  /** Chat spelling: a word and the word(s) it stands for ("sy" -> ["saya"]). */
+  slang: ReadonlyMap<string, readonly string[]>;
+  /** Words that start a new clause ("tapi", "but"). */
+  clauseWords: ReadonlySet<string>;
+  /** Words that make a following number a time of day ("pukul", "jam"). */
+  timeWords: ReadonlySet<string>;
+  /** Stemmers by language. */
+  stemmers: readonly ((word: string) => string)[];
+  /** Whether a word (or its stem) occurs anywhere in the vocabulary. */
+  known(word: string): boolean;
+}
+
+const PIECE = /[\p{L}\p{N}]+|[.,!?;:\n()]/gu;
+const DIGITS = /^\d+$/;
+/** "anak2", "kawan2nya": a word written twice, the way chats abbreviate it. */
+const REDUPLICATED = /^(\p{L}{2,})2(\p{L}*)$/u;
+/** Letters and digits run together ("12org", "jam10"). */
+const LETTERS_DIGITS = /\p{L}+|\d+/gu;
+const MAX_DIGITS = 7;
+
+/** Words seen before, with their keys: stemming is the costly part and words repeat. */
+const CACHE_LIMIT = 50_000;
+
+/** Turns cleaned text into tokens. Build once; `tokens` is safe to call for every message. */
+export class Tokenizer {
+  readonly #keys = new Map<string, readonly string[]>();
+
+  constructor(readonly rules: TokenRules) {}
+
+  /** The tokens of a cleaned text (see `cleanText`). */
+  tokens(cleaned: string): Token[] {
+    const out: Token[] = [];
+    let clause = 0;
+    for (const piece of joinSpelledOut(cleaned.match(PIECE) ?? [])) {
+      if (!/[\p{L}\p{N}]/u.test(piece)) {
+        clause += 1;
+        continue;
+      }
+      for (const word of this.#words(piece)) {
+        if (this.rules.clauseWords.has(word)) {
+          clause += 1;
+          continue;
+        }
+        out.push(this.#token(word, clause));
+      }
+    }
+    maskTimes(out, this.rules.timeWords);
+    return out;
+  }
+
+  /** A piece of text as the words it stands for. */
+  #words(piece: string): string[] {
+    const dup = REDUPLICATED.exec(piece);
+    if (dup) return this.#expand(dup[1] as string).concat(this.#expand(`${dup[1]}${dup[2]}`));
+    if (DIGITS.test(piece) || !/\d/.test(piece)) return this.#expand(piece);
+    return (piece.match(LETTERS_DIGITS) ?? []).flatMap((p) => this.#expand(p));
+  }
+
+  #expand(word: string): string[] {
+    const slang = this.rules.slang.get(word);
+    if (slang) return [...slang];
+    return [this.#recover(word)];
+  }
+
+  /**
+   * An unknown word that becomes known once a doubled letter is dropped ("tollong") or the
+   * colloquial suffix "-in" is read as the standard form ("dipukulin", "disetrumin").
+   */
+  #recover(word: string): string {
+    const { known } = this.rules;
+    if (word.length < 4 || DIGITS.test(word) || known(word)) return word;
+    const squeezed = word.replace(/(\p{L})\1/gu, "$1");
+    if (squeezed !== word && known(squeezed)) return squeezed;
+    if (word.endsWith("in")) {
+      const base = word.slice(0, -2);
+      if (known(base)) return base;
+      if (known(`${base}i`)) return `${base}i`;
+      if (known(`${base}kan`)) return `${base}kan`;
+    }
+    return word;
+  }
+
+  #token(word: string, clause: number): Token {
+    let keys = this.#keys.get(word);
+    if (!keys) {
+      keys = [...new Set([word, ...this.rules.stemmers.map((stem) => stem(word))])];
+      if (this.#keys.size >= CACHE_LIMIT) this.#keys.clear();
+      this.#keys.set(word, keys);
+    }
+    const num = DIGITS.test(word) && word.length <= MAX_DIGITS ? Number(word) : undefined;
+    return { word, keys, clause, ...(num !== undefined ? { num } : {}) };
+  }
+}
+
+/**
+ * Letters typed one by one ("s.o.s", "S O S", "t-o-l-o-n-g") as the word they spell: three
+ * or more single letters in a row, with only dots between them, are one word.
+ */
+function joinSpelledOut(pieces: readonly string[]): string[] {
+  const out: string[] = [];
+  let run: string[] = [];
+  const flush = (): void => {
+    if (run.length >= 3) out.push(run.join(""));
+    else out.push(...run);
+    run = [];
+  };
+  for (const piece of pieces) {
+    if (piece.length === 1 && /\p{L}/u.test(piece)) run.push(piece);
+    else if (piece === "." && run.length > 0) continue;
+    else {
+      flush();
+      out.push(piece);
+    }
+  }
+  flush();
+  return out;
+}
+
+/** "pukul 10", "jam 3": a time of day, not a beating. */
+function maskTimes(tokens: Token[], timeWords: ReadonlySet<string>): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    const next = tokens[i + 1] as Token;
+    if (timeWords.has(t.word) && next.num !== undefined && next.clause === t.clause) {
+      tokens[i] = { ...t, masked: true };
+    }
+  }
+}
