@@ -37,6 +37,8 @@ export function runIntent(
   const reading = turn.read(inbound.text);
   const intent = u.command(reading);
   if (!intent || intent === except) return false;
+  // "ya tolong", "tolong pak": "tolong" is not always a call for help; reading decides.
+  if (intent === "emergency" && reading.danger !== "yes") return false;
   const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
   if (intent !== "emergency" && current) {
     if (chosenOption(turn, current, inbound) !== undefined) return false;

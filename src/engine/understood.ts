@@ -24,7 +24,7 @@ const MAX_FACTS = 40;
  */
 export function understood(turn: Turn, inbound: TextInbound, current?: CompiledStep): boolean {
   const reading = turn.read(inbound.text);
-  const elsewhere = aboutSomeoneElse(turn);
+  const elsewhere = aboutSomeoneElse(turn, reading, current);
   learn(turn, reading, current, elsewhere);
   // In a family's report "tolong" and "bahaya" are about the relative, never a detour.
   if (runIntent(turn, inbound, elsewhere ? "emergency" : undefined)) return true;
@@ -37,13 +37,30 @@ export function understood(turn: Turn, inbound: TextInbound, current?: CompiledS
   return false;
 }
 
-/** Whether danger words describe someone else here (a family reporting a relative). */
-export function aboutSomeoneElse(turn: Turn): boolean {
-  const flow = turn.s.flow;
+/**
+ * Whether danger words describe someone else: inside a family's report, or in a message
+ * that opens a conversation speaking of a relative ("anak saya disekap di kamboja").
+ */
+export function aboutSomeoneElse(
+  turn: Turn,
+  reading: Reading,
+  current: CompiledStep | undefined,
+): boolean {
+  const { s, bundle } = turn;
+  const u = bundle.flows.global.understanding;
+  if (s.flow !== undefined && u.about_someone_else_in.includes(s.flow) && s.mode === "bot")
+    return true;
+  const opening = current === undefined ? !s.waiting : current.flow === startFlow(turn);
+  if (!opening) return false;
+  const intent = confidentIntent(turn, reading);
   return (
-    flow !== undefined &&
-    turn.bundle.flows.global.understanding.about_someone_else_in.includes(flow)
+    (intent !== undefined && u.someone_else_when.includes(intent)) ||
+    reading.facts.some((f) => u.someone_else_when.includes(f))
   );
+}
+
+function startFlow(turn: Turn): string | undefined {
+  return flowOf(turn, turn.bundle.flows.startRef);
 }
 
 /**
@@ -60,12 +77,16 @@ function learn(
   const { s, bundle } = turn;
   const g = bundle.flows.global;
   const facts = new Set(s.facts ?? []);
+  // Danger counts once it is plain (or, in a family's report, said of the relative);
+  // an unsure hint waits for the person's answer to the danger question.
+  const dangerCounts = elsewhere || reading.danger === "yes";
   for (const f of reading.facts) {
     if (facts.size < MAX_FACTS) facts.add(f);
-    if (f in g.triage.reasons) turn.flag(f);
+    const danger = reading.reasons.includes(f);
+    if (f in g.triage.reasons && (dangerCounts || !danger)) turn.flag(f);
   }
   if (facts.size > 0) s.facts = [...facts];
-  if (elsewhere && (reading.reasons.length > 0 || reading.alarm))
+  if (elsewhere && (reading.reasons.length > 0 || reading.alarm || reading.plea))
     turn.flag(g.understanding.someone_else_flag);
   if (reading.place && current?.def.kind !== "place") noteMention(turn, reading.place);
 }

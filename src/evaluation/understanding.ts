@@ -205,13 +205,20 @@ function answerOf(
   const current = bundle.flows.steps.get(item.at);
   if (!current) return undefined;
   const def = current.def;
+  // A flow that ended handed its answers to the case or report.
+  const handed = effects.flatMap((e) =>
+    e.type === "escalate" || e.type === "report" ? [e.summary.answers] : [],
+  );
+  const answers = Object.assign({}, ...handed, after.answers) as Session["answers"];
   const moved =
     after.at !== current.ref ||
     !effects.some((e) => e.type === "reply" && e.stepRef === current.ref);
   if (def.kind === "choice" || def.kind === "language") {
-    if (def.kind === "language")
+    if (def.kind === "language") {
+      if (after.flow !== current.flow) return "_sos";
       return after.lang !== before?.lang || moved ? after.lang : undefined;
-    if (def.save && after.answers[def.save] !== undefined) return after.answers[def.save];
+    }
+    if (def.save && answers[def.save] !== undefined) return answers[def.save];
     if (!moved) return undefined;
     // Without `save`, the option is the one whose target the conversation went to.
     const went = def.options.find(
@@ -226,22 +233,31 @@ function answerOf(
     return moved ? "_unknown" : undefined;
   }
   if (def.kind === "ask") {
-    const v = after.answers[def.save];
+    const v = answers[def.save];
     if (v !== undefined) return v;
     return moved ? "_skip" : undefined;
   }
   return undefined;
 }
 
-/** The intent the layer reads: an always-working word first, then the classifier. */
+/**
+ * The intent as the engine acts on it: an always-working word first; a message that says
+ * (or hints at) danger wants help, unless it speaks of a relative; then the classifier.
+ */
 function intentOf(bundle: Bundle, text: string): string {
   const u = bundle.understanding;
   const reading = u.read(text);
   const command = u.command(reading);
-  if (command && command !== "emergency") return command;
-  const min = bundle.flows.global.understanding.min_intent_score;
-  if (reading.intent && reading.intent.score >= min) return reading.intent.name;
-  return "none";
+  if (command === "emergency") return "help";
+  if (command) return command;
+  const g = bundle.flows.global.understanding;
+  const confident = reading.intent && reading.intent.score >= g.min_intent_score;
+  const guess = confident ? reading.intent?.name : undefined;
+  const family =
+    (guess !== undefined && g.someone_else_when.includes(guess)) ||
+    reading.facts.some((f) => g.someone_else_when.includes(f));
+  if (reading.danger !== "none" && !family) return "help";
+  return guess ?? "none";
 }
 
 function classScores(pairs: readonly [string, string][]): ClassScore[] {

@@ -8,6 +8,7 @@ import { createDirectory } from "../directory/index.js";
 import { loadDirectory } from "../directory/load.js";
 import type { Bundle } from "../engine/types.js";
 import { createTexts, readLocales } from "../i18n/texts.js";
+import { loadDictionary } from "../understanding/dictionary.js";
 import { Understanding } from "../understanding/index.js";
 import {
   type Keywords,
@@ -113,6 +114,7 @@ function createUnderstanding(
     ),
     // Every word the helpline itself writes is a real word, never someone's typo.
     otherPhrases: languages.flatMap((lng) => textLeaves(resources[lng] ?? {})),
+    dictionary: loadDictionary(),
     placeFromText: (text) => {
       const m = directory.placeFromText(text);
       return m.found && m.country !== home

@@ -321,6 +321,12 @@ export const globalSchema = z
           .describe(
             "Flows where danger words describe someone else (a missing relative): they raise the report's priority and the person stays in the flow.",
           ),
+        someone_else_when: z
+          .array(identifier)
+          .default([])
+          .describe(
+            "Intents or facts that, in a message opening a conversation, mean the writer speaks of someone else (`family`, `reporter_parent`).",
+          ),
         someone_else_flag: reasonSchema
           .optional()
           .describe("The reason raised there, e.g. `relative_in_danger`."),

@@ -38,12 +38,17 @@ export interface UnderstandingSetup {
   otherPhrases?: readonly string[];
   /** The gazetteer: a place named in free text. */
   placeFromText?: (text: string) => PlaceMention | undefined;
+  /** Words of the languages (see `loadDictionary`): never read as someone's typo. */
+  dictionary?: (word: string) => boolean;
 }
 
 /** A command word counts when the message is little more than it ("tolong saya"). */
 const COMMAND_SLACK = 2;
 /** A plea in a message longer than this, with no danger named, is unsure: ask. */
 const SHORT_PLEA_WORDS = 4;
+/** The fact an age under {@link ADULT_AGE} states (triage treats minors as most urgent). */
+const MINOR_FACT = "children";
+const ADULT_AGE = 18;
 /** Most words a `...` in a phrase stands for. */
 const PHRASE_GAP = 3;
 /** How far before a word a negation ("tidak", "not") or a past marker still applies. */
@@ -55,6 +60,7 @@ export class Understanding {
   readonly #known = new Set<string>();
   readonly #langWords = new Map<string, Set<string>>();
   readonly #facts: Lexicon<string>;
+  readonly #factNames: ReadonlySet<string>;
   readonly #alarm: Lexicon<true>;
   readonly #plea: Lexicon<true>;
   readonly #polite: Lexicon<true>;
@@ -64,6 +70,8 @@ export class Understanding {
   readonly #past: Lexicon<true>;
   readonly #neutral: Lexicon<true>;
   readonly #negation: Lexicon<true>;
+  readonly #ageBefore: Lexicon<true>;
+  readonly #ageAfter: Lexicon<true>;
   readonly #numbers: Lexicon<number>;
   readonly #commands: Lexicon<CommandName>;
   readonly #skip: Lexicon<true>;
@@ -98,8 +106,10 @@ export class Understanding {
       slang,
       clauseWords: list((v) => v.clause_words),
       timeWords: list((v) => v.time_words),
+      detachedPrefixes: list((v) => v.detached_prefixes),
       stemmers,
       known,
+      spelt: (w) => this.#known.has(w),
     });
 
     const lex = <T>(pick: (v: Vocabulary) => readonly string[], value: T): Lexicon<T> => {
@@ -116,7 +126,10 @@ export class Understanding {
     this.#past = lex((v) => v.past, true);
     this.#neutral = lex((v) => v.neutral, true);
     this.#negation = lex((v) => v.negation, true);
+    this.#ageBefore = lex((v) => v.age_before, true);
+    this.#ageAfter = lex((v) => v.age_after, true);
     this.#facts = this.phrases<string>();
+    this.#factNames = new Set(languages.flatMap((lng) => Object.keys(vocab(lng).facts)));
     this.#numbers = this.phrases<number>();
     for (const lng of languages) {
       for (const [fact, ps] of Object.entries(vocab(lng).facts))
@@ -160,9 +173,10 @@ export class Understanding {
    * ("=dijual" is not "jualan").
    */
   phrases<T>(): Lexicon<T> {
+    const dictionary = this.setup.dictionary ?? (() => false);
     return new Lexicon<T>(
       (phrase) => this.#readPhrase(phrase),
-      (w) => this.#known.has(w),
+      (w) => this.#known.has(w) || dictionary(w),
     );
   }
 
@@ -205,14 +219,14 @@ export class Understanding {
     const live = <T>(hits: Hit<T>[]): Hit<T>[] =>
       hits.filter((h) => !neutral.has(h.start) && !this.#negated(tokens, h.start, inPhrases));
     const factHits = live(allFacts);
-    const now = factHits.filter((h) => !this.#inScope(this.#past, tokens, h.start, inPhrases));
-    const facts = unique(now.map((h) => h.value));
+    const now = factHits.filter((h) => !this.#inPast(tokens, h));
+    const facts = unique([...now.map((h) => h.value), ...this.#minor(tokens)]);
     const pastDanger = factHits.some((h) => this.setup.dangerFacts.has(h.value));
     const reasons = facts.filter((f) => this.setup.dangerFacts.has(f));
     const plea = this.#pleaKind(tokens, live(this.#plea.hits(tokens)));
     const signals: DangerSignals = {
       reasons: reasons.length > 0,
-      alarm: live(this.#alarm.hits(tokens)).length > 0,
+      alarm: live(this.#alarm.hits(tokens)).some((h) => !this.#inPast(tokens, h)),
       plea,
       pastDanger,
       worry: live(this.#worry.hits(tokens)).length > 0,
@@ -282,6 +296,30 @@ export class Understanding {
       } else if (order === 0 && h.value !== best?.value) tie = true;
     }
     return tie ? undefined : best;
+  }
+
+  /**
+   * An age under 18 stated next to an age word ("umur 15", "16 thn", "i am 16"): the fact
+   * named `children` in the vocabulary, when it has one.
+   */
+  #minor(tokens: readonly Token[]): string[] {
+    if (!this.#factNames.has(MINOR_FACT)) return [];
+    const before = this.#ageBefore.hits(tokens).map((h) => h.start + h.length);
+    const after = this.#ageAfter.hits(tokens).map((h) => h.start - 1);
+    const young = (i: number): boolean => {
+      const n = tokens[i]?.num;
+      return n !== undefined && n > 0 && n < ADULT_AGE;
+    };
+    return [...before, ...after].some(young) ? [MINOR_FACT] : [];
+  }
+
+  /** A past or hypothetical marker anywhere in the fact's clause ("dulu", "before", "apakah"). */
+  #inPast<T>(tokens: readonly Token[], hit: Hit<T>): boolean {
+    const clause = tokens[hit.start]?.clause;
+    const inClause = tokens.filter(
+      (t, i) => t.clause === clause && (i < hit.start || i >= hit.start + hit.length),
+    );
+    return inClause.length > 0 && this.#past.hits(inClause).length > 0;
   }
 
   /** A negation shortly before `start`, in the same clause, outside other phrases. */
@@ -416,6 +454,9 @@ function allPhrases(v: Vocabulary, k: Keywords | undefined): string[] {
     v.negation,
     v.clause_words,
     v.time_words,
+    v.detached_prefixes,
+    v.age_before,
+    v.age_after,
     v.alarm,
     v.plea,
     v.polite,

@@ -31,6 +31,10 @@ export interface TokenRules {
   stemmers: readonly ((word: string) => string)[];
   /** Whether a word (or its stem) occurs anywhere in the vocabulary. */
   known(word: string): boolean;
+  /** Whether a word occurs, spelt so, in the vocabulary ("dijual" but not "dirumah"). */
+  spelt(word: string): boolean;
+  /** Prefixes people write apart ("di jual" for "dijual"). */
+  detachedPrefixes: ReadonlySet<string>;
 }
 
 const PIECE = /[\p{L}\p{N}]+|[.,!?;:\n()]/gu;
@@ -68,6 +72,23 @@ export class Tokenizer {
       }
     }
     maskTimes(out, this.rules.timeWords);
+    return this.#joinPrefixes(out);
+  }
+
+  /** "di jual" -> "dijual" when the joined word is one the vocabulary knows. */
+  #joinPrefixes(tokens: Token[]): Token[] {
+    const { detachedPrefixes, spelt } = this.rules;
+    if (detachedPrefixes.size === 0) return tokens;
+    const out: Token[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as Token;
+      const next = tokens[i + 1];
+      const joined = next ? t.word + next.word : "";
+      if (next && detachedPrefixes.has(t.word) && next.clause === t.clause && spelt(joined)) {
+        out.push(this.#token(joined, t.clause));
+        i += 1;
+      } else out.push(t);
+    }
     return out;
   }
 

@@ -19,6 +19,11 @@ export const vocabularySchema = z
     negation: phrases.describe("Words that cancel what follows: `tidak`, `not`."),
     clause_words: phrases.describe("Words that start a new clause: `tapi`, `but`."),
     time_words: phrases.describe("Words before a number that make it a time: `pukul`, `jam`."),
+    detached_prefixes: phrases.describe(
+      "Prefixes people write apart from their word: `di` (`di jual` is `dijual`).",
+    ),
+    age_before: phrases.describe("Words before an age: `umur`, `i am`."),
+    age_after: phrases.describe("Words after an age: `tahun`, `years old`."),
     alarm: phrases.describe("Words that say danger on their own: `sos`, `bahaya`, `darurat`."),
     plea: phrases.describe("A call for help: `tolong`, `help me`; polite requests excepted."),
     polite: phrases.describe("Words after a plea that make it a polite request: `jelaskan`."),

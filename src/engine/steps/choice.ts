@@ -81,12 +81,19 @@ export function chosenOption(turn: Turn, step: CompiledStep, inbound: Inbound): 
   }
   const u = turn.bundle.understanding;
   const byWords = step.matcher ? u.best(u.liveHits(reading, step.matcher)) : undefined;
-  if (byWords)
-    return { id: byWords.value, more: reading.tokens.length - byWords.length >= DETAIL_WORDS };
-  if (step.def.kind !== "choice") return undefined;
+  const words = (): Picked | undefined =>
+    byWords && {
+      id: byWords.value,
+      more: reading.tokens.length - byWords.length >= DETAIL_WORDS,
+    };
+  // An option's own phrase of two words or more says the most; then a fact the message
+  // states ("anak saya" is a parent); then a single word of an option.
+  if (byWords && byWords.words > 1) return words();
+  if (step.def.kind !== "choice") return words();
   const options = step.def.options;
   const byFact = options.filter((o) => o.facts?.some((f) => reading.facts.includes(f)));
   if (byFact.length === 1) return { id: (byFact[0] as OptionDef).id, more: true };
+  if (byWords) return words();
   const intent = reading.intent;
   const min = turn.bundle.flows.global.understanding.min_intent_score;
   const byIntent = intent && intent.score >= min && options.find((o) => o.intent === intent.name);

@@ -1,4 +1,4 @@
-/** The parts of NLP.js this project uses; the packages ship no type declarations. */
+/** Types for the parts of NLP.js and Sastrawi this project uses (none ship usable ones). */
 declare module "@nlpjs/neural" {
   export class NeuralNetwork {
     constructor(settings?: Record<string, unknown>);
@@ -18,5 +18,16 @@ declare module "@nlpjs/lang-en" {
   /** English stemmer (Porter-style). */
   export class StemmerEn {
     stemWord(word: string): string;
+  }
+}
+
+/** Sastrawi's own types are not reachable through its package exports. */
+declare module "sastrawijs" {
+  /** Indonesian stemmer over a dictionary of root words. */
+  export class Stemmer {
+    constructor(dictionary?: string[]);
+    stem(word: string): string;
+    /** Whether `word` is a root word of the dictionary. */
+    find(word: string): boolean;
   }
 }
