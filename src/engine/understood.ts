@@ -86,7 +86,7 @@ function learn(
     if (f in g.triage.reasons && (dangerCounts || !danger)) turn.flag(f);
   }
   if (facts.size > 0) s.facts = [...facts];
-  if (elsewhere && (reading.reasons.length > 0 || reading.alarm || reading.plea))
+  if (elsewhere && (reading.reasons.length > 0 || reading.alarm || reading.calls))
     turn.flag(g.understanding.someone_else_flag);
   if (reading.place && current?.def.kind !== "place") noteMention(turn, reading.place);
 }

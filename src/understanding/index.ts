@@ -243,6 +243,7 @@ export class Understanding {
       danger: dangerLevel(signals),
       reasons,
       plea: plea === "plea",
+      calls: plea === "plea" || plea === "long",
       alarm: signals.alarm,
       ...(intent ? { intent } : {}),
       ...(place ? { place } : {}),

@@ -29,6 +29,8 @@ export interface Reading {
   readonly reasons: readonly string[];
   /** A plain call for help ("tolong", "help me"), not a polite "tolong jelaskan". */
   readonly plea: boolean;
+  /** A call for help anywhere in the message, short or long, that is not a polite request. */
+  readonly calls: boolean;
   /** A word that says danger on its own ("SOS", "bahaya", "darurat"), not negated. */
   readonly alarm: boolean;
   /** What the message wants, when the classifier is sure enough to act on it. */
