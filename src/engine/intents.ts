@@ -76,6 +76,16 @@ export function runCommand(turn: Turn, command: Extract<Inbound, { kind: "comman
   return true;
 }
 
+/** Whether an intent is one of the always-working words. */
+export function isCommand(intent: string): intent is IntentName {
+  return intent in HANDLERS;
+}
+
+/** Do what an always-working word asks, when the person asked for it in a sentence. */
+export function runCommandIntent(turn: Turn, intent: IntentName, inbound: Inbound): void {
+  HANDLERS[intent](turn, inbound);
+}
+
 const HANDLERS: Record<IntentName, (turn: Turn, inbound: Inbound) => void> = {
   emergency(turn, inbound) {
     raiseEmergency(turn, inbound, [turn.bundle.flows.global.intents.emergency.flag]);

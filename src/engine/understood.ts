@@ -5,13 +5,21 @@
  */
 import type { Reading } from "../understanding/index.js";
 import type { CompiledStep } from "./flow-model.js";
-import { askForHuman, emergencyText, raiseEmergency, resumesHere, runIntent } from "./intents.js";
+import {
+  askForHuman,
+  emergencyText,
+  isCommand,
+  raiseEmergency,
+  resumesHere,
+  runCommandIntent,
+  runIntent,
+} from "./intents.js";
 import { follow, goTo, reask } from "./run.js";
 import { STEP_KINDS } from "./steps/index.js";
 import { noteMention } from "./steps/place.js";
 import { priorityOf } from "./triage.js";
 import type { Turn } from "./turn.js";
-import type { Inbound } from "./types.js";
+import type { Bundle, Inbound } from "./types.js";
 
 type TextInbound = Extract<Inbound, { kind: "text" }>;
 
@@ -170,14 +178,14 @@ export function answeredOtherwise(
 export function routed(turn: Turn, inbound: TextInbound): boolean {
   const { s, bundle } = turn;
   const reading = turn.read(inbound.text);
-  const intent = confidentIntent(turn, reading);
+  const intent = wantedIntent(bundle, reading);
+  if (intent && isCommand(intent) && intent !== "emergency") {
+    runCommandIntent(turn, intent, inbound);
+    return true;
+  }
   const u = bundle.flows.global.understanding;
   const answer = intent ? u.answers[intent] : undefined;
-  const routes = bundle.flows.routeRefs;
-  const target =
-    (intent ? routes.get(intent) : undefined) ??
-    reading.facts.map((f) => routes.get(f)).find((r) => r !== undefined) ??
-    (reading.danger === "maybe" ? routes.get("help") : undefined);
+  const target = intent ? bundle.flows.routeRefs.get(intent) : undefined;
   if (!answer && !target) {
     if (!reading.empty) return false;
     turn.reply(turn.t("common:only_emoji"));
@@ -192,8 +200,33 @@ export function routed(turn: Turn, inbound: TextInbound): boolean {
 
 /** The intent the classifier is sure enough of to act on. */
 function confidentIntent(turn: Turn, reading: Reading): string | undefined {
-  const min = turn.bundle.flows.global.understanding.min_intent_score;
+  return classified(turn.bundle, reading);
+}
+
+function classified(bundle: Bundle, reading: Reading): string | undefined {
+  const min = bundle.flows.global.understanding.min_intent_score;
   return reading.intent && reading.intent.score >= min ? reading.intent.name : undefined;
+}
+
+/**
+ * What a message opening a conversation wants, all signals weighed: speaking of a relative
+ * is a family's report whatever else it says; danger, plain or hinted, wants help; having
+ * got out (said in so many words) wants the way home; else the classifier's intent.
+ *
+ * @example wantedIntent(bundle, read("anak saya disekap di kamboja")) === "family"
+ */
+export function wantedIntent(bundle: Bundle, reading: Reading): string | undefined {
+  const u = bundle.flows.global.understanding;
+  const guess = classified(bundle, reading);
+  const family =
+    (guess !== undefined && u.someone_else_when.includes(guess)) ||
+    reading.facts.some((f) => u.someone_else_when.includes(f));
+  if (family) return guess && u.someone_else_when.includes(guess) ? guess : "family";
+  const byFact = reading.facts.find((f) => u.routes[f] !== undefined);
+  if (reading.danger === "yes") return "help";
+  if (byFact && reading.danger === "none") return byFact;
+  if (reading.danger === "maybe") return byFact ?? "help";
+  return guess;
 }
 
 function flowOf(turn: Turn, ref: string): string | undefined {

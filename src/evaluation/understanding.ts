@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { newSession, type Session } from "../engine/session.js";
 import { step } from "../engine/step.js";
+import { wantedIntent } from "../engine/understood.js";
 import { priorityOf } from "../engine/triage.js";
 import type { Bundle, Effect } from "../engine/types.js";
 
@@ -240,24 +241,14 @@ function answerOf(
   return undefined;
 }
 
-/**
- * The intent as the engine acts on it: an always-working word first; a message that says
- * (or hints at) danger wants help, unless it speaks of a relative; then the classifier.
- */
+/** The intent as the engine acts on it: an always-working word first, then all signals. */
 function intentOf(bundle: Bundle, text: string): string {
   const u = bundle.understanding;
   const reading = u.read(text);
   const command = u.command(reading);
   if (command === "emergency") return "help";
   if (command) return command;
-  const g = bundle.flows.global.understanding;
-  const confident = reading.intent && reading.intent.score >= g.min_intent_score;
-  const guess = confident ? reading.intent?.name : undefined;
-  const family =
-    (guess !== undefined && g.someone_else_when.includes(guess)) ||
-    reading.facts.some((f) => g.someone_else_when.includes(f));
-  if (reading.danger !== "none" && !family) return "help";
-  return guess ?? "none";
+  return wantedIntent(bundle, reading) ?? "none";
 }
 
 function classScores(pairs: readonly [string, string][]): ClassScore[] {
