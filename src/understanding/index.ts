@@ -73,6 +73,8 @@ export class Understanding {
   readonly #ageBefore: Lexicon<true>;
   readonly #ageAfter: Lexicon<true>;
   readonly #numbers: Lexicon<number>;
+  readonly #ordinals: Lexicon<number>;
+  readonly #numberWords = new Map<string, number | string>();
   readonly #commands: Lexicon<CommandName>;
   readonly #skip: Lexicon<true>;
   readonly #dontKnow: Lexicon<true>;
@@ -131,7 +133,15 @@ export class Understanding {
     this.#facts = this.phrases<string>();
     this.#factNames = new Set(languages.flatMap((lng) => Object.keys(vocab(lng).facts)));
     this.#numbers = this.phrases<number>();
+    this.#ordinals = this.phrases<number>();
     for (const lng of languages) {
+      for (const [n, ps] of Object.entries(vocab(lng).ordinals))
+        for (const p of ps) this.#ordinals.add(p, Number(n));
+      for (const entry of vocab(lng).number_words) {
+        const [w, rule] = entry.split("=") as [string, string];
+        const value = /^\d+$/.test(rule) ? Number(rule) : rule;
+        if (!this.#numberWords.has(w)) this.#numberWords.set(w, value);
+      }
       for (const [fact, ps] of Object.entries(vocab(lng).facts))
         for (const p of ps) this.#facts.add(p, fact);
       for (const [n, ps] of Object.entries(vocab(lng).numbers))
@@ -250,7 +260,7 @@ export class Understanding {
       ...(number !== undefined ? { number } : {}),
       ...(lang ? { lang } : {}),
       dontKnow: live(this.#dontKnow.hits(tokens)).length > 0,
-      skip: this.#bare(tokens, this.#skip.hits(tokens), 1) !== undefined,
+      skip: this.#bare(tokens, this.#skip.hits(tokens), 2) !== undefined,
       ...this.#yesNo(tokens),
       onlyPlea: plea !== "none" && this.#onlyPleaWords(tokens),
     };
@@ -286,7 +296,7 @@ export class Understanding {
    * The best of some hits: the phrase with the most words, then an exact spelling over a
    * forgiven typo. Two different values equally good: none (better to ask than guess).
    */
-  best<T>(hits: readonly Hit<T>[]): Hit<T> | undefined {
+  best<T>(hits: readonly Hit<T>[], ties: "none" | "earliest" = "none"): Hit<T> | undefined {
     let best: Hit<T> | undefined;
     let tie = false;
     for (const h of hits) {
@@ -294,7 +304,11 @@ export class Understanding {
       if (order > 0) {
         best = h;
         tie = false;
-      } else if (order === 0 && h.value !== best?.value) tie = true;
+      } else if (order === 0 && h.value !== best?.value) {
+        // An answer comes first, then the person explains: "boleh, asal nama sy ga disebar".
+        if (ties === "earliest" && best && h.start < best.start) best = h;
+        else if (ties !== "earliest") tie = true;
+      }
     }
     return tie ? undefined : best;
   }
@@ -375,11 +389,45 @@ export class Understanding {
     return tokens.length > 0 && tokens.every((_, i) => cover.has(i));
   }
 
-  /** "sendiri" = 1, "berdua" = 2, "kami ber 5" = 5. */
+  /**
+   * A number the message states: a way of saying how many people ("sendiri" = 1,
+   * "berdua" = 2), else digits ("kami ber 5"), else number words ("lima belas" = 15).
+   */
   #number(tokens: readonly Token[]): number | undefined {
     const named = this.#numbers.hits(tokens)[0];
     if (named) return named.value;
-    return tokens.find((t) => t.num !== undefined && t.num > 0)?.num;
+    const digits = tokens.find((t) => t.num !== undefined && t.num > 0)?.num;
+    return digits ?? this.#spelledNumber(tokens);
+  }
+
+  /**
+   * Number words read with the language's rules from `number_words`: units add,
+   * `*k` multiplies what came before ("dua puluh" = 20), `+k` adds ("lima belas" = 15).
+   */
+  #spelledNumber(tokens: readonly Token[]): number | undefined {
+    let total = 0;
+    let current = 0;
+    let seen = false;
+    for (const t of tokens) {
+      const rule = this.#numberWords.get(t.word);
+      if (rule === undefined) {
+        if (seen) break;
+        continue;
+      }
+      seen = true;
+      if (typeof rule === "number") current += rule;
+      else if (rule.startsWith("*")) {
+        total += (current || 1) * Number(rule.slice(1));
+        current = 0;
+      } else current += Number(rule.slice(1));
+    }
+    const n = total + current;
+    return seen && n > 0 ? n : undefined;
+  }
+
+  /** An ordinal answer to a question with buttons ("yang ketiga", "the first one"). */
+  ordinal(reading: Reading): number | undefined {
+    return this.#bare(reading.tokens, this.#ordinals.hits(reading.tokens), 2)?.value;
   }
 
   /** The language most of the message's known words belong to, when one leads. */
@@ -468,6 +516,8 @@ function allPhrases(v: Vocabulary, k: Keywords | undefined): string[] {
     v.neutral,
     ...Object.values(v.facts),
     ...Object.values(v.numbers),
+    ...Object.values(v.ordinals),
+    v.number_words.map((entry) => entry.split("=")[0] as string),
     ...Object.values(v.intents),
   ];
   if (k) lists.push(...Object.values(k.intents), k.skip, k.dont_know, k.quick_exit);

@@ -36,7 +36,15 @@ export const vocabularySchema = z
     numbers: z
       .record(z.string().regex(/^\d+$/), phrases)
       .default({})
-      .describe("Words for a number of people: `1: [sendiri]`, `2: [berdua]`."),
+      .describe("Ways of saying how many people: `1: [sendiri]`, `2: [berdua]`."),
+    number_words: z
+      .array(z.string().regex(/^[^=\s]+=([*+]?\d+)$/, "write `word=5`, `word=*10` or `word=+10`"))
+      .default([])
+      .describe("Number words: units (`lima=5`), times (`puluh=*10`), plus (`belas=+10`)."),
+    ordinals: z
+      .record(z.string().regex(/^\d+$/), phrases)
+      .default({})
+      .describe("Answers by position: `3: [ketiga, yang ketiga]`."),
     intents: named.describe("Training phrases of each intent: `help`, `family`, `question_cost`."),
   })
   .strict();

@@ -74,13 +74,13 @@ export function chosenOption(turn: Turn, step: CompiledStep, inbound: Inbound): 
     return ids.includes(inbound.option) ? { id: inbound.option, more: false } : undefined;
   if (inbound.kind !== "text") return undefined;
   const reading = turn.read(inbound.text);
-  const n = optionNumber(reading.tokens);
+  const n = optionNumber(reading.tokens) ?? turn.bundle.understanding.ordinal(reading);
   if (n !== undefined) {
     const id = ids[n - 1];
     return id === undefined ? undefined : { id, more: false };
   }
   const u = turn.bundle.understanding;
-  const byWords = step.matcher ? u.best(u.liveHits(reading, step.matcher)) : undefined;
+  const byWords = step.matcher ? u.best(u.liveHits(reading, step.matcher), "earliest") : undefined;
   const words = (): Picked | undefined =>
     byWords && {
       id: byWords.value,
