@@ -203,9 +203,11 @@ function confidentIntent(turn: Turn, reading: Reading): string | undefined {
   return classified(turn.bundle, reading);
 }
 
+/** The classifier's intent, when it is both clearly ahead and strongly like its training. */
 function classified(bundle: Bundle, reading: Reading): string | undefined {
-  const min = bundle.flows.global.understanding.min_intent_score;
-  return reading.intent && reading.intent.score >= min ? reading.intent.name : undefined;
+  const { min_intent_score, min_intent_strength } = bundle.flows.global.understanding;
+  const i = reading.intent;
+  return i && i.score >= min_intent_score && i.strength >= min_intent_strength ? i.name : undefined;
 }
 
 /**
@@ -218,15 +220,17 @@ function classified(bundle: Bundle, reading: Reading): string | undefined {
 export function wantedIntent(bundle: Bundle, reading: Reading): string | undefined {
   const u = bundle.flows.global.understanding;
   const guess = classified(bundle, reading);
-  const family =
-    (guess !== undefined && u.someone_else_when.includes(guess)) ||
-    reading.facts.some((f) => u.someone_else_when.includes(f));
-  if (family) return guess && u.someone_else_when.includes(guess) ? guess : "family";
+  const speaksOfRelative = reading.facts.some((f) => u.someone_else_when.includes(f));
+  const guessedFamily = guess !== undefined && u.someone_else_when.includes(guess);
+  // Danger told plainly is the writer's own, unless they name a relative.
+  if (reading.danger === "yes" && !speaksOfRelative) return "help";
+  if (speaksOfRelative || guessedFamily) return guessedFamily ? guess : "family";
   const byFact = reading.facts.find((f) => u.routes[f] !== undefined);
-  if (reading.danger === "yes") return "help";
-  if (byFact && reading.danger === "none") return byFact;
-  if (reading.danger === "maybe") return byFact ?? "help";
-  return guess;
+  if (reading.danger === "none") return byFact ?? guess;
+  // Unsure of danger: a question asked is answered (the answer ends with how to say
+  // SOS); anything else goes to the help questions, which start with safety.
+  if (guess !== undefined && u.answers[guess] !== undefined) return guess;
+  return byFact ?? "help";
 }
 
 function flowOf(turn: Turn, ref: string): string | undefined {

@@ -314,7 +314,15 @@ export const globalSchema = z
           .min(0)
           .max(1)
           .default(0.5)
-          .describe("How sure the classifier must be (0 to 1) before an intent is acted on."),
+          .describe("How far ahead of the others (0 to 1) an intent must be to be acted on."),
+        min_intent_strength: z
+          .number()
+          .min(0)
+          .max(2)
+          .default(0.3)
+          .describe(
+            "How strongly (about 1 for a training phrase) the message must resemble its intent.",
+          ),
         about_someone_else_in: z
           .array(identifier)
           .default([])

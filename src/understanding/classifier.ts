@@ -14,6 +14,8 @@ import type { Token } from "./tokens.js";
 export interface IntentGuess {
   name: string;
   score: number;
+  /** The network's own output for this intent (about 1 for a phrase like its training). */
+  strength: number;
 }
 
 /** One training phrase, already read into tokens. */
@@ -60,11 +62,11 @@ export class IntentClassifier {
       total += s;
     }
     if (total === 0) return undefined;
-    let best: IntentGuess | undefined;
-    for (const [name, s] of scores) {
-      if (!best || s > best.score) best = { name, score: s };
-    }
-    return best ? { name: best.name, score: best.score / total } : undefined;
+    let best: [string, number] | undefined;
+    for (const entry of scores) if (!best || entry[1] > best[1]) best = entry;
+    if (!best) return undefined;
+    const [name, s] = best;
+    return { name, score: s / total, strength: raw[name] ?? 0 };
   }
 
   #activated(intent: string, keys: readonly string[]): boolean {

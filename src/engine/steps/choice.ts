@@ -2,6 +2,7 @@ import type { OptionDef } from "../../flows/schema.js";
 import type { Token } from "../../understanding/tokens.js";
 import type { CompiledStep } from "../flow-model.js";
 import { MAX_STORED_TEXT, type Turn } from "../turn.js";
+import { wantedIntent } from "../understood.js";
 import type { Inbound } from "../types.js";
 import type { Advance, StepKind } from "./kind.js";
 import { defOf } from "./kind.js";
@@ -94,9 +95,8 @@ export function chosenOption(turn: Turn, step: CompiledStep, inbound: Inbound): 
   const byFact = options.filter((o) => o.facts?.some((f) => reading.facts.includes(f)));
   if (byFact.length === 1) return { id: (byFact[0] as OptionDef).id, more: true };
   if (byWords) return words();
-  const intent = reading.intent;
-  const min = turn.bundle.flows.global.understanding.min_intent_score;
-  const byIntent = intent && intent.score >= min && options.find((o) => o.intent === intent.name);
+  const intent = wantedIntent(turn.bundle, reading);
+  const byIntent = intent && options.find((o) => o.intent === intent);
   return byIntent ? { id: byIntent.id, more: false } : undefined;
 }
 
