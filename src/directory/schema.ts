@@ -229,6 +229,15 @@ const placeSchema = z.strictObject({
     .optional()
     .describe("A rough outline as [lat, lon] points; a pin inside resolves to this place."),
   mission: id.optional().describe("A mission other than the country's (e.g. a consulate)."),
+  also_missions: z
+    .array(id)
+    .min(1, "list at least one mission id, or leave the field out")
+    .max(2, "at most 2: a message holds 500 characters")
+    .refine((ids) => new Set(ids).size === ids.length, "a mission is listed twice")
+    .optional()
+    .describe(
+      "Missions shown after the serving one: across a border river, where people cross (KK Park: KBRI Bangkok too).",
+    ),
   source: z.string().optional(),
 });
 
