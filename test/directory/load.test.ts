@@ -5,32 +5,15 @@ import {
   allContacts,
   createDirectory,
   DirectoryError,
-  type DirectoryProblem,
   loadDirectory,
 } from "../../src/directory/index.js";
 import { createTexts } from "../../src/i18n/texts.js";
-import { brokenCopy, DIRECTORY_DIR, real, replaceOnce } from "./fixture.js";
+import { brokenCopy, DIRECTORY_DIR, problemsOf, real, replaceOnce } from "./fixture.js";
 
 const made: string[] = [];
 afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** Load a broken copy and return what the loader complained about. */
-function problemsOf(
-  file: string,
-  edit: (text: string) => string,
-): { problems: readonly DirectoryProblem[]; message: string } {
-  const dir = brokenCopy(file, edit);
-  made.push(dir);
-  try {
-    loadDirectory(dir);
-  } catch (err) {
-    if (!(err instanceof DirectoryError)) throw err;
-    return { problems: err.problems, message: err.message };
-  }
-  throw new Error("loaded without complaint");
-}
 
 describe("the real directory", () => {
   const { data } = real();
