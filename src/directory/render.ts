@@ -147,7 +147,7 @@ export class BlockRenderer {
   /** Active contacts' lines; contacts of one label and confidence share a line. */
   #lines(lng: Lang, list: readonly (Contact | undefined)[], shownBy?: Mission): string[] {
     const active = list.filter((c): c is Contact => c?.status === "active");
-    return groupByLabel(active).map((group) => {
+    return groupByLabel(active, (c) => this.#owner.get(c.id)).map((group) => {
       const line = groupLine(this.#texts, lng, group);
       const owner = this.#owner.get(group[0]?.id ?? "");
       if (!shownBy || owner === undefined || owner === shownBy.id) return line;
@@ -218,7 +218,7 @@ export class BlockRenderer {
       .filter((m): m is Mission => m !== undefined);
   }
 
-  /** "If you are in Thailand, contact KBRI Bangkok:" and the given numbers. */
+  /** "Kalau kamu di Thailand, hubungi KBRI Bangkok:" and the given numbers. */
   #across(lng: Lang, m: Mission, contacts: readonly Contact[]): string[] {
     const heading = this.#texts.t(lng, TEXT.alsoMissionHeading, {
       country: this.#texts.t(lng, countryKey(m.country)),
@@ -259,11 +259,14 @@ function fits(lines: readonly string[], budget: number): boolean {
   return lines.join("\n").length <= budget;
 }
 
-/** Contacts with one label and one confidence class, in first-seen order. */
-function groupByLabel(contacts: readonly Contact[]): Contact[][] {
+/** Contacts of one owner, label and confidence class, in first-seen order. */
+function groupByLabel(
+  contacts: readonly Contact[],
+  ownerOf: (c: Contact) => string | undefined,
+): Contact[][] {
   const groups = new Map<string, Contact[]>();
   for (const c of contacts) {
-    const key = `${c.label}|${c.confidence === "low"}|${c.value === undefined}`;
+    const key = `${ownerOf(c)}|${c.label}|${c.confidence === "low"}|${c.value === undefined}`;
     const group = groups.get(key);
     if (group) group.push(c);
     else groups.set(key, [c]);
