@@ -11,6 +11,11 @@ export interface AuditOptions {
   now: number;
   /** A verification older than this many days counts as stale. */
   maxAgeDays: number;
+  /**
+   * A contact whose newest source is older than this many days is listed as resting on old
+   * sources (default two years): a number nobody has published lately may be abandoned.
+   */
+  maxSourceAgeDays?: number;
   /** Directory folder, for the file column. */
   dir?: string;
 }
@@ -37,8 +42,11 @@ export interface AuditRow {
 
 export interface AuditReport {
   maxAgeDays: number;
+  maxSourceAgeDays: number;
   /** Contacts that can be shown (active or on hold) and need checking. */
   needsCheck: AuditRow[];
+  /** Contacts that can be shown whose every source is older than `maxSourceAgeDays`, or undated. */
+  oldSources: AuditRow[];
   /** Never shown; listed so nobody adds them again by mistake. */
   doNotUse: AuditRow[];
   /** Contacts that can be shown, checked or not. */
@@ -46,6 +54,9 @@ export interface AuditReport {
 }
 
 const DAY_MS = 86_400_000;
+
+/** Two years: the project's rule for a high rating wants a source from the last two years. */
+export const DEFAULT_MAX_SOURCE_AGE_DAYS = 730;
 
 /**
  * The to-do list before going live and every few months after: file order, so a
@@ -58,9 +69,14 @@ export function auditContacts(data: DirectoryData, options: AuditOptions): Audit
     (r) => r.verifiedAgeDays === null || r.verifiedAgeDays > options.maxAgeDays,
   );
   for (const r of needsCheck) r.reason = r.verifiedAgeDays === null ? "unverified" : "stale";
+  const maxSourceAgeDays = options.maxSourceAgeDays ?? DEFAULT_MAX_SOURCE_AGE_DAYS;
   return {
     maxAgeDays: options.maxAgeDays,
+    maxSourceAgeDays,
     needsCheck,
+    oldSources: usable.filter(
+      (r) => r.sourceAgeDays === null || r.sourceAgeDays > maxSourceAgeDays,
+    ),
     doNotUse: rows.filter((r) => r.status === "do_not_use"),
     usable: usable.length,
   };
@@ -109,6 +125,14 @@ const CHECK_COLUMNS: Column[] = [
   ["WHY", why],
 ];
 
+const OLD_SOURCE_COLUMNS: Column[] = [
+  ["ID", (r) => r.id],
+  ["VALUE", (r) => r.value],
+  ["CONF", (r) => r.confidence],
+  ["NEWEST SOURCE", (r) => r.sourceDate ?? "undated"],
+  ["AGE", (r) => (r.sourceAgeDays === null ? "unknown" : `${r.sourceAgeDays} days`)],
+];
+
 const DNU_COLUMNS: Column[] = [
   ["ID", (r) => r.id],
   ["VALUE", (r) => r.value],
@@ -134,18 +158,24 @@ function formatTable(rows: readonly AuditRow[], columns: readonly Column[]): str
 
 /** The whole report as `npm run contacts:check` prints it. */
 export function formatAudit(report: AuditReport): string {
-  const { needsCheck, doNotUse, maxAgeDays, usable } = report;
+  const { needsCheck, oldSources, doNotUse, maxAgeDays, maxSourceAgeDays, usable } = report;
   const unverified = needsCheck.filter((r) => r.reason === "unverified").length;
   const out = [
     `Contacts to check (never verified, or verified more than ${maxAgeDays} days ago): ${needsCheck.length}`,
   ];
   if (needsCheck.length > 0) out.push(formatTable(needsCheck, CHECK_COLUMNS));
+  out.push(
+    "",
+    `Contacts whose newest source is older than ${maxSourceAgeDays} days, or undated (find a current source): ${oldSources.length}`,
+  );
+  if (oldSources.length > 0) out.push(formatTable(oldSources, OLD_SOURCE_COLUMNS));
   out.push("", `Do not use (never shown; kept so nobody adds them again): ${doNotUse.length}`);
   if (doNotUse.length > 0) out.push(formatTable(doNotUse, DNU_COLUMNS));
   out.push(
     "",
     `Summary: ${needsCheck.length} of ${usable} usable contacts need checking ` +
       `(${unverified} never verified, ${needsCheck.length - unverified} stale); ` +
+      `${oldSources.length} rest on old or undated sources; ` +
       `${doNotUse.length} do-not-use entries.`,
   );
   return out.join("\n");

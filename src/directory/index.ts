@@ -2,10 +2,11 @@
  * The offline directory as the engine sees it: where a person is, which Indonesian
  * mission serves them, and how to reach it. Built once at start-up from checked data.
  */
-import type { DirectoryView, Texts } from "../engine/types.js";
+import type { DirectoryView, Lang, PlaceAnswer, Texts } from "../engine/types.js";
 import { DirectoryError, type DirectoryProblem } from "./load.js";
 import { createPlaceResolver } from "./places.js";
-import { BLOCKS, BlockRenderer, requiredTextKeys } from "./render.js";
+import { BLOCKS, BlockRenderer, MAX_MESSAGE, requiredTextKeys } from "./render.js";
+import { missionFor } from "./route.js";
 import { type DirectoryData, nameText } from "./schema.js";
 
 export {
@@ -24,25 +25,9 @@ export {
   type LocatedContact,
   loadDirectory,
 } from "./load.js";
+export { MAX_MESSAGE } from "./render.js";
+export { alsoMissionsFor, missionFor } from "./route.js";
 export type { Contact, DirectoryData, Mission, Place } from "./schema.js";
-
-/**
- * Which mission serves a person: a place's own mission (a consulate such as KJRI Davao)
- * when the place is in the person's country, else the country's.
- */
-export function missionFor(
-  data: DirectoryData,
-  country: string | undefined,
-  placeId?: string,
-): string | undefined {
-  const countryMission = (code: string): string | undefined =>
-    data.countries.find((c) => c.code === code)?.mission ?? undefined;
-  const place = placeId ? data.places.find((p) => p.id === placeId) : undefined;
-  if (place && (country === undefined || place.country === country)) {
-    return place.mission ?? countryMission(place.country);
-  }
-  return country ? countryMission(country) : undefined;
-}
 
 /**
  * Text keys rendering needs that a language lacks. Checked at start-up because i18next
@@ -65,10 +50,51 @@ export function missingTexts(data: DirectoryData, texts: Texts): DirectoryProble
   return problems;
 }
 
+/** Every place a person can be resolved to: each place, each country alone, and nowhere. */
+function everywhere(data: DirectoryData): { where: string; place: PlaceAnswer | undefined }[] {
+  return [
+    { where: "(no place)", place: undefined },
+    ...data.countries.map((c) => ({ where: c.code, place: { country: c.code } })),
+    ...data.places.map((p) => ({ where: p.id, place: { id: p.id, country: p.country } })),
+  ];
+}
+
+/**
+ * Messages that would pass the 500-character limit: the `mission` block with what flows
+ * show beside it (`local_emergency`, or `mission_address`), for every place and language.
+ * Rendering already shortens a second mission to its hotline; what is still too long
+ * needs shorter texts or fewer contacts.
+ */
+export function oversizedBlocks(
+  data: DirectoryData,
+  texts: Texts,
+  render: (lng: Lang, block: string, place: PlaceAnswer | undefined) => string | undefined,
+): DirectoryProblem[] {
+  const problems: DirectoryProblem[] = [];
+  for (const lng of texts.languages) {
+    for (const { where, place } of everywhere(data)) {
+      const mission = render(lng, "mission", place) ?? "";
+      for (const companion of ["local_emergency", "mission_address"]) {
+        const extra = render(lng, companion, place);
+        const length = mission.length + (extra === undefined ? 0 : extra.length + 2);
+        if (length <= MAX_MESSAGE) continue;
+        problems.push({
+          file: "directory/places.yaml",
+          entry: where,
+          field: "",
+          message: `in ${lng}, the mission block with ${companion} is ${length} characters; a message holds ${MAX_MESSAGE}: shorten locales/${lng}/directory.json or show fewer contacts`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
 /**
  * The directory view the engine consumes.
  *
- * @throws DirectoryError when a text the directory renders is missing in a language.
+ * @throws DirectoryError when a text the directory renders is missing in a language, or
+ *   when a place's contacts would not fit in one message.
  */
 export function createDirectory(data: DirectoryData, texts: Texts): DirectoryView {
   const missing = missingTexts(data, texts);
@@ -76,11 +102,11 @@ export function createDirectory(data: DirectoryData, texts: Texts): DirectoryVie
   const places = createPlaceResolver(data);
   const serving = (country: string | undefined, placeId?: string): string | undefined =>
     missionFor(data, country, placeId);
-  const renderer = new BlockRenderer(data, texts, serving);
+  const renderer = new BlockRenderer(data, texts);
   const countries = new Set(data.countries.map((c) => c.code));
   const blocks = new Set<string>(BLOCKS);
   const rendered = new Map<string, string | undefined>();
-  return {
+  const view: DirectoryView = {
     placeFromText: (text) => places.fromText(text),
     placeFromPoint: (lat, lon) => places.fromPoint(lat, lon),
     missionFor: serving,
@@ -103,4 +129,7 @@ export function createDirectory(data: DirectoryData, texts: Texts): DirectoryVie
       return first === undefined ? undefined : nameText(first);
     },
   };
+  const oversized = oversizedBlocks(data, texts, view.render);
+  if (oversized.length > 0) throw new DirectoryError(oversized);
+  return view;
 }

@@ -271,6 +271,12 @@ function checkReferences(
       { file: placesFile, entry: p.id, field: "mission" },
       `unknown mission "${p.mission}"; known: ${missionList}`,
     );
+    const serving = p.mission ?? data.countries.find((c) => c.code === p.country)?.mission;
+    (p.also_missions ?? []).forEach((ref, i) => {
+      const where = { file: placesFile, entry: p.id, field: `also_missions[${i}]` };
+      need(missionIds.has(ref), where, `unknown mission "${ref}"; known: ${missionList}`);
+      need(ref !== serving, where, `"${ref}" already serves ${p.id}: list only other missions`);
+    });
   }
   for (const code of Object.keys(data.emergency)) {
     need(

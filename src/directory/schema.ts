@@ -229,10 +229,27 @@ const placeSchema = z.strictObject({
     .optional()
     .describe("A rough outline as [lat, lon] points; a pin inside resolves to this place."),
   mission: id.optional().describe("A mission other than the country's (e.g. a consulate)."),
+  also_missions: z
+    .array(id)
+    .superRefine(checkAlsoMissions)
+    .optional()
+    .describe(
+      "Missions shown after the serving one: across a border river, where people cross (KK Park: KBRI Bangkok too).",
+    ),
   source: z.string().optional(),
 });
 
 export type Place = z.infer<typeof placeSchema>;
+
+/** One message holds the serving mission and at most two more (500 characters). */
+function checkAlsoMissions(ids: string[], ctx: z.RefinementCtx): void {
+  const problem = (message: string): void => {
+    ctx.addIssue({ code: "custom", message });
+  };
+  if (ids.length === 0) problem("list at least one mission id, or leave the field out");
+  if (ids.length > 2) problem("at most 2: a message holds 500 characters");
+  if (new Set(ids).size !== ids.length) problem("a mission is listed twice");
+}
 export type Country = z.infer<typeof countrySchema>;
 
 /** `directory/places.yaml`: countries, places, and which mission serves them. */

@@ -66,6 +66,38 @@ describe("the contacts audit", () => {
     );
   });
 
+  it("lists every shown contact whose newest source is older than two years, or undated", () => {
+    const report = auditContacts(data, { now: NOW, maxAgeDays: 180 });
+    expect(report.maxSourceAgeDays).toBe(730);
+    const ids = report.oldSources.map((r) => r.id);
+    // Newest sources from 2021 (Yangon hotline, Kemlu hotline), 2018 (PH 911); undated (TH 191).
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "kbri_yangon.hotline",
+        "kemlu.hotline",
+        "emergency.ph.911",
+        "emergency.th.police",
+      ]),
+    );
+    // Sources from 2025: not listed. Do-not-use entries are never shown: not listed.
+    expect(ids).not.toContain("kbri_bangkok.hotline");
+    expect(ids).not.toContain("kbri_phnom_penh.hotline_protection");
+    expect(ids).not.toContain("kbri_yangon.unsourced_phone");
+    expect(report.oldSources.every((r) => r.sourceAgeDays === null || r.sourceAgeDays > 730)).toBe(
+      true,
+    );
+  });
+
+  it("draws the old-source line at the age given", () => {
+    // The Phnom Penh protection hotline's newest source is 350 days old on NOW.
+    const at = (days: number) =>
+      auditContacts(data, { now: NOW, maxAgeDays: 180, maxSourceAgeDays: days }).oldSources.map(
+        (r) => r.id,
+      );
+    expect(at(349)).toContain("kbri_phnom_penh.hotline_protection");
+    expect(at(350)).not.toContain("kbri_phnom_penh.hotline_protection");
+  });
+
   it("counts a month-only source date from the first of the month", () => {
     expect(ageDays("2026-11", NOW)).toBe(22);
     expect(ageDays("2026", NOW)).toBe(326);
@@ -100,6 +132,22 @@ describe("npm run contacts:check", () => {
     expect(plain.status).toBe(0);
     expect(plain.stdout).toContain("Summary:");
     expect(run("--dir", DIRECTORY_DIR, "--strict").status).toBe(1);
+  });
+
+  it("lists contacts resting on sources older than two years", () => {
+    const out = run("--dir", DIRECTORY_DIR).stdout;
+    expect(out).toMatch(/newest source is older than 730 days, or undated .*: \d+/);
+    expect(out).toMatch(/^kbri_yangon\.hotline +\+95 9 503 7055 +medium +2021-03-07 +\d+ days$/m);
+    expect(out).toMatch(/^emergency\.th\.police +191 +medium +undated +unknown$/m);
+    expect(run("--dir", DIRECTORY_DIR, "--max-source-age-days", "100000").stdout).toContain(
+      "older than 100000 days, or undated (find a current source): ",
+    );
+  });
+
+  it("explains a bad --max-source-age-days", () => {
+    const bad = run("--dir", DIRECTORY_DIR, "--max-source-age-days", "two years");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--max-source-age-days must be a whole number");
   });
 
   it("explains a bad --max-age-days", () => {

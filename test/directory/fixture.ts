@@ -2,11 +2,17 @@
  * The real directory data and texts, loaded once per test file, plus a way to break a
  * copy of the data files in a temporary folder.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDirectory, type DirectoryData, loadDirectory } from "../../src/directory/index.js";
+import {
+  createDirectory,
+  type DirectoryData,
+  DirectoryError,
+  type DirectoryProblem,
+  loadDirectory,
+} from "../../src/directory/index.js";
 import type { DirectoryView, Texts } from "../../src/engine/types.js";
 import { createTexts, readLocales } from "../../src/i18n/texts.js";
 
@@ -48,4 +54,24 @@ export function replaceOnce(from: string, to: string): (text: string) => string 
       throw new Error(`"${from}" must occur exactly once`);
     return text.slice(0, at) + to + text.slice(at + from.length);
   };
+}
+
+/**
+ * Load a copy of the directory with `file` edited and return what the loader complained
+ * about; fails when it loaded without complaint. The copy is removed afterwards.
+ */
+export function problemsOf(
+  file: string,
+  edit: (text: string) => string,
+): { problems: readonly DirectoryProblem[]; message: string } {
+  const dir = brokenCopy(file, edit);
+  try {
+    loadDirectory(dir);
+  } catch (err) {
+    if (!(err instanceof DirectoryError)) throw err;
+    return { problems: err.problems, message: err.message };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  throw new Error("loaded without complaint");
 }

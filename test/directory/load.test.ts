@@ -5,47 +5,42 @@ import {
   allContacts,
   createDirectory,
   DirectoryError,
-  type DirectoryProblem,
   loadDirectory,
 } from "../../src/directory/index.js";
 import { createTexts } from "../../src/i18n/texts.js";
-import { brokenCopy, DIRECTORY_DIR, real, replaceOnce } from "./fixture.js";
+import { brokenCopy, DIRECTORY_DIR, problemsOf, real, replaceOnce } from "./fixture.js";
 
 const made: string[] = [];
 afterEach(() => {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Load a broken copy and return what the loader complained about. */
-function problemsOf(
-  file: string,
-  edit: (text: string) => string,
-): { problems: readonly DirectoryProblem[]; message: string } {
-  const dir = brokenCopy(file, edit);
-  made.push(dir);
-  try {
-    loadDirectory(dir);
-  } catch (err) {
-    if (!(err instanceof DirectoryError)) throw err;
-    return { problems: err.problems, message: err.message };
-  }
-  throw new Error("loaded without complaint");
-}
-
 describe("the real directory", () => {
   const { data } = real();
 
-  it("has every mission in contacts.md", () => {
+  it("has every mission in contacts.md and the audit of December 2026", () => {
     expect(data.missions.map((m) => m.id)).toEqual([
       "kbri_phnom_penh",
       "kbri_yangon",
       "kbri_bangkok",
+      "kri_songkhla",
       "kbri_vientiane",
       "kbri_manila",
       "kjri_davao",
       "kbri_kuala_lumpur",
+      "kjri_johor_bahru",
+      "kjri_penang",
+      "kjri_kuching",
+      "kjri_kota_kinabalu",
+      "kri_tawau",
       "kbri_hanoi",
       "kjri_ho_chi_minh",
+      "kbri_abu_dhabi",
+      "kjri_dubai",
+      "kbri_dili",
+      "kbri_pretoria",
+      "kjri_cape_town",
+      "kbri_kyiv",
     ]);
   });
 
@@ -65,6 +60,7 @@ describe("the real directory", () => {
         "+856 20 55 97 05 20",
         "+856 20 55 97 0581",
         "+65 92903 1103",
+        "+62 813 9003 2112",
         "1500-454",
         "119 ext 5",
       ]),
@@ -165,15 +161,15 @@ describe("load errors name the file, the entry and the field", () => {
     const { problems } = problemsOf(
       "missions.yaml",
       replaceOnce(
-        '          - { name: "Antara", date: "2020-04-02" }\n        source_date: "2025-07-24"',
-        '          - { name: "Antara", date: "2020-04-02" }\n        source_date: "2020-04-02"',
+        '          - { name: "Antara (24/7, WhatsApp)", date: "2020-04-02" }\n        source_date: "2025-07-25"',
+        '          - { name: "Antara (24/7, WhatsApp)", date: "2020-04-02" }\n        source_date: "2020-04-02"',
       ),
     );
     expect(problems).toEqual([
       expect.objectContaining({
         entry: "kbri_bangkok.hotline",
         field: "source_date",
-        message: expect.stringContaining("2025-07-24"),
+        message: expect.stringContaining("2025-07-25"),
       }),
     ]);
   });
@@ -182,7 +178,7 @@ describe("load errors name the file, the entry and the field", () => {
     const { problems } = problemsOf(
       "missions.yaml",
       replaceOnce(
-        '        note: "Conflicts with kbri_manila.hotline_b; hold until someone checks which one answers."\n',
+        '        note: "The newer official listing points here, but it conflicts with kbri_manila.hotline_b: hold until someone calls both."\n',
         "",
       ),
     );
@@ -213,11 +209,11 @@ describe("load errors name the file, the entry and the field", () => {
   it("refuses one name for two places", () => {
     const { problems } = problemsOf(
       "places.yaml",
-      replaceOnce("names: [Kampot]", "names: [Kampot, Poipet]"),
+      replaceOnce("names: [Svay Rieng]", "names: [Svay Rieng, Poipet]"),
     );
     expect(problems).toEqual([
       expect.objectContaining({
-        entry: "kampot",
+        entry: "svay_rieng",
         field: "names[1]",
         message: expect.stringContaining("poipet"),
       }),

@@ -124,7 +124,8 @@ describe("a shared pin", () => {
       ["Hanoi", 21.03, 105.85, "VN", "hanoi"],
       ["Can Tho, south Vietnam", 10.03, 105.78, "VN", "vietnam_south"],
       ["Jakarta: known country, no mission", -6.2, 106.8, "ID", undefined],
-      ["Dubai: a country we do not serve", 25.2, 55.27, "AE", undefined],
+      ["Dubai", 25.2, 55.27, "AE", "dubai"],
+      ["Tokyo: a country the directory does not know", 35.68, 139.69, "JP", undefined],
     ];
 
   it.each(table)("%s", (_what, lat, lon, country, id) => {
@@ -183,7 +184,9 @@ describe("which mission serves a person", () => {
     // A place from another country does not override where the person actually is.
     ["MM", "mae_sot", "kbri_yangon"],
     ["ID", undefined, undefined],
-    ["AE", undefined, undefined],
+    ["AE", undefined, "kbri_abu_dhabi"],
+    ["AE", "dubai", "kjri_dubai"],
+    ["JP", undefined, undefined],
     [undefined, undefined, undefined],
     ["KH", "no_such_place", "kbri_phnom_penh"],
   ];

@@ -50,28 +50,34 @@ describe("the mission block", () => {
     expect(id.indexOf("+855 61 844 661")).toBeLessThan(id.indexOf("+855 23 217 934"));
   });
 
-  it("renders the Kemlu hotline and Peduli WNI with the Vientiane phones for Laos", () => {
+  it("gives Laos the Vientiane phones with the Kemlu hotline and KP2MI, not Peduli WNI", () => {
     for (const lng of LANGS) {
       const text = view.render(lng, "mission", { country: "LA" }) ?? "";
-      expect(text).toContain("+856 21 413 909");
+      expect(text).toContain("+856 21 413 909, +856 21 413 910, +856 21 413 900");
       expect(text).toContain("+62 812 9007 0027");
-      expect(text).toContain("peduliwni.kemlu.go.id");
+      expect(text).toContain("+62 21 2924 4800");
+      // A portal that needs an account verified for days is no help in danger (audit 2026-12).
+      expect(text).not.toContain("peduliwni.kemlu.go.id");
     }
   });
 
-  it("shows the Manila landline and no hotline on hold", () => {
+  it("shows the Manila landline, no hotline on hold, and the Kemlu hotline for after hours", () => {
     const text = view.render("id", "mission", { country: "PH" }) ?? "";
     expect(text.split("\n")[1]).toContain("+63 2 8892 5061 sampai 5068");
     expect(text).not.toContain("954 158 3125");
     expect(text).not.toContain("917 319 8470");
+    expect(text).toContain("Hotline Kemlu untuk WNI: +62 812 9007 0027");
   });
 
-  it("routes Davao to the consulate and marks its unconfirmed numbers", () => {
+  it("routes Davao to the consulate, its hotline first", () => {
     const id = view.render("id", "mission", { id: "davao", country: "PH" }) ?? "";
     const en = view.render("en", "mission", { id: "davao", country: "PH" }) ?? "";
-    expect(id).toContain("KJRI Davao");
-    expect(id).toContain("+63 966 2455 472 (belum terkonfirmasi)");
-    expect(en).toContain("+63 966 2455 472 (not yet confirmed)");
+    expect(id.split("\n").slice(0, 2)).toEqual([
+      "Hubungi KJRI Davao:",
+      "Hotline: +63 966 2455 472",
+    ]);
+    expect(en).toContain("Hotline: +63 966 2455 472");
+    expect(en).toContain("+62 812 9007 0027");
   });
 
   it("gives a person in Mae Sot KBRI Bangkok's hotline", () => {
@@ -80,12 +86,49 @@ describe("the mission block", () => {
     expect(text).not.toContain("Yangon");
   });
 
-  it("falls back to the national channels when the country is unknown or has no mission", () => {
-    for (const place of [undefined, {}, { country: "ID" }, { country: "AE" }]) {
+  it("falls back to the national channels when the place is unknown or at home", () => {
+    for (const place of [undefined, {}, { country: "ID" }]) {
       const text = view.render("id", "mission", place) ?? "";
+      expect(text.split("\n")).toEqual([
+        "Layanan resmi Kemlu untuk WNI:",
+        "Hotline Kemlu untuk WNI: +62 812 9007 0027",
+        "KP2MI dari luar negeri (24 jam): +62 21 2924 4800",
+        "Portal Peduli WNI (lapor dan daftar diri): peduliwni.kemlu.go.id",
+      ]);
+    }
+  });
+
+  it("tells a person in a country without a mission so, with the national channels", () => {
+    // Japan: country-coder knows it, the directory does not.
+    const place = view.placeFromPoint(35.68, 139.69);
+    expect(place).toEqual({ found: true, country: "JP" });
+    const id = view.render("id", "mission", { country: "JP" }) ?? "";
+    const en = view.render("en", "mission", { country: "JP" }) ?? "";
+    expect(id.split("\n")[0]).toBe("Kami belum punya kontak KBRI untuk negara tempatmu.");
+    expect(en.split("\n")[0]).toBe("We have no embassy contacts yet for the country you are in.");
+    for (const text of [id, en]) {
       expect(text).toContain("+62 812 9007 0027");
-      expect(text).toContain("peduliwni.kemlu.go.id");
-      expect(text).toContain("Safe Travel");
+      expect(text).toContain("+62 21 2924 4800");
+    }
+  });
+
+  it("never offers the Safe Travel app in a block, whose panic button is unverified since 2019", () => {
+    for (const lng of LANGS) {
+      for (const place of everywhere) {
+        for (const block of BLOCKS) {
+          expect(view.render(lng, block, place) ?? "").not.toMatch(
+            /Safe Travel|tombol darurat|panic/,
+          );
+        }
+      }
+    }
+  });
+
+  it("never claims 24 hours for the Kemlu hotline, whose only such source is from 2018", () => {
+    for (const lng of LANGS) {
+      const line = view.render(lng, "contact:kemlu.hotline", undefined) ?? "";
+      expect(line).toContain("+62 812 9007 0027");
+      expect(line).not.toMatch(/24/);
     }
   });
 });
@@ -93,8 +136,9 @@ describe("the mission block", () => {
 describe("other blocks", () => {
   it("gives the mission's current address, not an old one", () => {
     const text = view.render("id", "mission_address", { id: "poipet", country: "KH" }) ?? "";
+    // The landmark is what a tuk-tuk driver knows (audit 2026-12 §1.1).
     expect(text).toBe(
-      "KBRI Phnom Penh\nAlamat: No. 33, Street 268 (Preah Suramarit Blvd), Phnom Penh",
+      "KBRI Phnom Penh\nAlamat: No. 33, Street 268 (Preah Suramarit Blvd), di seberang Patung Raja Norodom Sihanouk, Phnom Penh",
     );
     expect(view.render("id", "mission_address", undefined)).toBeUndefined();
   });
@@ -103,31 +147,37 @@ describe("other blocks", () => {
     const id = view.render("id", "local_emergency", { country: "KH" }) ?? "";
     const en = view.render("en", "local_emergency", { country: "KH" }) ?? "";
     expect(id.split("\n")[0]).toMatch(/hubungi KBRI dulu.*polisi setempat/i);
-    expect(en.split("\n")[0]).toMatch(
-      /embassy \(KBRI\) first.*local police directly can put you at risk/i,
-    );
+    expect(en.split("\n")[0]).toMatch(/KBRI first.*police directly can put you at risk/i);
     expect(id.indexOf("KBRI")).toBeLessThan(id.indexOf("117"));
     expect(id).toContain("Kamboja");
   });
 
   it.each([
     ["TH", ["191", "1155", "1669", "1300"]],
-    ["LA", ["1191", "1190", "1195"]],
+    ["LA", ["1190"]],
     ["PH", ["911", "1343"]],
   ])("lists local emergency numbers for %s", (country, numbers) => {
     const text = view.render("en", "local_emergency", { country }) ?? "";
     for (const n of numbers) expect(text).toMatch(new RegExp(`: ${n}$`, "m"));
   });
 
-  it("shows nothing local where no number is confirmed or the country is unknown", () => {
-    expect(view.render("id", "local_emergency", { country: "MM" })).toBeUndefined();
+  it("marks Laos' police and ambulance numbers as unconfirmed: no public source names them", () => {
+    const text = view.render("en", "local_emergency", { country: "LA" }) ?? "";
+    expect(text).toContain("Police: 1191 (not yet confirmed)");
+    expect(text).toContain("Ambulance: 1195 (not yet confirmed)");
+  });
+
+  it("gives Myanmar the caution and no number; nothing where no country is known", () => {
+    expect(view.render("id", "local_emergency", { country: "MM" })).toBe(
+      "Sebaiknya hubungi KBRI dulu. Menghubungi polisi setempat langsung bisa membahayakanmu.",
+    );
     expect(view.render("id", "local_emergency", { country: "MY" })).toBeUndefined();
     expect(view.render("id", "local_emergency", undefined)).toBeUndefined();
   });
 
   it("renders one contact by id", () => {
     expect(view.render("id", "contact:kp2mi.call_centre", undefined)).toBe(
-      "Call center KP2MI (gratis, dari Indonesia): 0800-1000",
+      "Call center KP2MI (gratis, 24 jam, dari Indonesia): 0800-1000",
     );
     expect(view.render("en", "contact:peduli_wni", undefined)).toBe(
       "Peduli WNI portal (report, register yourself): peduliwni.kemlu.go.id",
