@@ -47,6 +47,9 @@ export const ENGINE_TEXT_KEYS = [
   "common:button.no",
   "common:welcome_short",
   "common:only_plea",
+  "common:only_emoji",
+  "common:relative_danger_noted",
+  "common:only_plea_family",
 ] as const;
 
 /** Keyword lists (in `keywords.json`) the engine needs in every language. */

@@ -114,6 +114,9 @@ export type Effect =
   | {
       type: "report";
       caseRef: string;
+      /** From the triage table, like an escalation: a relative in danger now is P1. */
+      priority: Priority;
+      reasons: string[];
       report: Record<string, AnswerValue>;
       summary: CaseSummary;
     }

@@ -19,7 +19,8 @@ import { STEP_KINDS } from "./steps/index.js";
 import { noteMention } from "./steps/place.js";
 import { priorityOf } from "./triage.js";
 import type { Turn } from "./turn.js";
-import type { Bundle, Inbound } from "./types.js";
+import type { Inbound } from "./types.js";
+import { classified, wantedIntent } from "./wants.js";
 
 type TextInbound = Extract<Inbound, { kind: "text" }>;
 
@@ -36,7 +37,7 @@ export function understood(turn: Turn, inbound: TextInbound, current?: CompiledS
   learn(turn, reading, current, elsewhere);
   // In a family's report "tolong" and "bahaya" are about the relative, never a detour.
   if (runIntent(turn, inbound, elsewhere ? "emergency" : undefined)) return true;
-  if (elsewhere) return false;
+  if (elsewhere) return relativeNoted(turn, reading, current);
   if (reading.danger === "yes") {
     ownDanger(turn, inbound, reading, current);
     return true;
@@ -60,7 +61,7 @@ export function aboutSomeoneElse(
     return true;
   const opening = current === undefined ? !s.waiting : current.flow === startFlow(turn);
   if (!opening) return false;
-  const intent = confidentIntent(turn, reading);
+  const intent = classified(turn.bundle, reading);
   return (
     (intent !== undefined && u.someone_else_when.includes(intent)) ||
     reading.facts.some((f) => u.someone_else_when.includes(f))
@@ -69,6 +70,20 @@ export function aboutSomeoneElse(
 
 function startFlow(turn: Turn): string | undefined {
   return flowOf(turn, turn.bundle.flows.startRef);
+}
+
+/**
+ * The family said their relative is in danger: say once that the report comes first. A
+ * message that is nothing but "SOS" or "tolong" answers no question: ask it again.
+ */
+function relativeNoted(turn: Turn, reading: Reading, current: CompiledStep | undefined): boolean {
+  const flag = turn.bundle.flows.global.understanding.someone_else_flag;
+  const fresh = flag !== undefined && turn.s.reasons.includes(flag) && !turn.reasonsBefore.includes(flag);
+  if (fresh) turn.reply(turn.t("common:relative_danger_noted"));
+  if (!reading.onlyPlea || current === undefined) return false;
+  if (!fresh) turn.reply(turn.t("common:only_plea_family"));
+  reask(turn, current);
+  return true;
 }
 
 /**
@@ -151,7 +166,7 @@ export function answeredOtherwise(
     goTo(turn, bundle.flows.dangerCheckRef);
     return true;
   }
-  const intent = confidentIntent(turn, reading);
+  const intent = classified(turn.bundle, reading);
   const answer = intent ? bundle.flows.global.understanding.answers[intent] : undefined;
   if (answer) {
     turn.reply(turn.t(answer));
@@ -196,41 +211,6 @@ export function routed(turn: Turn, inbound: TextInbound): boolean {
   if (answer) turn.reply(turn.t(answer));
   goTo(turn, target ?? bundle.flows.menuRef);
   return true;
-}
-
-/** The intent the classifier is sure enough of to act on. */
-function confidentIntent(turn: Turn, reading: Reading): string | undefined {
-  return classified(turn.bundle, reading);
-}
-
-/** The classifier's intent, when it is both clearly ahead and strongly like its training. */
-function classified(bundle: Bundle, reading: Reading): string | undefined {
-  const { min_intent_score, min_intent_strength } = bundle.flows.global.understanding;
-  const i = reading.intent;
-  return i && i.score >= min_intent_score && i.strength >= min_intent_strength ? i.name : undefined;
-}
-
-/**
- * What a message opening a conversation wants, all signals weighed: speaking of a relative
- * is a family's report whatever else it says; danger, plain or hinted, wants help; having
- * got out (said in so many words) wants the way home; else the classifier's intent.
- *
- * @example wantedIntent(bundle, read("anak saya disekap di kamboja")) === "family"
- */
-export function wantedIntent(bundle: Bundle, reading: Reading): string | undefined {
-  const u = bundle.flows.global.understanding;
-  const guess = classified(bundle, reading);
-  const speaksOfRelative = reading.facts.some((f) => u.someone_else_when.includes(f));
-  const guessedFamily = guess !== undefined && u.someone_else_when.includes(guess);
-  // Danger told plainly is the writer's own, unless they name a relative.
-  if (reading.danger === "yes" && !speaksOfRelative) return "help";
-  if (speaksOfRelative || guessedFamily) return guessedFamily ? guess : "family";
-  const byFact = reading.facts.find((f) => u.routes[f] !== undefined);
-  if (reading.danger === "none") return byFact ?? guess;
-  // Unsure of danger: a question asked is answered (the answer ends with how to say
-  // SOS); anything else goes to the help questions, which start with safety.
-  if (guess !== undefined && u.answers[guess] !== undefined) return guess;
-  return byFact ?? "help";
 }
 
 function flowOf(turn: Turn, ref: string): string | undefined {

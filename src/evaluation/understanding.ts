@@ -10,7 +10,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { newSession, type Session } from "../engine/session.js";
 import { step } from "../engine/step.js";
-import { wantedIntent } from "../engine/understood.js";
+import { wantedIntent } from "../engine/wants.js";
 import { priorityOf } from "../engine/triage.js";
 import type { Bundle, Effect } from "../engine/types.js";
 

@@ -8,7 +8,7 @@ import { createDirectory } from "../directory/index.js";
 import { loadDirectory } from "../directory/load.js";
 import type { Bundle } from "../engine/types.js";
 import { createTexts, readLocales } from "../i18n/texts.js";
-import { loadDictionary } from "../understanding/dictionary.js";
+import { loadDictionary } from "./dictionary.js";
 import { Understanding } from "../understanding/index.js";
 import {
   type Keywords,

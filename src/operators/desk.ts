@@ -121,8 +121,7 @@ function refuse(error: DeskError, c?: Case): Refusal {
 
 /**
  * The store input of an `escalate` or `report` effect. Reports are families' missing-relative
- * reports: kind `family`, P3, or P2 when the family says the relative is in danger now (the
- * flow's `relative_in_danger` reason).
+ * reports (kind `family`); both carry the priority and reasons the flow's triage gave them.
  */
 export function escalationInput(
   key: ConversationKey,
@@ -138,16 +137,8 @@ export function escalationInput(
     lang: effect.summary.lang,
     now,
   };
-  if (effect.type === "escalate") {
-    return { ...base, kind: "help", priority: effect.priority, reasons: effect.reasons };
-  }
-  const inDanger = effect.report.danger_now === "yes";
-  return {
-    ...base,
-    kind: "family",
-    priority: inDanger ? "P2" : "P3",
-    reasons: [inDanger ? "relative_in_danger" : "family_report"],
-  };
+  const kind = effect.type === "escalate" ? "help" : "family";
+  return { ...base, kind, priority: effect.priority, reasons: effect.reasons };
 }
 
 /** When the person last did something the case knows of: wrote, escalated, came back. */

@@ -12,7 +12,7 @@ const N = CODE_ALPHABET.length;
 const LOOK_ALIKE: Readonly<Record<string, string>> = { O: "0", I: "1", L: "1" };
 
 const SHAPE =
-  /^\s*([0-9A-Za-z]{4})[\s-]?([0-9A-Za-z]{4})[\s-]?([0-9A-Za-z]{4})[\s-]?([0-9A-Za-z]{4})\s*$/;
+  /^\s*([0-9A-Za-z]{4})[\s-]?([0-9A-Za-z]{4})[\s-]?([0-9A-Za-z]{4})[\s-]?([0-9A-Za-z]{4})[\s.!?]*$/;
 
 /** The check character for the code's first fifteen characters (Luhn mod N). */
 export function checkCharacter(data: string): string {

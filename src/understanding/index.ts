@@ -49,6 +49,8 @@ const SHORT_PLEA_WORDS = 4;
 /** The fact an age under {@link ADULT_AGE} states (triage treats minors as most urgent). */
 const MINOR_FACT = "children";
 const ADULT_AGE = 18;
+/** Words of one language a message needs before it is taken to be in that language. */
+const MIN_LANGUAGE_WORDS = 2;
 /** Most words a `...` in a phrase stands for. */
 const PHRASE_GAP = 3;
 /** How far before a word a negation ("tidak", "not") or a past marker still applies. */
@@ -262,7 +264,7 @@ export class Understanding {
       dontKnow: live(this.#dontKnow.hits(tokens)).length > 0,
       skip: this.#bare(tokens, this.#skip.hits(tokens), 2) !== undefined,
       ...this.#yesNo(tokens),
-      onlyPlea: plea !== "none" && this.#onlyPleaWords(tokens),
+      onlyPlea: this.#onlyPleaWords(tokens),
     };
   }
 
@@ -383,9 +385,13 @@ export class Understanding {
     return hit ? { yesNo: hit.value } : {};
   }
 
-  /** Every word is part of a plea or a form of address ("tolong pak", "tolong kami kak"). */
+  /** Every word is a plea, an alarm or a form of address ("tolong pak", "SOS", "bahaya!!"). */
   #onlyPleaWords(tokens: readonly Token[]): boolean {
-    const cover = covered([...this.#plea.hits(tokens), ...this.#address.hits(tokens)]);
+    const cover = covered([
+      ...this.#plea.hits(tokens),
+      ...this.#alarm.hits(tokens),
+      ...this.#address.hits(tokens),
+    ]);
     return tokens.length > 0 && tokens.every((_, i) => cover.has(i));
   }
 
@@ -437,7 +443,8 @@ export class Understanding {
     );
     counts.sort((a, b) => b[1] - a[1]);
     const [first, second] = counts;
-    if (!first || first[1] === 0) return undefined;
+    // One word ("hi", "halo") is said in either language: two words make it clear.
+    if (!first || first[1] < MIN_LANGUAGE_WORDS) return undefined;
     return !second || first[1] > second[1] ? first[0] : undefined;
   }
 

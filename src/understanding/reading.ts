@@ -45,6 +45,6 @@ export interface Reading {
   readonly skip: boolean;
   /** A short yes or no ("iya betul", "bukan"), for confirming questions. */
   readonly yesNo?: "yes" | "no";
-  /** Nothing but a call for help and forms of address ("tolong pak"): no answer in it. */
+  /** Nothing but a call for help, an alarm and forms of address ("tolong pak", "SOS"). */
   readonly onlyPlea: boolean;
 }

@@ -15,7 +15,7 @@ beforeAll(() => {
   bundle = realBundle();
 });
 
-const CODE = "ABCD-EFGH-JKMN-PQRS";
+const CODE = "ABC1-EFGH-JKMN-PQR0";
 
 async function setup(place: { id?: string; country?: string; text?: string }) {
   const cases = new MemoryCaseStore();

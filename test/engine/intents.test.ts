@@ -41,12 +41,33 @@ describe("emergency words", () => {
     "Help me",
     "emergency",
     "emergncy",
-  ])("%j escalates P1 at once, from any step", (word) => {
-    const chat = inFamilyFlow();
+  ])("%j escalates P1 at once, from any step of the person's own flows", (word) => {
+    const chat = atMenu();
+    chat.tap("gotout");
+    chat.tap("lodging");
+    expect(chat.at).toBe("gotout.place");
     chat.say(word);
     const [escalation] = chat.of("escalate");
     expect(escalation?.priority).toBe("P1");
     expect(escalation?.reasons).toContain("emergency_word");
+  });
+
+  it.each(["bahaya", "SOS", "tolong, anak saya dipukuli", "help, they beat him"])(
+    "%j in a family's report raises the report's priority; the family stays in the report",
+    (words) => {
+      const chat = inFamilyFlow();
+      chat.say(words);
+      expect(chat.of("escalate")).toEqual([]);
+      expect(chat.at?.startsWith("family.")).toBe(true);
+      expect(chat.session?.reasons).toContain("relative_in_danger");
+    },
+  );
+
+  it("'tolong pak' in a family's report raises nothing and is not taken as a name", () => {
+    const chat = inFamilyFlow();
+    chat.say("tolong pak");
+    expect(chat.session?.reasons).not.toContain("relative_in_danger");
+    expect(chat.at).toBe("family.name");
   });
 
   it("tells the person their hotline when we know where they are", () => {

@@ -225,11 +225,11 @@ const cases: Record<string, () => void> = {
       "en",
     );
     chat.say("hi");
-    if (chat.session) chat.session.pendingCode = "ABCD-EFGH-JKMN-PQRS";
+    if (chat.session) chat.session.pendingCode = "ABC1-EFGH-JKMN-PQR0";
     chat.say("Poipet");
     expect(chat.of("reattach")[0]).toEqual({
       type: "reattach",
-      code: "ABCD-EFGH-JKMN-PQRS",
+      code: "ABC1-EFGH-JKMN-PQR0",
       answer: "Poipet",
     });
   },

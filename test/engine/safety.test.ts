@@ -191,17 +191,17 @@ describe("case code", () => {
   it("is given to a person in danger with their handoff", () => {
     const chat = helpStarted();
     for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
-    expect(chat.text).toContain("Kode kasusmu: ABCD-EFGH-JKMN-PQRS");
-    expect(chat.of("escalate")[0]?.code).toBe("ABCD-EFGH-JKMN-PQRS");
+    expect(chat.text).toContain("Kode kasusmu: ABC1-EFGH-JKMN-PQR0");
+    expect(chat.of("escalate")[0]?.code).toBe("ABC1-EFGH-JKMN-PQR0");
   });
 
   it("typed from another account, asks one confirming question, then asks for a check", () => {
     const chat = new Chat(bundle, "id");
-    chat.say("abcd efgh jkmn pqrs");
+    chat.say("abc1 efgh jkmn pqr0");
     expect(chat.at).toBe("reattach.question");
     chat.say("Poipet");
     expect(chat.of("reattach")).toEqual([
-      { type: "reattach", code: "ABCD-EFGH-JKMN-PQRS", answer: "Poipet" },
+      { type: "reattach", code: "ABC1-EFGH-JKMN-PQR0", answer: "Poipet" },
     ]);
     chat.send({ kind: "system", event: "reattached", caseRef: "CASE-9" });
     expect(chat.session).toMatchObject({ caseRef: "CASE-9", waiting: true });
@@ -209,24 +209,38 @@ describe("case code", () => {
   });
 
   it("is recognised with doubled letters, as sent, typed in lower case or spaced out", () => {
-    for (const typed of ["KKQ2-MMPA-0000-WWTB", "kkq2 mmpa 0000 wwtb.", "KKQ2MMPA0000WWTB"]) {
+    for (const typed of ["KKQ2-MMPA-0000-WWTQ", "kkq2 mmpa 0000 wwtq.", "KKQ2MMPAOOOOWWTQ"]) {
       const chat = new Chat(bundle, "id");
       chat.say(typed);
       expect(chat.at).toBe("reattach.question");
       chat.say("Poipet");
-      expect(chat.of("reattach")[0]?.code).toBe("KKQ2-MMPA-0000-WWTB");
+      expect(chat.of("reattach")[0]?.code).toBe("KKQ2-MMPA-0000-WWTQ");
     }
+  });
+
+  it.each([
+    "saya butuh bantuan",
+    "halo selamat siang",
+    "we are trapped here",
+    "abcdefghjkmnpqrs",
+    "ABC1-EFGH-JKMN-PQR1",
+    "ABC1-EFGH-JKNM-PQR0",
+  ])("is never read from words or a code with a wrong character: %j", (typed) => {
+    const chat = new Chat(bundle, "id");
+    chat.say(typed);
+    expect(chat.at).not.toBe("reattach.question");
+    expect(chat.session?.pendingCode).toBeUndefined();
   });
 
   it("gives up after three failed attempts", () => {
     const chat = new Chat(bundle, "id");
     for (let i = 0; i < 3; i++) {
-      chat.say("ABCD-EFGH-JKMN-PQRS");
+      chat.say("ABC1-EFGH-JKMN-PQR0");
       chat.say("Bavet");
       chat.send({ kind: "system", event: "reattach_failed" });
       expect(chat.text).toContain("tidak cocok");
     }
-    chat.say("ABCD-EFGH-JKMN-PQRS");
+    chat.say("ABC1-EFGH-JKMN-PQR0");
     expect(chat.at).not.toBe("reattach.question");
   });
 });

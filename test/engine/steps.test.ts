@@ -115,11 +115,12 @@ describe("ask steps", () => {
     expect(chat.session?.answers.people).toBeUndefined();
   });
 
-  it("asks for typing when an empty or emoji-only message arrives", () => {
+  it("answers an emoji-only message with warmth, then asks again", () => {
     const chat = chatAt("family.age");
     chat.say("😭😭");
     expect(chat.at).toBe("family.age");
-    expect(chat.text).toContain("Pesannya kosong");
+    expect(chat.text).toContain("Kami di sini");
+    expect(chat.text).toContain("Berapa umurnya?");
   });
 
   it("keeps at most the allowed length of a very long answer", () => {
@@ -167,7 +168,7 @@ describe("place steps", () => {
     expect(chat.text).toContain("belum menemukan tempat itu");
     chat.say("gedung biru dekat sungai");
     expect(chat.at).toBe("help.phone");
-    expect(chat.session?.place).toEqual({ text: "gedung biru dekat sungai" });
+    expect(chat.session?.place).toEqual({ text: "gedung biru dekat sungai", via: "answer" });
   });
 
   it.each([["tidak tahu"], ["I don't know"]])("accepts %j and goes on", (typed) => {

@@ -30,7 +30,7 @@ export class Chat {
     const result = step(this.bundle, this.session, hinted, {
       now: this.#now,
       ids: () => `CASE-${++this.#id}`,
-      codes: () => "ABCD-EFGH-JKMN-PQRS",
+      codes: () => "ABC1-EFGH-JKMN-PQR0",
     });
     this.session = result.session;
     this.last = result.effects;

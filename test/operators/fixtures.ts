@@ -152,9 +152,13 @@ export function reportEffect(
     danger_now: dangerNow,
     reporter_contact: "+62 813 3333 4444",
   };
+  const inDanger = dangerNow === "yes";
   return {
     type: "report",
     caseRef,
+    // As the family flow's triage gives them (relative_in_danger is P1).
+    priority: inDanger ? "P1" : "P3",
+    reasons: [inDanger ? "relative_in_danger" : "family_report"],
     report,
     summary: { flow: "family", lang: "id", answers: report, country: "KH" },
   };

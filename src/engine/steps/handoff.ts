@@ -24,6 +24,8 @@ export const report: StepKind = {
     turn.effects.push({
       type: "report",
       caseRef: turn.caseRef(),
+      priority: turn.priority,
+      reasons: [...turn.s.reasons],
       report: fields,
       summary: turn.summary(step.flow),
     });
