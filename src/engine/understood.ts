@@ -78,7 +78,8 @@ function startFlow(turn: Turn): string | undefined {
  */
 function relativeNoted(turn: Turn, reading: Reading, current: CompiledStep | undefined): boolean {
   const flag = turn.bundle.flows.global.understanding.someone_else_flag;
-  const fresh = flag !== undefined && turn.s.reasons.includes(flag) && !turn.reasonsBefore.includes(flag);
+  const fresh =
+    flag !== undefined && turn.s.reasons.includes(flag) && !turn.reasonsBefore.includes(flag);
   if (fresh) turn.reply(turn.t("common:relative_danger_noted"));
   if (!reading.onlyPlea || current === undefined) return false;
   if (!fresh) turn.reply(turn.t("common:only_plea_family"));

@@ -10,9 +10,9 @@ import { parse } from "yaml";
 import { z } from "zod";
 import { newSession, type Session } from "../engine/session.js";
 import { step } from "../engine/step.js";
-import { wantedIntent } from "../engine/wants.js";
 import { priorityOf } from "../engine/triage.js";
 import type { Bundle, Effect } from "../engine/types.js";
+import { wantedIntent } from "../engine/wants.js";
 
 const itemSchema = z
   .object({

@@ -8,7 +8,6 @@ import { createDirectory } from "../directory/index.js";
 import { loadDirectory } from "../directory/load.js";
 import type { Bundle } from "../engine/types.js";
 import { createTexts, readLocales } from "../i18n/texts.js";
-import { loadDictionary } from "./dictionary.js";
 import { Understanding } from "../understanding/index.js";
 import {
   type Keywords,
@@ -17,6 +16,7 @@ import {
   vocabularySchema,
 } from "../understanding/vocabulary.js";
 import { compileFlows } from "./compile.js";
+import { loadDictionary } from "./dictionary.js";
 import { FlowError, type FlowProblem, type FlowSources, readFlows } from "./load.js";
 import { crossCheck } from "./validate.js";
 

@@ -21,7 +21,8 @@ function strings(tree: unknown, path = ""): [string, string][] {
 /** Texts people read (keyword lists are words people type, not words we say). */
 const texts = readdirSync(LOCALES).flatMap((lng) =>
   readdirSync(join(LOCALES, lng))
-    .filter((f) => f.endsWith(".json") && f !== "keywords.json")
+    // keywords.json and understanding.json hold words people write to us, never words we send.
+    .filter((f) => f.endsWith(".json") && f !== "keywords.json" && f !== "understanding.json")
     .flatMap((f) =>
       strings(JSON.parse(readFileSync(join(LOCALES, lng, f), "utf8")))
         .filter(([key]) => !key.includes("synonyms"))

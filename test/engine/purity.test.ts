@@ -5,7 +5,13 @@ import { describe, expect, it } from "vitest";
 const ENGINE = join(import.meta.dirname, "../../src/engine");
 const UNDERSTANDING = join(import.meta.dirname, "../../src/understanding");
 /** Libraries the pure layers may use: validation, and NLP.js / Sastrawi (no I/O at all). */
-const PURE_LIBRARIES = new Set(["zod", "@nlpjs/neural", "@nlpjs/lang-id", "@nlpjs/lang-en", "sastrawijs"]);
+const PURE_LIBRARIES = new Set([
+  "zod",
+  "@nlpjs/neural",
+  "@nlpjs/lang-id",
+  "@nlpjs/lang-en",
+  "sastrawijs",
+]);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>

@@ -80,16 +80,19 @@ describe("escalations and reports", () => {
   });
 
   it.each([
-    ["no", "P3", "family_report"],
-    ["unknown", "P3", "family_report"],
-    ["yes", "P2", "relative_in_danger"],
-  ] as const)("makes a family report (danger now: %s) a %s family case", async (danger, p, why) => {
-    const h = deskHarness();
-    await h.desk.escalate("wa:+6281200000000", reportEffect(danger));
-    const c = await h.store.get("FAM01-AAAAA");
-    expect(c).toMatchObject({ kind: "family", priority: p, reasons: [why], channel: "wa" });
-    expect(h.board.of("show")).toHaveLength(1);
-  });
+    ["P3", ["family_report"]],
+    ["P1", ["relative_in_danger", "beaten"]],
+  ] as const)(
+    "files a family report as a %s family case with the flow's reasons",
+    async (p, why) => {
+      const h = deskHarness();
+      const effect = { ...reportEffect("unknown"), priority: p, reasons: [...why] };
+      await h.desk.escalate("wa:+6281200000000", effect);
+      const c = await h.store.get("FAM01-AAAAA");
+      expect(c).toMatchObject({ kind: "family", priority: p, reasons: why, channel: "wa" });
+      expect(h.board.of("show")).toHaveLength(1);
+    },
+  );
 
   it("keeps a case even when the board cannot show it", async () => {
     const h = deskHarness();

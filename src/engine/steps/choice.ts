@@ -2,8 +2,8 @@ import type { OptionDef } from "../../flows/schema.js";
 import type { Token } from "../../understanding/tokens.js";
 import type { CompiledStep } from "../flow-model.js";
 import { MAX_STORED_TEXT, type Turn } from "../turn.js";
-import { wantedIntent } from "../wants.js";
 import type { Inbound } from "../types.js";
+import { wantedIntent } from "../wants.js";
 import type { Advance, StepKind } from "./kind.js";
 import { defOf } from "./kind.js";
 
