@@ -252,7 +252,7 @@ function intentOf(bundle: Bundle, text: string): string {
 }
 
 function classScores(pairs: readonly [string, string][]): ClassScore[] {
-  const labels = [...new Set(pairs.flatMap(([e, g]) => [e, g]))].sort();
+  const labels = [...new Set(pairs.flat())].sort();
   return labels.map((label) => {
     const tp = pairs.filter(([e, g]) => e === label && g === label).length;
     const fp = pairs.filter(([e, g]) => e !== label && g === label).length;
