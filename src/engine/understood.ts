@@ -24,6 +24,9 @@ import { classified, wantedIntent } from "./wants.js";
 
 type TextInbound = Extract<Inbound, { kind: "text" }>;
 
+/** Questions answered by typing, where "SOS" alone would be taken as the answer. */
+const FREE_TEXT: ReadonlySet<string> = new Set(["ask", "place", "secret_word"]);
+
 /** Most facts a session keeps (it must stay small). */
 const MAX_FACTS = 40;
 
@@ -81,7 +84,7 @@ function relativeNoted(turn: Turn, reading: Reading, current: CompiledStep | und
   const fresh =
     flag !== undefined && turn.s.reasons.includes(flag) && !turn.reasonsBefore.includes(flag);
   if (fresh) turn.reply(turn.t("common:relative_danger_noted"));
-  if (!reading.onlyPlea || current === undefined) return false;
+  if (!reading.onlyPlea || current === undefined || !FREE_TEXT.has(current.def.kind)) return false;
   if (!fresh) turn.reply(turn.t("common:only_plea_family"));
   reask(turn, current);
   return true;

@@ -231,9 +231,11 @@ export class Understanding {
     const live = <T>(hits: Hit<T>[]): Hit<T>[] =>
       hits.filter((h) => !neutral.has(h.start) && !this.#negated(tokens, h.start, inPhrases));
     const factHits = live(allFacts);
-    const now = factHits.filter((h) => !this.#inPast(tokens, h));
+    // "dulu pernah dipukul": danger in the past is not danger now; other facts stand.
+    const danger = (h: Hit<string>): boolean => this.setup.dangerFacts.has(h.value);
+    const now = factHits.filter((h) => !danger(h) || !this.#inPast(tokens, h));
     const facts = unique([...now.map((h) => h.value), ...this.#minor(tokens)]);
-    const pastDanger = factHits.some((h) => this.setup.dangerFacts.has(h.value));
+    const pastDanger = factHits.some(danger);
     const reasons = facts.filter((f) => this.setup.dangerFacts.has(f));
     const plea = this.#pleaKind(tokens, live(this.#plea.hits(tokens)));
     const signals: DangerSignals = {
