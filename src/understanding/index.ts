@@ -51,38 +51,110 @@ const MINOR_FACT = "children";
 const ADULT_AGE = 18;
 /** Words of one language a message needs before it is taken to be in that language. */
 const MIN_LANGUAGE_WORDS = 2;
+/** Typed words whose dictionary answer is kept; beyond this the memory starts afresh. */
+const WORD_CACHE_LIMIT = 50_000;
 /** Most words a `...` in a phrase stands for. */
 const PHRASE_GAP = 3;
 /** How far before a word a negation ("tidak", "not") or a past marker still applies. */
 const SCOPE = 3;
+
+/** What a phrase of the vocabulary stands for: its list, and a value for some lists. */
+type Tag =
+  | { k: "fact"; v: string }
+  | { k: "number"; v: number }
+  | { k: "ordinal"; v: number }
+  | { k: "command"; v: CommandName }
+  | { k: "yesno"; v: "yes" | "no" }
+  | { k: Mark };
+
+/** Lists whose phrases only mark where they stand. */
+type Mark =
+  | "alarm"
+  | "plea"
+  | "polite"
+  | "address"
+  | "worry"
+  | "safe_now"
+  | "past"
+  | "neutral"
+  | "negation"
+  | "age_before"
+  | "age_after"
+  | "skip"
+  | "dont_know"
+  | "quick_exit";
+
+/** The marking lists of `understanding.json`. */
+const VOCABULARY_MARKS: readonly (Mark & keyof Vocabulary)[] = [
+  "alarm",
+  "plea",
+  "polite",
+  "address",
+  "worry",
+  "safe_now",
+  "past",
+  "neutral",
+  "negation",
+  "age_before",
+  "age_after",
+];
+
+/** Every phrase the message holds, by list, found in one pass. */
+class Found {
+  readonly fact: Hit<string>[] = [];
+  readonly number: Hit<number>[] = [];
+  readonly ordinal: Hit<number>[] = [];
+  readonly command: Hit<CommandName>[] = [];
+  readonly yesno: Hit<"yes" | "no">[] = [];
+  readonly marks = new Map<Mark, Hit<true>[]>();
+
+  constructor(hits: readonly Hit<Tag>[]) {
+    for (const h of hits) {
+      const t = h.value;
+      const { start, length, words, exact } = h;
+      if (t.k === "fact") this.fact.push({ value: t.v, start, length, words, exact });
+      else if (t.k === "number") this.number.push({ value: t.v, start, length, words, exact });
+      else if (t.k === "ordinal") this.ordinal.push({ value: t.v, start, length, words, exact });
+      else if (t.k === "command") this.command.push({ value: t.v, start, length, words, exact });
+      else if (t.k === "yesno") this.yesno.push({ value: t.v, start, length, words, exact });
+      else {
+        const list = this.marks.get(t.k);
+        const hit = { value: true as const, start, length, words, exact };
+        if (list) list.push(hit);
+        else this.marks.set(t.k, [hit]);
+      }
+    }
+  }
+
+  of(mark: Mark): Hit<true>[] {
+    return this.marks.get(mark) ?? [];
+  }
+
+  #covered = new Map<Mark, Set<number>>();
+
+  /** Token positions covered by a list's phrases. */
+  covered(mark: Mark): Set<number> {
+    let set = this.#covered.get(mark);
+    if (!set) {
+      set = covered(this.of(mark));
+      this.#covered.set(mark, set);
+    }
+    return set;
+  }
+}
 
 /** The understanding layer, compiled. */
 export class Understanding {
   readonly tokenizer: Tokenizer;
   readonly #known = new Set<string>();
   readonly #langWords = new Map<string, Set<string>>();
-  readonly #facts: Lexicon<string>;
+  /** Every phrase of every list, in one index: a message is searched once. */
+  readonly #all: Lexicon<Tag>;
   readonly #factNames: ReadonlySet<string>;
-  readonly #alarm: Lexicon<true>;
-  readonly #plea: Lexicon<true>;
-  readonly #polite: Lexicon<true>;
-  readonly #address: Lexicon<true>;
-  readonly #worry: Lexicon<true>;
-  readonly #safeNow: Lexicon<true>;
-  readonly #past: Lexicon<true>;
-  readonly #neutral: Lexicon<true>;
-  readonly #negation: Lexicon<true>;
-  readonly #ageBefore: Lexicon<true>;
-  readonly #ageAfter: Lexicon<true>;
-  readonly #numbers: Lexicon<number>;
-  readonly #ordinals: Lexicon<number>;
   readonly #numberWords = new Map<string, number | string>();
-  readonly #commands: Lexicon<CommandName>;
-  readonly #skip: Lexicon<true>;
-  readonly #dontKnow: Lexicon<true>;
-  readonly #quickExit: Lexicon<true>;
-  readonly #yesNoWords: Lexicon<"yes" | "no">;
   readonly #classifier: IntentClassifier;
+  /** What was found in each message read, for the questions asked of it afterwards. */
+  readonly #found = new WeakMap<Reading, Found>();
   /** How much vocabulary was loaded, for `flows:check`. */
   readonly size: { commands: number; facts: number; examples: number };
 
@@ -116,54 +188,38 @@ export class Understanding {
       spelt: (w) => this.#known.has(w),
     });
 
-    const lex = <T>(pick: (v: Vocabulary) => readonly string[], value: T): Lexicon<T> => {
-      const l = this.phrases<T>();
-      for (const lng of languages) for (const p of pick(vocab(lng))) l.add(p, value);
-      return l;
-    };
-    this.#alarm = lex((v) => v.alarm, true);
-    this.#plea = lex((v) => v.plea, true);
-    this.#polite = lex((v) => v.polite, true);
-    this.#address = lex((v) => v.address, true);
-    this.#worry = lex((v) => v.worry, true);
-    this.#safeNow = lex((v) => v.safe_now, true);
-    this.#past = lex((v) => v.past, true);
-    this.#neutral = lex((v) => v.neutral, true);
-    this.#negation = lex((v) => v.negation, true);
-    this.#ageBefore = lex((v) => v.age_before, true);
-    this.#ageAfter = lex((v) => v.age_after, true);
-    this.#facts = this.phrases<string>();
+    this.#all = this.phrases<Tag>();
+    const all = this.#all;
+    let commands = 0;
+    let facts = 0;
     this.#factNames = new Set(languages.flatMap((lng) => Object.keys(vocab(lng).facts)));
-    this.#numbers = this.phrases<number>();
-    this.#ordinals = this.phrases<number>();
     for (const lng of languages) {
-      for (const [n, ps] of Object.entries(vocab(lng).ordinals))
-        for (const p of ps) this.#ordinals.add(p, Number(n));
-      for (const entry of vocab(lng).number_words) {
+      const v = vocab(lng);
+      for (const mark of VOCABULARY_MARKS) for (const p of v[mark]) all.add(p, { k: mark });
+      for (const [fact, ps] of Object.entries(v.facts)) {
+        for (const p of ps) all.add(p, { k: "fact", v: fact });
+        facts += ps.length;
+      }
+      for (const [n, ps] of Object.entries(v.numbers))
+        for (const p of ps) all.add(p, { k: "number", v: Number(n) });
+      for (const [n, ps] of Object.entries(v.ordinals))
+        for (const p of ps) all.add(p, { k: "ordinal", v: Number(n) });
+      for (const entry of v.number_words) {
         const [w, rule] = entry.split("=") as [string, string];
         const value = /^\d+$/.test(rule) ? Number(rule) : rule;
         if (!this.#numberWords.has(w)) this.#numberWords.set(w, value);
       }
-      for (const [fact, ps] of Object.entries(vocab(lng).facts))
-        for (const p of ps) this.#facts.add(p, fact);
-      for (const [n, ps] of Object.entries(vocab(lng).numbers))
-        for (const p of ps) this.#numbers.add(p, Number(n));
-    }
-    const kw = (lng: string): Keywords | undefined => keywords.get(lng);
-    this.#commands = this.phrases<CommandName>();
-    this.#skip = this.phrases<true>();
-    this.#dontKnow = this.phrases<true>();
-    this.#quickExit = this.phrases<true>();
-    this.#yesNoWords = this.phrases<"yes" | "no">();
-    for (const lng of languages) {
-      const k = kw(lng);
+      const k = keywords.get(lng);
       if (!k) continue;
-      for (const c of COMMANDS) for (const p of k.intents[c]) this.#commands.add(p, c);
-      for (const p of k.skip) this.#skip.add(p, true);
-      for (const p of k.dont_know) this.#dontKnow.add(p, true);
-      for (const p of k.quick_exit) this.#quickExit.add(p, true);
-      for (const p of k.yes) this.#yesNoWords.add(p, "yes");
-      for (const p of k.no) this.#yesNoWords.add(p, "no");
+      for (const c of COMMANDS) {
+        for (const p of k.intents[c]) all.add(p, { k: "command", v: c });
+        commands += k.intents[c].length;
+      }
+      for (const p of k.skip) all.add(p, { k: "skip" });
+      for (const p of k.dont_know) all.add(p, { k: "dont_know" });
+      for (const p of k.quick_exit) all.add(p, { k: "quick_exit" });
+      for (const p of k.yes) all.add(p, { k: "yesno", v: "yes" });
+      for (const p of k.no) all.add(p, { k: "yesno", v: "no" });
     }
     const examples = languages.flatMap((lng) =>
       Object.entries(vocab(lng).intents).flatMap(([intent, ps]) =>
@@ -171,11 +227,7 @@ export class Understanding {
       ),
     );
     this.#classifier = new IntentClassifier(examples);
-    this.size = {
-      commands: this.#commands.size,
-      facts: this.#facts.size,
-      examples: examples.length,
-    };
+    this.size = { commands, facts, examples: examples.length };
   }
 
   /**
@@ -185,11 +237,23 @@ export class Understanding {
    * ("=dijual" is not "jualan").
    */
   phrases<T>(): Lexicon<T> {
-    const dictionary = this.setup.dictionary ?? (() => false);
     return new Lexicon<T>(
       (phrase) => this.#readPhrase(phrase),
-      (w) => this.#known.has(w) || dictionary(w),
+      (w) => this.#isWord(w),
     );
+  }
+
+  readonly #words = new Map<string, boolean>();
+
+  /** Whether a typed word is a word of its own (never a typo): asked often, answered once. */
+  #isWord(word: string): boolean {
+    let known = this.#words.get(word);
+    if (known === undefined) {
+      known = this.#known.has(word) || (this.setup.dictionary?.(word) ?? false);
+      if (this.#words.size >= WORD_CACHE_LIMIT) this.#words.clear();
+      this.#words.set(word, known);
+    }
+    return known;
   }
 
   #readPhrase(phrase: string): ReadWord[] {
@@ -224,33 +288,36 @@ export class Understanding {
   read(text: string): Reading {
     const cleaned = cleanText(text);
     const tokens = this.tokenizer.tokens(cleaned);
-    const neutral = covered(this.#neutral.hits(tokens));
-    const allFacts = this.#facts.hits(tokens).filter((h) => !neutral.has(h.start));
+    const found = new Found(this.#all.hits(tokens));
+    const neutral = found.covered("neutral");
+    const allFacts = found.fact.filter((h) => !neutral.has(h.start));
     // "gak bisa keluar, dipukul": a negation inside a phrase never negates what follows.
     const inPhrases = covered(allFacts);
     const live = <T>(hits: Hit<T>[]): Hit<T>[] =>
-      hits.filter((h) => !neutral.has(h.start) && !this.#negated(tokens, h.start, inPhrases));
+      hits.filter(
+        (h) => !neutral.has(h.start) && !this.#negated(found, tokens, h.start, inPhrases),
+      );
     const factHits = live(allFacts);
     // "dulu pernah dipukul": danger in the past is not danger now; other facts stand.
     const danger = (h: Hit<string>): boolean => this.setup.dangerFacts.has(h.value);
-    const now = factHits.filter((h) => !danger(h) || !this.#inPast(tokens, h));
-    const facts = unique([...now.map((h) => h.value), ...this.#minor(tokens)]);
-    const pastDanger = factHits.some(danger);
+    const now = factHits.filter((h) => !danger(h) || !inPast(found, tokens, h));
+    const facts = unique([...now.map((h) => h.value), ...this.#minor(found, tokens)]);
     const reasons = facts.filter((f) => this.setup.dangerFacts.has(f));
-    const plea = this.#pleaKind(tokens, live(this.#plea.hits(tokens)));
+    const plea = pleaKind(found, tokens, live(found.of("plea")));
     const signals: DangerSignals = {
       reasons: reasons.length > 0,
-      alarm: live(this.#alarm.hits(tokens)).some((h) => !this.#inPast(tokens, h)),
+      alarm: live(found.of("alarm")).some((h) => !inPast(found, tokens, h)),
       plea,
-      pastDanger,
-      worry: live(this.#worry.hits(tokens)).length > 0,
-      safeNow: live(this.#safeNow.hits(tokens)).length > 0,
+      pastDanger: factHits.some(danger),
+      worry: live(found.of("worry")).length > 0,
+      safeNow: live(found.of("safe_now")).length > 0,
     };
     const intent = this.#classifier.classify(tokens);
     const place = this.setup.placeFromText?.(cleaned);
-    const number = this.#number(tokens);
+    const number = this.#number(found, tokens);
     const lang = this.#language(tokens);
-    return {
+    const yesNo = this.#bare(tokens, found.yesno, COMMAND_SLACK)?.value;
+    const reading: Reading = {
       tokens,
       empty: !hasWords(cleaned),
       facts,
@@ -263,11 +330,22 @@ export class Understanding {
       ...(place ? { place } : {}),
       ...(number !== undefined ? { number } : {}),
       ...(lang ? { lang } : {}),
-      dontKnow: live(this.#dontKnow.hits(tokens)).length > 0,
-      skip: this.#bare(tokens, this.#skip.hits(tokens), 2) !== undefined,
-      ...this.#yesNo(tokens),
-      onlyPlea: this.#onlyPleaWords(tokens),
+      dontKnow: live(found.of("dont_know")).length > 0,
+      skip: this.#bare(tokens, found.of("skip"), 2) !== undefined,
+      ...(yesNo ? { yesNo } : {}),
+      onlyPlea: onlyPleaWords(found, tokens),
     };
+    this.#found.set(reading, found);
+    return reading;
+  }
+
+  #foundIn(reading: Reading): Found {
+    let found = this.#found.get(reading);
+    if (!found) {
+      found = new Found(this.#all.hits(reading.tokens));
+      this.#found.set(reading, found);
+    }
+    return found;
   }
 
   /**
@@ -276,23 +354,32 @@ export class Understanding {
    */
   command(reading: Reading, slack = COMMAND_SLACK): CommandName | undefined {
     const { tokens } = reading;
-    const hit = this.#bare(tokens, this.#commands.hits(tokens), slack);
-    return hit && !this.#negated(tokens, hit.start) ? hit.value : undefined;
+    const found = this.#foundIn(reading);
+    const hit = this.#bare(tokens, found.command, slack);
+    return hit && !this.#negated(found, tokens, hit.start) ? hit.value : undefined;
   }
 
   /** A default quick-exit word, typed exactly and alone ("cuaca", "weather"). */
   quickExit(reading: Reading): boolean {
-    const hit = this.#bare(reading.tokens, this.#quickExit.hits(reading.tokens), 0);
+    const hit = this.#bare(reading.tokens, this.#foundIn(reading).of("quick_exit"), 0);
     return hit?.exact === true;
+  }
+
+  /** An ordinal answer to a question with buttons ("yang ketiga", "the first one"). */
+  ordinal(reading: Reading): number | undefined {
+    return this.#bare(reading.tokens, this.#foundIn(reading).ordinal, 2)?.value;
   }
 
   /** Hits of `lexicon` in the message that are not negated, in message order. */
   liveHits<T>(reading: Reading, lexicon: Lexicon<T>): Hit<T>[] {
-    return lexicon.hits(reading.tokens).filter((h) => !this.#negated(reading.tokens, h.start));
+    const found = this.#foundIn(reading);
+    return lexicon
+      .hits(reading.tokens)
+      .filter((h) => !this.#negated(found, reading.tokens, h.start));
   }
 
   /** The best hit when the message holds at most `slack` words beyond it; a tie is no hit. */
-  #bare<T>(tokens: readonly Token[], hits: Hit<T>[], slack: number): Hit<T> | undefined {
+  #bare<T>(tokens: readonly Token[], hits: readonly Hit<T>[], slack: number): Hit<T> | undefined {
     return this.best(hits.filter((h) => tokens.length - h.length <= slack));
   }
 
@@ -321,10 +408,10 @@ export class Understanding {
    * An age under 18 stated next to an age word ("umur 15", "16 thn", "i am 16"): the fact
    * named `children` in the vocabulary, when it has one.
    */
-  #minor(tokens: readonly Token[]): string[] {
+  #minor(found: Found, tokens: readonly Token[]): string[] {
     if (!this.#factNames.has(MINOR_FACT)) return [];
-    const before = this.#ageBefore.hits(tokens).map((h) => h.start + h.length);
-    const after = this.#ageAfter.hits(tokens).map((h) => h.start - 1);
+    const before = found.of("age_before").map((h) => h.start + h.length);
+    const after = found.of("age_after").map((h) => h.start - 1);
     const young = (i: number): boolean => {
       const n = tokens[i]?.num;
       return n !== undefined && n > 0 && n < ADULT_AGE;
@@ -332,77 +419,28 @@ export class Understanding {
     return [...before, ...after].some(young) ? [MINOR_FACT] : [];
   }
 
-  /** A past or hypothetical marker anywhere in the fact's clause ("dulu", "before", "apakah"). */
-  #inPast<T>(tokens: readonly Token[], hit: Hit<T>): boolean {
-    const clause = tokens[hit.start]?.clause;
-    const inClause = tokens.filter(
-      (t, i) => t.clause === clause && (i < hit.start || i >= hit.start + hit.length),
-    );
-    return inClause.length > 0 && this.#past.hits(inClause).length > 0;
-  }
-
   /** A negation shortly before `start`, in the same clause, outside other phrases. */
-  #negated(tokens: readonly Token[], start: number, ignore?: ReadonlySet<number>): boolean {
-    return this.#inScope(this.#negation, tokens, start, ignore);
-  }
-
-  #inScope(
-    lexicon: Lexicon<true>,
+  #negated(
+    found: Found,
     tokens: readonly Token[],
     start: number,
     ignore?: ReadonlySet<number>,
   ): boolean {
+    const negations = found.covered("negation");
+    if (negations.size === 0) return false;
     const clause = tokens[start]?.clause;
-    const window: Token[] = [];
     for (let i = Math.max(0, start - SCOPE); i < start; i++) {
-      const t = tokens[i] as Token;
-      if (t.clause === clause && !ignore?.has(i)) window.push(t);
+      if (negations.has(i) && !ignore?.has(i) && tokens[i]?.clause === clause) return true;
     }
-    return window.length > 0 && lexicon.hits(window).length > 0;
-  }
-
-  /**
-   * "tolong" as a call for help, or as a polite "please": followed by a request
-   * ("tolong jelaskan") it is polite; with only a form of address ("tolong pak") unsure.
-   */
-  #pleaKind(tokens: readonly Token[], pleas: Hit<true>[]): PleaKind {
-    if (pleas.length === 0) return "none";
-    const polite = covered(this.#polite.hits(tokens));
-    const address = covered(this.#address.hits(tokens));
-    const inPlea = covered(pleas);
-    const real = pleas.filter((p) => {
-      const after = p.start + p.length;
-      return !(polite.has(after) || polite.has(after + 1));
-    });
-    if (real.length === 0) return "none";
-    const rest = tokens.filter((_, i) => !inPlea.has(i) && !address.has(i));
-    const addressed = [...address].some((i) => !inPlea.has(i));
-    if (rest.length === 0 && addressed && real.every((p) => p.words === 1)) return "addressed";
-    return tokens.length - inPlea.size <= SHORT_PLEA_WORDS ? "plea" : "long";
-  }
-
-  /** A short yes or no: the message is little more than the word. */
-  #yesNo(tokens: readonly Token[]): { yesNo?: "yes" | "no" } {
-    const hit = this.#bare(tokens, this.#yesNoWords.hits(tokens), COMMAND_SLACK);
-    return hit ? { yesNo: hit.value } : {};
-  }
-
-  /** Every word is a plea, an alarm or a form of address ("tolong pak", "SOS", "bahaya!!"). */
-  #onlyPleaWords(tokens: readonly Token[]): boolean {
-    const cover = covered([
-      ...this.#plea.hits(tokens),
-      ...this.#alarm.hits(tokens),
-      ...this.#address.hits(tokens),
-    ]);
-    return tokens.length > 0 && tokens.every((_, i) => cover.has(i));
+    return false;
   }
 
   /**
    * A number the message states: a way of saying how many people ("sendiri" = 1,
    * "berdua" = 2), else digits ("kami ber 5"), else number words ("lima belas" = 15).
    */
-  #number(tokens: readonly Token[]): number | undefined {
-    const named = this.#numbers.hits(tokens)[0];
+  #number(found: Found, tokens: readonly Token[]): number | undefined {
+    const named = found.number[0];
     if (named) return named.value;
     const digits = tokens.find((t) => t.num !== undefined && t.num > 0)?.num;
     return digits ?? this.#spelledNumber(tokens);
@@ -433,11 +471,6 @@ export class Understanding {
     return seen && n > 0 ? n : undefined;
   }
 
-  /** An ordinal answer to a question with buttons ("yang ketiga", "the first one"). */
-  ordinal(reading: Reading): number | undefined {
-    return this.#bare(reading.tokens, this.#ordinals.hits(reading.tokens), 2)?.value;
-  }
-
   /** The language most of the message's known words belong to, when one leads. */
   #language(tokens: readonly Token[]): string | undefined {
     const counts = [...this.#langWords].map(
@@ -460,6 +493,47 @@ export class Understanding {
     }
     this.#langWords.set(lng, words);
   }
+}
+
+/** A past or hypothetical marker anywhere in the hit's clause ("dulu", "before", "apakah"). */
+function inPast<T>(found: Found, tokens: readonly Token[], hit: Hit<T>): boolean {
+  const past = found.covered("past");
+  if (past.size === 0) return false;
+  const clause = tokens[hit.start]?.clause;
+  for (const i of past) {
+    if (i >= hit.start && i < hit.start + hit.length) continue;
+    if (tokens[i]?.clause === clause) return true;
+  }
+  return false;
+}
+
+/**
+ * "tolong" as a call for help, or as a polite "please": followed by a request
+ * ("tolong jelaskan") it is polite; with only a form of address ("tolong pak") unsure.
+ */
+function pleaKind(found: Found, tokens: readonly Token[], pleas: Hit<true>[]): PleaKind {
+  if (pleas.length === 0) return "none";
+  const polite = found.covered("polite");
+  const address = found.covered("address");
+  const inPlea = covered(pleas);
+  const real = pleas.filter((p) => {
+    const after = p.start + p.length;
+    return !(polite.has(after) || polite.has(after + 1));
+  });
+  if (real.length === 0) return "none";
+  const rest = tokens.filter((_, i) => !inPlea.has(i) && !address.has(i));
+  const addressed = [...address].some((i) => !inPlea.has(i));
+  if (rest.length === 0 && addressed && real.every((p) => p.words === 1)) return "addressed";
+  return tokens.length - inPlea.size <= SHORT_PLEA_WORDS ? "plea" : "long";
+}
+
+/** Every word is a plea, an alarm or a form of address ("tolong pak", "SOS", "bahaya!!"). */
+function onlyPleaWords(found: Found, tokens: readonly Token[]): boolean {
+  if (tokens.length === 0) return false;
+  const plea = found.covered("plea");
+  const alarm = found.covered("alarm");
+  const address = found.covered("address");
+  return tokens.every((_, i) => plea.has(i) || alarm.has(i) || address.has(i));
 }
 
 type PleaKind = "none" | "plea" | "long" | "addressed";

@@ -4,10 +4,7 @@
  * more forgives one typo ("dikurng", "electrocted"). Phrases are indexed by their first
  * word's keys and typo variants, so a message finds its few candidates by lookup.
  */
-import type { Token } from "./tokens.js";
-
-/** Short words must match exactly: one edit turns "help" into "helo" (hello). */
-export const MIN_FUZZY_LENGTH = 5;
+import { deletions, MIN_FUZZY_LENGTH, type Token } from "./tokens.js";
 
 /** A phrase word: its spelling and the keys it may meet (its stem in its own language). */
 interface PhraseWord {
@@ -86,7 +83,7 @@ export class Lexicon<T> {
     this.#size += 1;
     const entry: Entry<T> = { words, value, seen: 0 };
     const keys = new Set(first.keys);
-    if (first.word.length >= MIN_FUZZY_LENGTH) for (const d of deletions(first.word)) keys.add(d);
+    for (const d of deletions(first.word)) keys.add(d);
     for (const key of keys) {
       const list = this.#index.get(key);
       if (list) list.push(entry);
@@ -97,11 +94,16 @@ export class Lexicon<T> {
   /** Every occurrence of every phrase, in message order. */
   hits(tokens: readonly Token[]): Hit<T>[] {
     const found: Hit<T>[] = [];
+    // Long messages repeat their words: each word's candidate phrases are found once.
+    const candidates = new Map<string, Entry<T>[]>();
     for (let i = 0; i < tokens.length; i++) {
-      const stamp = ++this.#lookups;
-      for (const entry of this.#candidates(tokens[i] as Token)) {
-        if (entry.seen === stamp) continue;
-        entry.seen = stamp;
+      const token = tokens[i] as Token;
+      let entries = candidates.get(token.word);
+      if (!entries) {
+        entries = this.#candidates(token);
+        candidates.set(token.word, entries);
+      }
+      for (const entry of entries) {
         const m = matchAt(entry.words, tokens, i, this.isWord);
         if (m)
           found.push({
@@ -116,10 +118,22 @@ export class Lexicon<T> {
     return found;
   }
 
-  *#candidates(token: Token): Iterable<Entry<T>> {
-    for (const key of token.keys) yield* this.#index.get(key) ?? [];
-    if (token.word.length < MIN_FUZZY_LENGTH || token.num !== undefined) return;
-    for (const d of deletions(token.word)) yield* this.#index.get(d) ?? [];
+  /** The phrases whose first word the token may be (by a key, or a one-letter typo). */
+  #candidates(token: Token): Entry<T>[] {
+    const stamp = ++this.#lookups;
+    const out: Entry<T>[] = [];
+    const collect = (key: string): void => {
+      const list = this.#index.get(key);
+      if (!list) return;
+      for (const entry of list) {
+        if (entry.seen === stamp) continue;
+        entry.seen = stamp;
+        out.push(entry);
+      }
+    };
+    for (const key of token.keys) collect(key);
+    for (const key of token.variants) collect(key);
+    return out;
   }
 }
 
@@ -163,13 +177,6 @@ function typoOf(typed: string, expected: string): boolean {
     expected.length >= MIN_FUZZY_LENGTH &&
     withinOneEdit(typed, expected)
   );
-}
-
-/** The word with each one letter left out in turn. */
-function deletions(word: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
-  return out;
 }
 
 /** True when `a` and `b` differ by at most one insertion, deletion, substitution or swap. */

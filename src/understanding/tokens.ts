@@ -11,6 +11,8 @@ export interface Token {
   readonly word: string;
   /** What a phrase word may meet: the word and its stem in each language. */
   readonly keys: readonly string[];
+  /** The word with each letter left out in turn (words long enough to forgive a typo). */
+  readonly variants: readonly string[];
   /** Clauses are split by punctuation and words such as "tapi": negation stays inside one. */
   readonly clause: number;
   /** The value of a word made of digits. */
@@ -38,6 +40,12 @@ export interface TokenRules {
 }
 
 const PIECE = /[\p{L}\p{N}]+|[.,!?;:\n()]/gu;
+const PUNCTUATION = new Set([...".,!?;:\n()"]);
+/** Marks a word that starts a new clause ("tapi") in a piece read earlier. */
+const CLAUSE = Symbol("clause");
+
+/** A word as read, before its place in a message is known. */
+type Word = Omit<Token, "clause" | "masked">;
 const DIGITS = /^\d+$/;
 /** "anak2", "kawan2nya": a word written twice, the way chats abbreviate it. */
 const REDUPLICATED = /^(\p{L}{2,})2(\p{L}*)$/u;
@@ -45,34 +53,45 @@ const REDUPLICATED = /^(\p{L}{2,})2(\p{L}*)$/u;
 const LETTERS_DIGITS = /\p{L}+|\d+/gu;
 const MAX_DIGITS = 7;
 
-/** Words seen before, with their keys: stemming is the costly part and words repeat. */
+/** Pieces seen before, with their words: stemming is the costly part and words repeat. */
 const CACHE_LIMIT = 50_000;
 
 /** Turns cleaned text into tokens. Build once; `tokens` is safe to call for every message. */
 export class Tokenizer {
-  readonly #keys = new Map<string, readonly string[]>();
-
   constructor(readonly rules: TokenRules) {}
+
+  /** Each piece of text already read: the words it stands for, with their keys. */
+  readonly #pieces = new Map<string, readonly (Word | typeof CLAUSE)[]>();
 
   /** The tokens of a cleaned text (see `cleanText`). */
   tokens(cleaned: string): Token[] {
     const out: Token[] = [];
     let clause = 0;
     for (const piece of joinSpelledOut(cleaned.match(PIECE) ?? [])) {
-      if (!/[\p{L}\p{N}]/u.test(piece)) {
+      if (piece.length === 1 && PUNCTUATION.has(piece)) {
         clause += 1;
         continue;
       }
-      for (const word of this.#words(piece)) {
-        if (this.rules.clauseWords.has(word)) {
-          clause += 1;
-          continue;
-        }
-        out.push(this.#token(word, clause));
+      for (const word of this.#piece(piece)) {
+        if (word === CLAUSE) clause += 1;
+        else out.push({ ...word, clause });
       }
     }
     maskTimes(out, this.rules.timeWords);
     return this.#joinPrefixes(out);
+  }
+
+  /** A piece of text as words with their keys, read once however often it recurs. */
+  #piece(piece: string): readonly (Word | typeof CLAUSE)[] {
+    let words = this.#pieces.get(piece);
+    if (!words) {
+      words = this.#words(piece).map((w) =>
+        this.rules.clauseWords.has(w) ? CLAUSE : this.#word(w),
+      );
+      if (this.#pieces.size >= CACHE_LIMIT) this.#pieces.clear();
+      this.#pieces.set(piece, words);
+    }
+    return words;
   }
 
   /** "di jual" -> "dijual" when the joined word is one the vocabulary knows. */
@@ -125,14 +144,20 @@ export class Tokenizer {
   }
 
   #token(word: string, clause: number): Token {
-    let keys = this.#keys.get(word);
-    if (!keys) {
-      keys = [...new Set([word, ...this.rules.stemmers.map((stem) => stem(word))])];
-      if (this.#keys.size >= CACHE_LIMIT) this.#keys.clear();
-      this.#keys.set(word, keys);
-    }
-    const num = DIGITS.test(word) && word.length <= MAX_DIGITS ? Number(word) : undefined;
-    return { word, keys, clause, ...(num !== undefined ? { num } : {}) };
+    return { ...this.#word(word), clause };
+  }
+
+  /** A word with its keys, typo variants and value. */
+  #word(word: string): Word {
+    const keys = [...new Set([word, ...this.rules.stemmers.map((stem) => stem(word))])];
+    const digits = DIGITS.test(word);
+    const num = digits && word.length <= MAX_DIGITS ? Number(word) : undefined;
+    return {
+      word,
+      keys,
+      variants: digits ? [] : deletions(word),
+      ...(num !== undefined ? { num } : {}),
+    };
   }
 }
 
@@ -157,6 +182,17 @@ function joinSpelledOut(pieces: readonly string[]): string[] {
     }
   }
   flush();
+  return out;
+}
+
+/** Words this long forgive one typo ("dikurng"); shorter ones must be exact. */
+export const MIN_FUZZY_LENGTH = 5;
+
+/** The word with each one letter left out in turn, for words long enough for typos. */
+export function deletions(word: string): string[] {
+  if (word.length < MIN_FUZZY_LENGTH) return [];
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
   return out;
 }
 
