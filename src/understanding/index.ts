@@ -99,6 +99,27 @@ const VOCABULARY_MARKS: readonly (Mark & keyof Vocabulary)[] = [
   "age_after",
 ];
 
+/**
+ * Small words that change what others mean are read as written: "sebelum" (before) must
+ * not meet "sebelumnya" by its stem, nor "bu" (madam) a word stemmed to "bu".
+ */
+const EXACT_MARKS: ReadonlySet<Mark> = new Set([
+  "negation",
+  "past",
+  "polite",
+  "address",
+  "age_before",
+  "age_after",
+]);
+
+/** A phrase whose every word must be spelt so (`=word`). */
+function exactly(phrase: string): string {
+  return phrase
+    .split(/\s+/)
+    .map((w) => (w === "..." || w.startsWith("=") ? w : `=${w}`))
+    .join(" ");
+}
+
 /** Every phrase the message holds, by list, found in one pass. */
 class Found {
   readonly fact: Hit<string>[] = [];
@@ -195,7 +216,10 @@ export class Understanding {
     this.#factNames = new Set(languages.flatMap((lng) => Object.keys(vocab(lng).facts)));
     for (const lng of languages) {
       const v = vocab(lng);
-      for (const mark of VOCABULARY_MARKS) for (const p of v[mark]) all.add(p, { k: mark });
+      for (const mark of VOCABULARY_MARKS) {
+        const exact = EXACT_MARKS.has(mark);
+        for (const p of v[mark]) all.add(exact ? exactly(p) : p, { k: mark });
+      }
       for (const [fact, ps] of Object.entries(v.facts)) {
         for (const p of ps) all.add(p, { k: "fact", v: fact });
         facts += ps.length;
