@@ -8,9 +8,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { newSession, type Session } from "../engine/session.js";
+import { copySession, newSession, type Session } from "../engine/session.js";
 import { step } from "../engine/step.js";
+import { chosenOption } from "../engine/steps/choice.js";
 import { priorityOf } from "../engine/triage.js";
+import { Turn } from "../engine/turn.js";
 import type { Bundle, Effect } from "../engine/types.js";
 import { wantedIntent } from "../engine/wants.js";
 
@@ -214,6 +216,11 @@ function answerOf(
   const moved =
     after.at !== current.ref ||
     !effects.some((e) => e.type === "reply" && e.stepRef === current.ref);
+  if (def.kind === "choice" && before) {
+    // What the person's words choose, whether or not the flow then ends or detours.
+    const turn = new Turn(bundle, copySession(before), { now: NOW, ids: () => "R0" });
+    return chosenOption(turn, current, { kind: "text", text: item.text })?.id;
+  }
   if (def.kind === "choice" || def.kind === "language") {
     if (def.kind === "language") {
       if (after.flow !== current.flow) return "_sos";

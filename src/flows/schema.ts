@@ -309,6 +309,12 @@ export const globalSchema = z
           .describe(
             "Where a message goes by its intent when no question is open (the first message too): `family: '@family'`.",
           ),
+        facts_mean: z
+          .record(identifier, identifier)
+          .default({})
+          .describe(
+            "Facts that say what a message wants when its words do not: `got_out: gotout`.",
+          ),
         min_intent_score: z
           .number()
           .min(0)
