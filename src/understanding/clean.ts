@@ -45,7 +45,7 @@ const LOOK_ALIKES: Readonly<Record<string, string>> = {
 };
 
 /** Symbols that stand for a word people would otherwise type. */
-const SYMBOL_WORDS: Readonly<Record<string, string>> = { "🆘": " sos " };
+const SYMBOL_WORDS: Readonly<Record<string, string>> = { "🆘": " sos ", "👍": " ok " };
 
 const INVISIBLE = /\p{Cf}/gu;
 const MARKS = /\p{M}/gu;
