@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { BurstResult } from "./burst.js";
 import type { EngineResult } from "./engine.js";
+import type { UnderstandingResult } from "./understanding.js";
 import { bytes, int, ms, ratio } from "./lib/stats.js";
 import type { ProfileSummary } from "./profile.js";
 import type { QueueResult } from "./queue.js";
@@ -26,6 +27,7 @@ export interface BenchResults {
   queueOpen: number;
   burstSize: number;
   engine?: EngineResult;
+  understanding?: UnderstandingResult;
   bots?: (BotResult & { profileTop?: ProfileSummary })[];
   queue?: QueueResult;
   burst?: BurstResult;
@@ -78,6 +80,7 @@ export function markdown(r: BenchResults): string {
       "",
     );
   }
+  if (r.understanding) out.push(...understandingTable(r.understanding));
   const bots = r.bots ?? [];
   const by = (k: string) => bots.find((b) => b.kind === k);
   const ours = by("pulang");
@@ -87,6 +90,20 @@ export function markdown(r: BenchResults): string {
   if (r.queue) out.push(...queueTable(r.queue));
   if (r.burst) out.push(...burstTable(r.burst));
   return out.join("\n");
+}
+
+function understandingTable(u: UnderstandingResult): string[] {
+  const ms = (x: number) => x.toFixed(3);
+  const worst = Math.max(...u.reads.map((r) => r.p99));
+  return [
+    "### Understanding (one core, no I/O)",
+    "",
+    `Training at start-up: ${Math.round(u.trainingMs)} ms (${verdict(u.trainingMs < 2000, "budget 2 s")}). Reading a message, p99 ${ms(worst)} ms at worst (${verdict(worst < 1, "budget 1 ms")}). Accuracy: [evaluation](bench/results/understanding.md).`,
+    "",
+    head(["messages", "longest (chars)", "reads", "p50 ms", "p99 ms", "max ms"]),
+    ...u.reads.map((r) => row([r.label, int(r.chars), int(r.n), ms(r.p50), ms(r.p99), ms(r.max)])),
+    "",
+  ];
 }
 
 const TITLES: Record<string, string> = {

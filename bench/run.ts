@@ -3,7 +3,7 @@
  * prints a summary, writes `bench/results/<date>.json`, and (full runs) the generated
  * tables in BENCHMARKS.md. `--quick` is a smoke run of every part, under a minute.
  *
- * Options: --only engine,surge,queue,burst  --bots pulang,baseline,floor  --people N
+ * Options: --only engine,understanding,surge,queue,burst  --bots pulang,baseline,floor  --people N
  *          --concurrency C  --profile (CPU profiles of the bots, bench/results/tmp-profiles)
  *          --redis-url redis://...  (default: a private redis-server when one is installed,
  *          else REDIS_URL or 127.0.0.1:6379, under a prefix of its own)
@@ -21,6 +21,7 @@ import { summarizeProfile } from "./profile.js";
 import { benchQueue } from "./queue.js";
 import { type BenchResults, markdown, updateBenchmarksFile } from "./report.js";
 import { benchBot, type SurgePlan } from "./surge.js";
+import { benchUnderstanding } from "./understanding.js";
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +35,8 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const only = new Set((values.only ?? "engine,surge,queue,burst").split(","));
+const PARTS = "engine,understanding,surge,queue,burst";
+const only = new Set((values.only ?? PARTS).split(","));
 
 const plan: SurgePlan = {
   people: Number(values.people ?? (quick ? 300 : 10_000)),
@@ -96,6 +98,9 @@ try {
   if (only.has("engine")) {
     results.engine = benchEngine(quick ? 3 : 15, progress("engine"));
   }
+  if (only.has("understanding")) {
+    results.understanding = benchUnderstanding(quick ? 2000 : 20_000, progress("understanding"));
+  }
   if (only.has("surge")) {
     results.bots = [];
     for (const kind of (values.bots ?? "pulang,baseline,floor").split(",") as BotKind[]) {
@@ -135,7 +140,7 @@ mkdirSync(dir, { recursive: true });
 // A complete run is `<date>.json`; partial or experimental ones are `tmp-...` (git ignores them).
 const complete =
   !quick &&
-  only.size === 4 &&
+  only.size === PARTS.split(",").length &&
   (values.bots ?? "pulang,baseline,floor") === "pulang,baseline,floor" &&
   values.people === undefined &&
   values.concurrency === undefined &&

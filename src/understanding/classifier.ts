@@ -75,9 +75,16 @@ export class IntentClassifier {
   }
 }
 
-/** Features of a message: every key of every unmasked word, present or not. */
+/**
+ * What a message wants is said early, and the network's cost grows with the words it is
+ * given: a long message is classified on its first words.
+ */
+const MAX_FEATURE_TOKENS = 300;
+
+/** Features of a message: every key of its words, present or not. */
 function features(tokens: readonly Token[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const t of tokens) for (const k of t.keys) out[k] = 1;
+  const n = Math.min(tokens.length, MAX_FEATURE_TOKENS);
+  for (let i = 0; i < n; i++) for (const k of (tokens[i] as Token).keys) out[k] = 1;
   return out;
 }

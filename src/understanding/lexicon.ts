@@ -56,6 +56,12 @@ export class Lexicon<T> {
   readonly #index = new Map<string, Entry<T>[]>();
   #size = 0;
   #lookups = 0;
+  /**
+   * What each word typed before was found to start: single-word phrases it is (with whether
+   * exactly), and longer phrases it may begin. Words recur across messages, so this is
+   * worked out once per word, not once per occurrence.
+   */
+  readonly #byWord = new Map<string, Starts<T>>();
 
   /**
    * @param read turns a phrase into words the way messages are read
@@ -81,6 +87,7 @@ export class Lexicon<T> {
     const first = words[0];
     if (!first) return;
     this.#size += 1;
+    this.#byWord.clear();
     const entry: Entry<T> = { words, value, seen: 0 };
     const keys = new Set(first.keys);
     for (const d of deletions(first.word)) keys.add(d);
@@ -94,28 +101,42 @@ export class Lexicon<T> {
   /** Every occurrence of every phrase, in message order. */
   hits(tokens: readonly Token[]): Hit<T>[] {
     const found: Hit<T>[] = [];
-    // Long messages repeat their words: each word's candidate phrases are found once.
-    const candidates = new Map<string, Entry<T>[]>();
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i] as Token;
-      let entries = candidates.get(token.word);
-      if (!entries) {
-        entries = this.#candidates(token);
-        candidates.set(token.word, entries);
+      if (token.masked) continue;
+      const starts = this.#starts(token);
+      for (const single of starts.singles) {
+        found.push({ value: single.value, start: i, length: 1, words: 1, exact: single.exact });
       }
-      for (const entry of entries) {
-        const m = matchAt(entry.words, tokens, i, this.isWord);
+      for (const { entry, exact } of starts.longer) {
+        const m = matchRest(entry.words, tokens, i, this.isWord);
         if (m)
           found.push({
             value: entry.value,
             start: i,
             length: m.end - i,
             words: entry.words.length,
-            exact: m.exact,
+            exact: exact && m.exact,
           });
       }
     }
     return found;
+  }
+
+  /** What a word starts, worked out on its first occurrence (see `#byWord`). */
+  #starts(token: Token): Starts<T> {
+    let starts = this.#byWord.get(token.word);
+    if (starts) return starts;
+    starts = { singles: [], longer: [] };
+    for (const entry of this.#candidates(token)) {
+      const exact = meets(token, entry.words[0] as PhraseWord, this.isWord);
+      if (exact === undefined) continue;
+      if (entry.words.length > 1) starts.longer.push({ entry, exact });
+      else starts.singles.push({ value: entry.value, exact });
+    }
+    if (this.#byWord.size >= WORD_CACHE_LIMIT) this.#byWord.clear();
+    this.#byWord.set(token.word, starts);
+    return starts;
   }
 
   /** The phrases whose first word the token may be (by a key, or a one-letter typo). */
@@ -137,8 +158,21 @@ export class Lexicon<T> {
   }
 }
 
-/** Whether the phrase occurs from `start`, where it ends, and whether without a typo. */
-function matchAt(
+/** What one word starts: phrases it is on its own, and longer phrases it may begin. */
+interface Starts<T> {
+  singles: { value: T; exact: boolean }[];
+  /** Longer phrases whose first word this word is, and whether exactly. */
+  longer: { entry: Entry<T>; exact: boolean }[];
+}
+
+/** Words whose starts are remembered; beyond this the memory starts afresh. */
+const WORD_CACHE_LIMIT = 50_000;
+
+/**
+ * Whether the rest of a phrase follows its first word at `start`: where it ends, and
+ * whether without a typo. Each word may come after a gap of up to its `gap` words.
+ */
+function matchRest(
   words: readonly PhraseWord[],
   tokens: readonly Token[],
   start: number,
@@ -146,11 +180,11 @@ function matchAt(
 ): { end: number; exact: boolean } | undefined {
   const clause = (tokens[start] as Token).clause;
   let exact = true;
-  let at = start;
-  for (let k = 0; k < words.length; k++) {
+  let at = start + 1;
+  for (let k = 1; k < words.length; k++) {
     const w = words[k] as PhraseWord;
+    const last = Math.min(tokens.length - 1, at + w.gap);
     let found: boolean | undefined;
-    const last = k === 0 ? at : Math.min(tokens.length - 1, at + w.gap);
     for (; at <= last; at++) {
       const t = tokens[at] as Token;
       if (t.clause !== clause) return undefined;

@@ -1,0 +1,69 @@
+/**
+ * Understanding benchmark: how long reading one message takes on one core, by message
+ * length (up to 4,096 characters, the longest a Telegram or WhatsApp message can be), and
+ * how long training takes at start-up. Messages are the evaluation set's, and long ones
+ * made of them. Budgets: p99 under 1 ms per message; training under 2 s.
+ */
+import { join } from "node:path";
+import { createConfig } from "../src/config.js";
+import { readEvalSet } from "../src/evaluation/understanding.js";
+import { loadBundle } from "../src/flows/bundle.js";
+import { Understanding } from "../src/understanding/index.js";
+
+export interface UnderstandingResult {
+  trainingMs: number;
+  /** Per length class: the longest message's characters, and read times in ms. */
+  reads: { label: string; chars: number; p50: number; p99: number; max: number; n: number }[];
+}
+
+const EVAL_DIR = join(import.meta.dirname, "../test/understanding/eval-set");
+
+/** Run about `rounds` reads per length class and report. */
+export function benchUnderstanding(
+  rounds: number,
+  onProgress?: (fraction: number) => void,
+): UnderstandingResult {
+  const bundle = loadBundle(createConfig({}).paths, ["id", "en"]);
+  const t0 = performance.now();
+  const understanding = new Understanding(bundle.understanding.setup);
+  const trainingMs = performance.now() - t0;
+  const texts = readEvalSet(EVAL_DIR, ["id", "en"]).map((i) => i.text);
+  const joined = texts.join(" ");
+  const classes = [
+    { label: "evaluation set messages", messages: texts },
+    { label: "1,000 characters", messages: slices(joined, 1000, 50) },
+    { label: "4,096 characters", messages: slices(joined, 4096, 20) },
+  ];
+  const reads: UnderstandingResult["reads"] = [];
+  for (const [c, { label, messages }] of classes.entries()) {
+    for (const m of messages.slice(0, 200)) understanding.read(m); // warm up the JIT
+    const times: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const m = messages[i % messages.length] as string;
+      const start = process.hrtime.bigint();
+      understanding.read(m);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (i % 500 === 0) onProgress?.((c + i / rounds) / classes.length);
+    }
+    times.sort((a, b) => a - b);
+    const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+    reads.push({
+      label,
+      chars: Math.max(...messages.map((m) => m.length)),
+      p50: at(0.5),
+      p99: at(0.99),
+      max: times.at(-1) ?? 0,
+      n: times.length,
+    });
+  }
+  onProgress?.(1);
+  return { trainingMs, reads };
+}
+
+/** `count` pieces of `length` characters, from different places in the text. */
+function slices(text: string, length: number, count: number): string[] {
+  const out: string[] = [];
+  const step = Math.max(1, Math.floor((text.length - length) / count));
+  for (let i = 0; i < count; i++) out.push(text.slice(i * step, i * step + length));
+  return out;
+}
