@@ -8,6 +8,7 @@ import { createDirectory } from "../directory/index.js";
 import { loadDirectory } from "../directory/load.js";
 import type { Bundle } from "../engine/types.js";
 import { createTexts, readLocales } from "../i18n/texts.js";
+import { channelLimitProblems } from "./channel-limits.js";
 import { compileFlows } from "./compile.js";
 import { FlowError, type FlowProblem, readFlows } from "./load.js";
 import { crossCheck } from "./validate.js";
@@ -23,7 +24,8 @@ export interface ContentPaths {
  * Load and check flows, texts and directory.
  *
  * @param languages the helpline's languages; the first is used until a person's is known
- * @throws FlowError listing every problem in flows or texts (file, step, field);
+ * @throws FlowError listing every problem in flows or texts (file, step, field), including
+ *   what would not fit Telegram's or WhatsApp's limits;
  *   the directory loader throws its own error naming file, entry and field.
  */
 export function loadBundle(paths: ContentPaths, languages: readonly string[]): Bundle {
@@ -35,7 +37,11 @@ export function loadBundle(paths: ContentPaths, languages: readonly string[]): B
   const sources = readFlows(paths.flows);
   const crossProblems = crossCheck(sources, texts, directory);
   if (crossProblems.length > 0) throw new FlowError(crossProblems);
-  return { flows: compileFlows(sources, texts), texts, directory };
+  const bundle = { flows: compileFlows(sources, texts), texts, directory };
+  // Last: it asks every question through the engine, which needs everything above sound.
+  const tooLong = channelLimitProblems(bundle, { flows: sources, localesDir: paths.locales });
+  if (tooLong.length > 0) throw new FlowError(tooLong);
+  return bundle;
 }
 
 /** Every language has a folder, and every text in one language exists in the others. */
