@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { BurstResult } from "./burst.js";
+import { type CodecResult, describeCodec } from "./codec.js";
 import type { EngineResult } from "./engine.js";
 import { bytes, int, ms, ratio } from "./lib/stats.js";
 import type { ProfileSummary } from "./profile.js";
@@ -26,6 +27,8 @@ export interface BenchResults {
   queueOpen: number;
   burstSize: number;
   engine?: EngineResult;
+  /** Measured with the engine (one core, no I/O). */
+  codec?: CodecResult;
   bots?: (BotResult & { profileTop?: ProfileSummary })[];
   queue?: QueueResult;
   burst?: BurstResult;
@@ -76,6 +79,7 @@ export function markdown(r: BenchResults): string {
       "",
       `${int(r.engine.stepsPerSecond)} steps/s (${int(r.engine.steps)} steps in ${r.engine.seconds.toFixed(1)} s); largest session JSON of any transcript: ${Math.max(...Object.values(r.engine.sessionBytes).map((b) => b.max))} bytes.`,
       "",
+      ...(r.codec ? [describeCodec(r.codec), ""] : []),
     );
   }
   const bots = r.bots ?? [];
