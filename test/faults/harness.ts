@@ -20,6 +20,7 @@ import type { Session } from "../../src/engine/session.js";
 import { createLogger } from "../../src/log.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
 import { FAKE_TOKEN, FakeTelegramApi } from "../fakes/telegram-api.js";
+import { REDIS_URL } from "../helpers/redis-url.js";
 
 export const SECRET = "faults-secret-0123456789abcdef";
 
@@ -279,8 +280,6 @@ export function sentByChat(fake: FakeTelegramApi): Map<number, number> {
   }
   return out;
 }
-
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 export function redisClient(url: string): Redis {
   const r = new Redis(url, { maxRetriesPerRequest: 3 });
