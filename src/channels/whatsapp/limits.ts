@@ -5,6 +5,7 @@
  * check refuses both before they ship.
  */
 import type { LimitProblem, Question } from "../limits.js";
+import { decodeChoiceId } from "./choice-id.js";
 import {
   type OutboundMessage,
   type RenderWords,
@@ -76,7 +77,7 @@ function choiceProblems(
   labels: ReadonlyMap<string, string>,
   limit: { idMax: number; titleMax: number; shown: string },
 ): LimitProblem[] {
-  const option = id.slice(id.lastIndexOf("|") + 1);
+  const option = decodeChoiceId(id)?.option ?? id;
   const label = labels.get(option) ?? "";
   const problems: LimitProblem[] = [];
   if (label.length > limit.titleMax) {
