@@ -69,7 +69,7 @@ export function markdown(r: BenchResults): string {
     ]),
     row([
       "Pulang settings",
-      "NODE_ENV=production, encryption at rest on, discreet mode on (the default), LOG_LEVEL=info; TELEGRAM_MESSAGES_PER_SECOND=100000 and TELEGRAM_CHAT_GAP_MS=1 in the surge, length and fixed-load runs (the others do not pace; simulated people answer in microseconds); Telegram's real limits in the burst",
+      "production settings (Redis, DATA_KEY, PSEUDONYM_KEY; NODE_ENV=development, because production also requires an operators' group and cases go to the log instead), encryption at rest on, discreet mode on (the default), LOG_LEVEL=info; TELEGRAM_MESSAGES_PER_SECOND=100000 and TELEGRAM_CHAT_GAP_MS=1 in the surge, length and fixed-load runs (the others do not pace; simulated people answer in microseconds); Telegram's real limits in the burst",
     ]),
     "",
   );
