@@ -20,10 +20,11 @@ COPY directory ./directory
 
 # Compile (refused on any type error), then refuse to build an image whose flows, texts or
 # directory are broken: the compiled check that start-up makes. Then prune in the same
-# layer, so the dev dependencies never reach the image.
+# layer, so the dev dependencies never reach the image (--omit=optional too: TypeScript
+# would stay as i18next's optional peer; nothing the service runs is optional).
 RUN npm run build \
  && node dist/scripts/flows-check.js \
- && npm prune --omit=dev --no-audit --no-fund \
+ && npm prune --omit=dev --omit=optional --no-audit --no-fund \
  && npm cache clean --force \
  && rm -rf src tsconfig.json tsconfig.build.json
 

@@ -3,8 +3,8 @@
  * in a clone, with dev dependencies installed, this builds it first, so `npm install &&
  * npm start` works and always runs the current source (`tsc -b` skips an unchanged build
  * in about a second). Where dev dependencies were left out (a production install, after
- * `npm run build`), TypeScript is not there: the existing build is used. Plain JavaScript,
- * because nothing is compiled yet when it runs.
+ * `npm run build`), the existing build is used. Plain JavaScript, because nothing is
+ * compiled yet when it runs.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -12,16 +12,22 @@ import { createRequire } from "node:module";
 
 const BUILD = ["-b", "tsconfig.build.json"];
 
-/** The TypeScript compiler's entry, or undefined when dev dependencies are not installed. */
-function findTsc() {
+/**
+ * The TypeScript compiler's entry when the build can run here, else undefined. TypeScript
+ * alone says nothing: i18next's optional peer keeps it after `npm prune --omit=dev`, while
+ * the Node types the build needs are gone.
+ */
+function buildTool() {
+  const require = createRequire(import.meta.url);
   try {
-    return createRequire(import.meta.url).resolve("typescript/bin/tsc");
+    require.resolve("@types/node/package.json");
+    return require.resolve("typescript/bin/tsc");
   } catch {
     return undefined;
   }
 }
 
-const tsc = findTsc();
+const tsc = buildTool();
 if (tsc) {
   const built = spawnSync(process.execPath, [tsc, ...BUILD], { stdio: "inherit" });
   if (built.status !== 0) {
@@ -30,7 +36,7 @@ if (tsc) {
   }
 } else if (!existsSync("dist/main.js")) {
   process.stderr.write(
-    "\nPulang cannot start: dist/ is missing, and TypeScript is not installed to build it.\n" +
+    "\nPulang cannot start: dist/ is missing, and the dev dependencies that build it are not installed.\n" +
       "Install with dev dependencies and build: npm ci && npm run build\n" +
       "(then `npm prune --omit=dev` if you want them gone again).\n",
   );
