@@ -13,6 +13,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.build.json ./
+# scripts/: npm start's prestart, should anyone run `npm start` in the image.
+COPY scripts ./scripts
 COPY src ./src
 COPY flows ./flows
 COPY locales ./locales
@@ -32,8 +34,9 @@ ENV NODE_ENV=production
 USER node
 EXPOSE 3000
 
-# Slim images have no curl: Node's own fetch asks /healthz (answered while the process
-# serves HTTP; /readyz also needs Redis, which is the orchestrator's readiness concern).
+# Slim images have no curl: Node's own fetch asks /healthz on loopback (answered while the
+# process serves HTTP; HOST must include loopback, as the default 0.0.0.0 does). /readyz
+# also needs Redis: that is an orchestrator's readiness probe, not a reason to restart.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
