@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
 import type { Redis } from "ioredis";
 import { FAKE_TOKEN, FakeTelegramApi } from "../test/fakes/telegram-api.js";
-import { BotProcess } from "./lib/bots.js";
+import { BENCH_NODE_ENV, BotProcess } from "./lib/bots.js";
 import { UpdateMaker } from "./lib/people.js";
 import { dropKeys } from "./lib/redis.js";
 import { type Summary, summarize } from "./lib/stats.js";
@@ -58,7 +58,7 @@ export async function benchBurst(
     env: {
       PORT: "0",
       HOST: "127.0.0.1",
-      NODE_ENV: "production",
+      NODE_ENV: BENCH_NODE_ENV,
       LOG_LEVEL: "info",
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: prefix,

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { BurstResult } from "./burst.js";
+import { type CodecResult, describeCodec } from "./codec.js";
 import type { EngineResult } from "./engine.js";
 import type { UnderstandingResult } from "./understanding.js";
 import { bytes, int, ms, ratio } from "./lib/stats.js";
@@ -28,6 +29,8 @@ export interface BenchResults {
   burstSize: number;
   engine?: EngineResult;
   understanding?: UnderstandingResult;
+  /** Measured with the engine (one core, no I/O). */
+  codec?: CodecResult;
   bots?: (BotResult & { profileTop?: ProfileSummary })[];
   queue?: QueueResult;
   burst?: BurstResult;
@@ -68,7 +71,7 @@ export function markdown(r: BenchResults): string {
     ]),
     row([
       "Pulang settings",
-      "NODE_ENV=production, encryption at rest on, discreet mode on (the default), LOG_LEVEL=info; TELEGRAM_MESSAGES_PER_SECOND=100000 and TELEGRAM_CHAT_GAP_MS=1 in the surge, length and fixed-load runs (the others do not pace; simulated people answer in microseconds); Telegram's real limits in the burst",
+      "production settings (Redis, DATA_KEY, PSEUDONYM_KEY; NODE_ENV=development, because production also requires an operators' group and cases go to the log instead), encryption at rest on, discreet mode on (the default), LOG_LEVEL=info; TELEGRAM_MESSAGES_PER_SECOND=100000 and TELEGRAM_CHAT_GAP_MS=1 in the surge, length and fixed-load runs (the others do not pace; simulated people answer in microseconds); Telegram's real limits in the burst",
     ]),
     "",
   );
@@ -78,6 +81,7 @@ export function markdown(r: BenchResults): string {
       "",
       `${int(r.engine.stepsPerSecond)} steps/s (${int(r.engine.steps)} steps in ${r.engine.seconds.toFixed(1)} s); largest session JSON of any transcript: ${Math.max(...Object.values(r.engine.sessionBytes).map((b) => b.max))} bytes.`,
       "",
+      ...(r.codec ? [describeCodec(r.codec), ""] : []),
     );
   }
   if (r.understanding) out.push(...understandingTable(r.understanding));

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { benchBurst } from "./burst.js";
+import { benchCodec } from "./codec.js";
 import { benchEngine } from "./engine.js";
 import type { BotKind } from "./lib/bots.js";
 import { hasRedisServer, PrivateRedis, redisInfo } from "./lib/redis.js";
@@ -97,6 +98,7 @@ const results: BenchResults = {
 try {
   if (only.has("engine")) {
     results.engine = benchEngine(quick ? 3 : 15, progress("engine"));
+    results.codec = benchCodec(quick ? 0.5 : 3);
   }
   if (only.has("understanding")) {
     results.understanding = benchUnderstanding(quick ? 2000 : 20_000, progress("understanding"));

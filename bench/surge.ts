@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
-import { type BotKind, BotProcess } from "./lib/bots.js";
+import { BENCH_NODE_ENV, type BotKind, BotProcess } from "./lib/bots.js";
 import { type LoadMode, type LoadResult, runLoad } from "./lib/driver.js";
 import { BENCH_TOKEN, LeanTelegramApi } from "./lib/fake-api.js";
 import { helpPeople, type Person, peopleOf } from "./lib/people.js";
@@ -93,7 +93,7 @@ function envFor(kind: BotKind, redisUrl: string, prefix: string, apiRoot: string
     TELEGRAM_MODE: "webhook",
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     TELEGRAM_API_ROOT: apiRoot,
-    NODE_ENV: "production",
+    NODE_ENV: BENCH_NODE_ENV,
   };
   if (kind !== "pulang") return common;
   return {

@@ -258,6 +258,56 @@ export function createConfig(input: Record<string, string | undefined>): Config 
   };
 }
 
+/** What `npm start` runs: the helpline service, or the terminal demo. */
+export type StartMode = "service" | "demo";
+
+/**
+ * What this configuration may start. Outside production, no channel means the local demo.
+ * In production the demo never runs, and a channel without a place where operators see
+ * cases is refused: people would be told "our team has been told" while nobody can see
+ * their case. (Separate from `createConfig`, which scripts such as `flows:check` and
+ * `keys:rotate` use in production without a channel.)
+ *
+ * @throws ConfigError naming each missing variable.
+ * @example startMode(createConfig({})) === "demo"
+ */
+export function startMode(config: Config): StartMode {
+  const hasChannel = config.telegram !== undefined || config.whatsapp !== undefined;
+  if (config.env !== "production") return hasChannel ? "service" : "demo";
+  if (!hasChannel) {
+    throw new ConfigError(
+      "Invalid configuration:\n  TELEGRAM_BOT_TOKEN or WHATSAPP_PHONE_NUMBER_ID: NODE_ENV=production needs a channel to serve (the terminal demo never runs in production)",
+    );
+  }
+  const problems = operatorSurfaceProblems(config);
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  }
+  return "service";
+}
+
+/** Why operators could not see or act on cases; empty when they can. */
+function operatorSurfaceProblems(config: Config): string[] {
+  const { chatId, operatorIds, supervisorIds } = config.operators;
+  const why = "when NODE_ENV=production and a channel is configured";
+  const problems: string[] = [];
+  if (chatId === undefined) {
+    problems.push(
+      `OPERATOR_CHAT_ID: required ${why}: the operators' Telegram supergroup (a negative id such as -1001234567890); without it cases are queued where no one sees them`,
+    );
+  } else if (!config.telegram) {
+    problems.push(
+      `TELEGRAM_BOT_TOKEN: required with OPERATOR_CHAT_ID: the operators' group is run by a Telegram bot, also when people write on WhatsApp`,
+    );
+  }
+  if (operatorIds.length === 0 && supervisorIds.length === 0) {
+    problems.push(
+      `OPERATOR_IDS: required ${why} (or SUPERVISOR_IDS): Telegram user ids of the people who may act on cases; nobody else can claim one`,
+    );
+  }
+  return problems;
+}
+
 function telegramConfig(e: Env): TelegramConfig | undefined {
   if (!e.TELEGRAM_BOT_TOKEN) return undefined;
   const base = {

@@ -3,7 +3,7 @@
  * the helpline service. Problems in configuration or content stop it here, clearly.
  */
 import { createApp, createDemoRuntime, loadContent } from "./app.js";
-import { type Config, ConfigError, createConfig } from "./config.js";
+import { type Config, ConfigError, createConfig, startMode } from "./config.js";
 import { DirectoryError } from "./directory/index.js";
 import { FlowError } from "./flows/load.js";
 import { createLogger, type Logger } from "./log.js";
@@ -24,12 +24,17 @@ async function runDemo(config: Config): Promise<void> {
     "No channel is configured (TELEGRAM_BOT_TOKEN or the WHATSAPP_* settings), so this is the local demo:\n" +
       'in-memory stores, nothing leaves this machine. See README "Configuration".\n\n',
   );
+  // A terminal closing, or a process manager stopping the demo, ends it like /quit
+  // (exit code 0), rather than killing it by the signal.
+  const stop = new AbortController();
+  process.once("SIGTERM", () => stop.abort());
   await runSimulator({
     runtime: createDemoRuntime(bundle, createLogger("warn", process.stderr)),
     input: process.stdin,
     output: process.stdout,
     json: false,
     interactive: process.stdin.isTTY === true,
+    signal: stop.signal,
   });
 }
 
@@ -55,7 +60,7 @@ async function runService(config: Config, log: Logger): Promise<void> {
 
 try {
   const config = createConfig(process.env);
-  if (config.telegram || config.whatsapp) await runService(config, createLogger(config.logLevel));
+  if (startMode(config) === "service") await runService(config, createLogger(config.logLevel));
   else await runDemo(config);
 } catch (err) {
   fail(err);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, createConfig } from "../src/config.js";
+import { ConfigError, createConfig, startMode } from "../src/config.js";
 
 const TOKEN = "123456:ABCdefGhIJKlmNoPQRstuVWxyz0123456";
 
@@ -71,5 +71,57 @@ describe("operators and SLAs", () => {
     [{ SLA_P1_MINUTES: "0" }, /SLA_P1_MINUTES/],
   ])("names the wrong setting: %o", (env, message) => {
     expect(() => createConfig(env)).toThrow(message);
+  });
+});
+
+describe("what npm start may run", () => {
+  const WA = {
+    WHATSAPP_PHONE_NUMBER_ID: "106540352242922",
+    WHATSAPP_ACCESS_TOKEN: `EAAJB${"x".repeat(40)}`,
+    WHATSAPP_APP_SECRET: "0123456789abcdef0123456789abcdef",
+    WHATSAPP_VERIFY_TOKEN: "verify-token-0123456789",
+  };
+  const OPERATORS = { OPERATOR_CHAT_ID: "-1001234567890", OPERATOR_IDS: "111" };
+  const production = (env: Record<string, string>) =>
+    startMode(createConfig({ NODE_ENV: "production", ...env }));
+
+  it("runs the demo with no channel, and the service with one, outside production", () => {
+    expect(startMode(createConfig({}))).toBe("demo");
+    expect(startMode(createConfig({ TELEGRAM_BOT_TOKEN: TOKEN }))).toBe("service");
+    expect(startMode(createConfig({ NODE_ENV: "development", ...WA }))).toBe("service");
+  });
+
+  it("never runs the terminal demo in production", () => {
+    expect(() => production({})).toThrow(ConfigError);
+    expect(() => production({})).toThrow(
+      /TELEGRAM_BOT_TOKEN or WHATSAPP_PHONE_NUMBER_ID: NODE_ENV=production needs a channel/,
+    );
+  });
+
+  it("refuses a channel in production when no operators' group would see the cases", () => {
+    expect(() => production({ TELEGRAM_BOT_TOKEN: TOKEN, OPERATOR_IDS: "111" })).toThrow(
+      /OPERATOR_CHAT_ID: required when NODE_ENV=production and a channel is configured/,
+    );
+    expect(() => production({ ...WA, OPERATOR_IDS: "111" })).toThrow(/OPERATOR_CHAT_ID: required/);
+  });
+
+  it("refuses WhatsApp with an operators' group but no Telegram bot to run that group", () => {
+    expect(() => production({ ...WA, ...OPERATORS })).toThrow(
+      /TELEGRAM_BOT_TOKEN: required with OPERATOR_CHAT_ID/,
+    );
+  });
+
+  it("refuses an operators' group in which nobody may act", () => {
+    expect(() => production({ TELEGRAM_BOT_TOKEN: TOKEN, OPERATOR_CHAT_ID: "-100123" })).toThrow(
+      /OPERATOR_IDS: required when NODE_ENV=production .*\(or SUPERVISOR_IDS\)/,
+    );
+  });
+
+  it("starts in production with a channel, the group and someone allowed to act", () => {
+    expect(production({ TELEGRAM_BOT_TOKEN: TOKEN, ...OPERATORS })).toBe("service");
+    expect(production({ ...WA, TELEGRAM_BOT_TOKEN: TOKEN, ...OPERATORS })).toBe("service");
+    expect(
+      production({ TELEGRAM_BOT_TOKEN: TOKEN, OPERATOR_CHAT_ID: "-100123", SUPERVISOR_IDS: "9" }),
+    ).toBe("service");
   });
 });

@@ -36,7 +36,7 @@
  * an operator holds a handful of cases, and the open queue is thousands at the worst.
  */
 
-import { type Codec, jsonCodec } from "../stores/codec.js";
+import { type Codec, jsonCodec, placeOf } from "../stores/codec.js";
 import type { RedisClient } from "../stores/redis/conversation-store.js";
 import {
   type Actor,
@@ -410,18 +410,24 @@ export class RedisCaseStore implements CaseStore {
   async #read(id: string): Promise<Stored | undefined> {
     const [d, v] = await this.#redis.hmget(this.#caseKey(id), "d", "v");
     if (d == null) return undefined;
-    return { case: caseSchema.parse(this.#codec.decode(d)), version: Number(v ?? 0) };
+    const decoded = this.#codec.decode(d, this.#place(id));
+    return { case: caseSchema.parse(decoded), version: Number(v ?? 0) };
   }
 
   async #cas(expected: number, c: Case): Promise<boolean> {
     const written = await this.#redis.pulangCaseWrite(
       this.#caseKey(c.id),
       expected,
-      this.#codec.encode(c),
+      this.#codec.encode(c, this.#place(c.id)),
       c.status,
       c.status === "claimed" ? (c.operator ?? "") : "",
     );
     return written === 1;
+  }
+
+  /** Where a case is stored, for binding it there (the codec's `place`). */
+  #place(id: string): string {
+    return placeOf(this.#caseKey(id).slice(this.#prefix.length), "d");
   }
 
   #caseKey(id: string): string {

@@ -1,15 +1,21 @@
 /**
  * Encryption at rest: a {@link Codec} that encrypts the whole encoded value with AES-256-GCM,
  * so every store that writes through a codec (sessions, outbox, cases, schedules) keeps only
- * ciphertext in Redis. See docs/decisions/0006-encryption-at-rest.md.
+ * ciphertext in Redis. See docs/decisions/0006-encryption-at-rest.md and 0014.
  *
  * Stored form (one line of ASCII, `.`-separated, base64url without padding):
  *
- *     e1.<key id>.<iv: 12 bytes>.<tag: 16 bytes>.<ciphertext>
+ *     e2.<key id>.<iv: 12 bytes>.<tag: 16 bytes>.<ciphertext>   bound to its place
+ *     e1.<key id>.<iv: 12 bytes>.<tag: 16 bytes>.<ciphertext>   not bound (older values)
  *
- * - `e1` is the format version; `e1.<key id>` is bound as additional authenticated data, so
- *   a value cannot be relabelled to another key id without failing authentication.
- * - A fresh random 12-byte IV per value: two encryptions of the same value differ.
+ * - The version and the key id are bound as additional authenticated data, so a value cannot
+ *   be relabelled to another key id without failing authentication. `e2` values also bind
+ *   their place in storage (`placeOf(key, field)`, given by the store): a value copied to
+ *   another person's key, or another field, fails authentication like any other tampering.
+ *   Values written without a place (before places were bound, or by in-memory stores) are
+ *   `e1`, and are still read wherever they are: that is the migration path (decision 0014).
+ * - A fresh random 12-byte IV per value (from a pooled buffer, `iv-pool.ts`): two encryptions
+ *   of the same value differ.
  * - Values are read with whichever configured key (current or previous) their id names, so
  *   keys rotate without downtime; `npm run keys:rotate` then re-encrypts old values.
  *
@@ -20,22 +26,21 @@
  * Errors never contain any part of a value: a JSON parser's message quotes the text it
  * choked on, so decode failures are re-thrown without it (and without a `cause`).
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createSecretKey,
-  type KeyObject,
-  randomBytes,
-} from "node:crypto";
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from "node:crypto";
 import { type Codec, CodecError, jsonCodec } from "../stores/codec.js";
+import { IV_BYTES, nextIv } from "./iv-pool.js";
 import { type DataKeys, KEY_BYTES, KEY_ID_PATTERN } from "./keys.js";
 
-/** Every encrypted value starts with this; nothing JSON writes does. */
+/** Encrypted values not bound to a place start with this; nothing JSON writes does. */
 export const ENCRYPTED_PREFIX = "e1.";
+/** Encrypted values bound to their place in storage start with this. */
+export const BOUND_PREFIX = "e2.";
 
-const VERSION = "e1";
+/** The format versions: `e1` not bound to a place, `e2` bound. */
+type Version = "e1" | "e2";
+const UNBOUND: Version = "e1";
+const BOUND: Version = "e2";
 const ALGORITHM = "aes-256-gcm";
-const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** Why a stored value could not be decrypted. */
@@ -81,11 +86,13 @@ export interface EncryptedCodec extends Codec {
   keyIdOf(text: string): string | undefined;
   /**
    * The same value, encrypted under the current key, without decoding it through the inner
-   * codec (the bytes stay exactly as they were). Plaintext is accepted only with
-   * `allowPlaintextRead`, and only when the inner codec can decode it.
+   * codec (the bytes stay exactly as they were), and in the same form: a value bound to its
+   * place stays bound to `place` (where it is stored), one that was not stays unbound, so its
+   * readers still read it. Plaintext is accepted only with `allowPlaintextRead`, and only
+   * when the inner codec can decode it; it is encrypted unbound.
    * @throws DecryptError or CodecError as {@link Codec.decode} would
    */
-  reencrypt(text: string): string;
+  reencrypt(text: string, place?: string): string;
 }
 
 /**
@@ -108,20 +115,21 @@ export function createEncryptedCodec(
   }
   const currentId = keys.current.id;
   const currentKey = byId.get(currentId) as KeyObject;
-  const currentAad = header(currentId);
   const known = [...byId.keys()].join(", ");
 
-  function encrypt(plain: string): string {
-    const iv = randomBytes(IV_BYTES);
+  function encrypt(plain: string, place: string | undefined): string {
+    const version = place === undefined ? UNBOUND : BOUND;
+    // A view into the IV pool: used here and encoded at once, before the pool can change.
+    const iv = nextIv();
     const cipher = createCipheriv(ALGORITHM, currentKey, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(currentAad);
+    cipher.setAAD(header(version, currentId, place));
     const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return `${VERSION}.${currentId}.${iv.toString("base64url")}.${tag.toString("base64url")}.${body.toString("base64url")}`;
+    return `${version}.${currentId}.${iv.toString("base64url")}.${tag.toString("base64url")}.${body.toString("base64url")}`;
   }
 
-  /** The inner codec's text inside an encrypted value. */
-  function decrypt(text: string): { plain: string; keyId: string } {
+  /** The inner codec's text inside an encrypted value read at `place`. */
+  function decrypt(text: string, place: string | undefined): { plain: string; keyId: string } {
     const parts = text.split(".");
     const id = parts[1] !== undefined && KEY_ID_PATTERN.test(parts[1]) ? parts[1] : undefined;
     const malformed = (what: string) =>
@@ -130,8 +138,14 @@ export function createEncryptedCodec(
         id,
         `stored value ${id ? `under key ${id} ` : ""}is malformed: ${what}`,
       );
-    if (parts.length !== 5 || parts[0] !== VERSION) throw malformed("wrong number of parts");
+    const version = parts[0];
+    if (parts.length !== 5 || (version !== UNBOUND && version !== BOUND)) {
+      throw malformed("wrong number of parts");
+    }
     if (id === undefined) throw malformed("the key id is not a valid id");
+    if (version === BOUND && place === undefined) {
+      throw malformed("it is bound to its place in storage, and was read without one");
+    }
     const key = byId.get(id);
     if (!key) {
       throw new DecryptError(
@@ -146,7 +160,8 @@ export function createEncryptedCodec(
     if (!iv || !tag || !body) throw malformed("an iv, tag or ciphertext that is not canonical");
     try {
       const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
-      decipher.setAAD(header(id));
+      // Unbound values were written before places were bound: they read anywhere.
+      decipher.setAAD(header(version, id, version === BOUND ? place : undefined));
       decipher.setAuthTag(tag);
       const plain = Buffer.concat([decipher.update(body), decipher.final()]).toString("utf8");
       return { plain, keyId: id };
@@ -154,14 +169,17 @@ export function createEncryptedCodec(
       throw new DecryptError(
         "tampered",
         id,
-        `stored value under key ${id} failed authentication: it was changed, or the key configured as ${id} is not the key it was written with`,
+        `stored value under key ${id} failed authentication: it was changed or moved from where it was written, or the key configured as ${id} is not the key it was written with`,
       );
     }
   }
 
   /** The inner codec's text: decrypted, or (when allowed) the plaintext as it is. */
-  function open(text: string): { plain: string; keyId: string | undefined } {
-    if (text.startsWith(ENCRYPTED_PREFIX)) return decrypt(text);
+  function open(
+    text: string,
+    place: string | undefined,
+  ): { plain: string; keyId: string | undefined } {
+    if (isEncrypted(text)) return decrypt(text, place);
     if (!opts.allowPlaintextRead) {
       throw new DecryptError(
         "plaintext",
@@ -187,35 +205,42 @@ export function createEncryptedCodec(
 
   return {
     currentKeyId: currentId,
-    encode(value: unknown): string {
-      return encrypt(inner.encode(value));
+    encode(value: unknown, place?: string): string {
+      return encrypt(inner.encode(value), place);
     },
-    decode(text: string): unknown {
-      const { plain, keyId } = open(text);
+    decode(text: string, place?: string): unknown {
+      const { plain, keyId } = open(text, place);
       return innerDecode(plain, keyId);
     },
     keyIdOf(text: string): string | undefined {
-      if (!text.startsWith(ENCRYPTED_PREFIX)) return undefined;
-      const end = text.indexOf(".", ENCRYPTED_PREFIX.length);
-      const id = end < 0 ? "" : text.slice(ENCRYPTED_PREFIX.length, end);
+      if (!isEncrypted(text)) return undefined;
+      const start = text.indexOf(".") + 1; // after the version
+      const end = text.indexOf(".", start);
+      const id = end < 0 ? "" : text.slice(start, end);
       return KEY_ID_PATTERN.test(id) ? id : undefined;
     },
-    reencrypt(text: string): string {
-      const { plain, keyId } = open(text);
+    reencrypt(text: string, place?: string): string {
+      const { plain, keyId } = open(text, place);
       if (keyId === undefined) innerDecode(plain, keyId); // plaintext: only if it is a value
-      return encrypt(plain);
+      return encrypt(plain, text.startsWith(BOUND_PREFIX) ? place : undefined);
     },
   };
 }
 
-/** Whether `text` is in the encrypted format (by its prefix; not whether it is authentic). */
+/** Whether `text` is in an encrypted format (by its prefix; not whether it is authentic). */
 export function isEncrypted(text: string): boolean {
-  return text.startsWith(ENCRYPTED_PREFIX);
+  return text.startsWith(ENCRYPTED_PREFIX) || text.startsWith(BOUND_PREFIX);
 }
 
-/** The additional authenticated data: the format version and the key id. */
-function header(keyId: string): Buffer {
-  return Buffer.from(`${VERSION}.${keyId}`, "utf8");
+/**
+ * The additional authenticated data: the format version, the key id and, for bound values,
+ * the place (last, so ids free of `.` keep the parts apart).
+ */
+function header(version: Version, keyId: string, place: string | undefined): Buffer {
+  return Buffer.from(
+    place === undefined ? `${version}.${keyId}` : `${version}.${keyId}.${place}`,
+    "utf8",
+  );
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type Vocabulary,
   vocabularySchema,
 } from "../understanding/vocabulary.js";
+import { channelLimitProblems } from "./channel-limits.js";
 import { compileFlows } from "./compile.js";
 import { loadDictionary } from "./dictionary.js";
 import { FlowError, type FlowProblem, type FlowSources, readFlows } from "./load.js";
@@ -31,7 +32,8 @@ export interface ContentPaths {
  * Load and check flows, texts and directory.
  *
  * @param languages the helpline's languages; the first is used until a person's is known
- * @throws FlowError listing every problem in flows or texts (file, step, field);
+ * @throws FlowError listing every problem in flows or texts (file, step, field), including
+ *   what would not fit Telegram's or WhatsApp's limits;
  *   the directory loader throws its own error naming file, entry and field.
  */
 export function loadBundle(paths: ContentPaths, languages: readonly string[]): Bundle {
@@ -48,7 +50,12 @@ export function loadBundle(paths: ContentPaths, languages: readonly string[]): B
   ];
   if (crossProblems.length > 0) throw new FlowError(crossProblems);
   const understanding = createUnderstanding(sources, resources, languages, vocabulary, directory);
-  return { flows: compileFlows(sources, texts, understanding), texts, directory, understanding };
+  const flows = compileFlows(sources, texts, understanding);
+  const bundle = { flows, texts, directory, understanding };
+  // Last: it asks every question through the engine, which needs everything above sound.
+  const tooLong = channelLimitProblems(bundle, { flows: sources, localesDir: paths.locales });
+  if (tooLong.length > 0) throw new FlowError(tooLong);
+  return bundle;
 }
 
 interface VocabularyFiles {

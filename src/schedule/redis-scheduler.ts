@@ -14,7 +14,7 @@
  * A lease end is also the lease's token: a second lease of the same job can only start
  * after the first ran out, so it always ends later.
  */
-import { type Codec, jsonCodec } from "../stores/codec.js";
+import { type Codec, jsonCodec, placeOf } from "../stores/codec.js";
 import type { RedisClient } from "../stores/redis/conversation-store.js";
 import {
   type Job,
@@ -126,9 +126,11 @@ export class RedisScheduler implements Scheduler {
   readonly #redis: RedisClient & Scripts;
   readonly #keys: Keys;
   readonly #codec: Codec;
+  readonly #prefix: string;
 
   constructor(redis: RedisClient, opts: RedisSchedulerOptions = {}) {
     const prefix = opts.prefix ?? "";
+    this.#prefix = prefix;
     if (prefix.includes("{")) throw new Error("scheduler prefix must not contain '{'");
     this.#redis = defineScripts(redis);
     this.#codec = opts.codec ?? jsonCodec;
@@ -137,7 +139,7 @@ export class RedisScheduler implements Scheduler {
   }
 
   async schedule(id: string, dueAt: number, payload: JobPayload): Promise<void> {
-    const encoded = this.#codec.encode({ dueAt, payload });
+    const encoded = this.#codec.encode({ dueAt, payload }, this.#place(id));
     await this.#redis.pulangSchedSchedule(...this.#keys, id, dueAt, encoded);
   }
 
@@ -163,9 +165,10 @@ export class RedisScheduler implements Scheduler {
     const flat = await this.#redis.pulangSchedClaim(...this.#keys, now, limit, leaseUntil);
     const jobs: Job[] = [];
     for (let i = 0; i < flat.length; i += 3) {
-      const stored = parseStoredJob(this.#codec.decode(flat[i + 1] as string));
+      const id = flat[i] as string;
+      const stored = parseStoredJob(this.#codec.decode(flat[i + 1] as string, this.#place(id)));
       jobs.push({
-        id: flat[i] as string,
+        id,
         dueAt: stored.dueAt,
         payload: stored.payload,
         attempt: Number(flat[i + 2]),
@@ -181,6 +184,11 @@ export class RedisScheduler implements Scheduler {
       id,
       leaseUntil === undefined ? "" : String(leaseUntil),
     );
+  }
+
+  /** Where a job is stored, for binding it there (the codec's `place`). */
+  #place(id: string): string {
+    return placeOf(this.#keys[2].slice(this.#prefix.length), id);
   }
 
   /** HSCAN with the prefix as a literal (glob characters escaped), re-checked in JS. */

@@ -8,8 +8,13 @@
  * What it looks at, under REDIS_KEY_PREFIX:
  * - the values that may predate encryption (plain JSON), where the stores keep them
  *   ({@link PLAINTEXT_LOCATIONS}): sessions, outbox entries, cases, scheduled jobs;
- * - any other hash field or string value that starts with `e1.` (the encrypted format), so
- *   stores added later are covered without changing this script.
+ * - any other hash field or string value in the encrypted format (`e1.`, `e2.`), so stores
+ *   added later are covered without changing this script.
+ *
+ * Each value keeps its form: one bound to its place in storage (`e2`) is re-encrypted bound
+ * to the same place (the key after the prefix and the field, as every store names it:
+ * `placeOf`); one that was not bound (`e1`, written before places were bound) stays unbound,
+ * so whoever reads it still can. The service binds those as it rewrites them (decision 0014).
  *
  * Safe while the service runs: each value is replaced by a one-field compare-and-set script
  * (only if it is still the value that was read), which keeps the key's TTL. A value that
@@ -37,11 +42,11 @@ import { createConfig } from "../config.js";
 import {
   createEncryptedCodec,
   DecryptError,
-  ENCRYPTED_PREFIX,
   type EncryptedCodec,
+  isEncrypted,
 } from "../crypto/encrypted-codec.js";
 import type { DataKeys } from "../crypto/keys.js";
-import { CodecError } from "../stores/codec.js";
+import { CodecError, placeOf } from "../stores/codec.js";
 import { createRedis, waitUntilReady } from "../stores/redis/connection.js";
 
 export interface RotateOptions {
@@ -76,11 +81,13 @@ interface Slot {
   key: string;
   field: string | undefined;
   value: string;
+  /** Where the value is, as the stores bind it: {@link placeOf} the key after the prefix. */
+  place: string;
 }
 
 /**
  * Where the stores keep codec output that may be plaintext from before DATA_KEY was set:
- * a key pattern (after the prefix) and its fields. Elsewhere only `e1.` values are touched,
+ * a key pattern (after the prefix) and its fields. Elsewhere only encrypted values are touched,
  * because a plain value there may be anything (versions, statuses, ids).
  */
 export const PLAINTEXT_LOCATIONS: readonly { key: RegExp; fields: "all" | readonly string[] }[] = [
@@ -166,20 +173,19 @@ async function readSlots(
   type: string | undefined,
   prefix: string,
 ): Promise<Slot[]> {
+  const relative = key.slice(prefix.length);
   if (type === "string") {
     const value = await redis.get(key);
-    return value?.startsWith(ENCRYPTED_PREFIX) ? [{ key, field: undefined, value }] : [];
+    return value && isEncrypted(value)
+      ? [{ key, field: undefined, value, place: placeOf(relative) }]
+      : [];
   }
   if (type !== "hash") return []; // dedupe sets and indexes hold ids, not values
-  const relative = key.slice(prefix.length);
   const plain = PLAINTEXT_LOCATIONS.find((l) => l.key.test(relative))?.fields ?? [];
   const fields = await redis.hgetall(key);
   return Object.entries(fields)
-    .filter(
-      ([field, value]) =>
-        plain === "all" || plain.includes(field) || value.startsWith(ENCRYPTED_PREFIX),
-    )
-    .map(([field, value]) => ({ key, field, value }));
+    .filter(([field, value]) => plain === "all" || plain.includes(field) || isEncrypted(value))
+    .map(([field, value]) => ({ key, field, value, place: placeOf(relative, field) }));
 }
 
 /** Bring one value under the current key; whether it was (or would be) rewritten. */
@@ -198,7 +204,7 @@ async function rotateSlot(
     }
     let next: string;
     try {
-      next = codec.reencrypt(value);
+      next = codec.reencrypt(value, slot.place);
     } catch (err) {
       if (!(err instanceof DecryptError || err instanceof CodecError)) throw err;
       const why =

@@ -20,6 +20,8 @@ export interface SimulatorOptions {
   interactive: boolean;
   /** Conversation key; `sim:local` by default. */
   key?: string;
+  /** Ends the conversation as if the input had ended (the demo stops on SIGTERM). */
+  signal?: AbortSignal;
 }
 
 type Reply = Extract<Effect, { type: "reply" }>;
@@ -28,7 +30,11 @@ type Reply = Extract<Effect, { type: "reply" }>;
 export async function runSimulator(o: SimulatorOptions): Promise<void> {
   const key = o.key ?? "sim:local";
   const write = (s: string) => o.output.write(`${s}\n`);
-  const rl = createInterface({ input: o.input, terminal: false });
+  const rl = createInterface({
+    input: o.input,
+    terminal: false,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
   let lastQuestion: Reply | undefined;
   if (o.interactive) {
     write("Pulang - local demo (in-memory, nothing is sent anywhere).");

@@ -6,10 +6,29 @@
 
 /** Turns a value into the text a store writes, and back. */
 export interface Codec {
-  /** @throws when the value cannot be represented */
-  encode(value: unknown): string;
-  /** @throws when the text was not produced by `encode` (or was tampered with) */
-  decode(text: string): unknown;
+  /**
+   * `place`: where the text is stored ({@link placeOf}). An encrypting codec binds the value
+   * to it, so the same text copied to another place does not decode. Plain codecs ignore it.
+   * @throws when the value cannot be represented
+   */
+  encode(value: unknown, place?: string): string;
+  /**
+   * `place`: where the text was read from; the same as it was written with.
+   * @throws when the text was not produced by `encode` (or was tampered with, or moved)
+   */
+  decode(text: string, place?: string): unknown;
+}
+
+/**
+ * The place of a stored value, for binding it there: the Redis key without the deployment's
+ * prefix (so a changed `REDIS_KEY_PREFIX` or a copy to another prefix keeps values readable),
+ * and the hash field. Every Redis store names its values this way, and `keys:rotate` derives
+ * the same name from what it scans.
+ *
+ * @example placeOf("c:{tg:42}", "s") === "c:{tg:42}#s"
+ */
+export function placeOf(key: string, field?: string): string {
+  return field === undefined ? key : `${key}#${field}`;
 }
 
 /** Why a value could not be encoded. */

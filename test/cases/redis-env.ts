@@ -6,8 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createRedis, waitUntilReady } from "../../src/stores/redis/connection.js";
-
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+import { REDIS_URL } from "../helpers/redis-url.js";
 
 export interface RedisEnv {
   /** Every key this file writes starts with it. */

@@ -13,7 +13,8 @@ import {
   textUpdate,
 } from "../fakes/telegram-api.js";
 import { rawValues } from "../helpers/redis.js";
-import { dropPrefix, REDIS_URL, type Service, startService } from "../helpers/service.js";
+import { REDIS_URL } from "../helpers/redis-url.js";
+import { dropPrefix, type Service, startService } from "../helpers/service.js";
 
 let fake: FakeTelegramApi;
 let svc: Service;

@@ -13,7 +13,8 @@ import { parseDataKeys } from "../../src/crypto/keys.js";
 import { hashedNames, namesSecretFrom } from "../../src/crypto/pseudonym.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
 import { FAKE_TOKEN, FakeTelegramApi, textUpdate } from "../fakes/telegram-api.js";
-import { dropPrefix, REDIS_URL, SECRET } from "../helpers/service.js";
+import { REDIS_URL } from "../helpers/redis-url.js";
+import { dropPrefix, SECRET } from "../helpers/service.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const DATA_KEY = randomBytes(32).toString("base64");

@@ -116,14 +116,14 @@ describe("encryption at rest", () => {
     const dump = await db.dump();
     expect(new Set(dump.map((e) => e.type))).toEqual(new Set(["hash", "zset"]));
     expect(leaks(dump)).toEqual([]);
-    // Every stored value of a conversation is in the encrypted format.
+    // Every stored value of a conversation is in the encrypted format, bound to its place.
     const values = dump
       .filter((e) => e.type === "hash")
       .flatMap((e) => Object.entries(pairs(e.strings)))
       .filter(([field]) => field !== "v")
       .map(([, value]) => value);
     expect(values.length).toBeGreaterThanOrEqual(3);
-    for (const v of values) expect(v).toMatch(/^e1\.k1\.[\w-]{16}\.[\w-]{22}\.[\w-]+$/);
+    for (const v of values) expect(v).toMatch(/^e2\.k1\.[\w-]{16}\.[\w-]{22}\.[\w-]+$/);
 
     // ...and the store still reads it all back.
     expect((await store.load(key)).session).toEqual({ ...personalSession(), turns: 10 });

@@ -1,6 +1,6 @@
 /**
- * What the fault tests share: the real service in processes of its own (`src/main.ts`, as
- * `npm start` runs it), the faithful fake Bot API, and a Telegram that delivers people's
+ * What the fault tests share: the real service in processes of its own (`src/main.ts`, which
+ * `npm start` runs compiled), the faithful fake Bot API, and a Telegram that delivers people's
  * updates to the webhook and delivers again whatever was not answered 2xx, as Telegram
  * does. Fault tests assert correctness only (nothing lost, nothing twice, no crash); no
  * timing decides a pass.
@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { Agent, request } from "node:http";
 import { Redis } from "ioredis";
-import { BotProcess } from "../../bench/lib/bots.js";
+import { BENCH_NODE_ENV, BotProcess } from "../../bench/lib/bots.js";
 import { type Person, UpdateMaker } from "../../bench/lib/people.js";
 import { dropKeys } from "../../bench/lib/redis.js";
 import { createApp } from "../../src/app.js";
@@ -20,6 +20,7 @@ import type { Session } from "../../src/engine/session.js";
 import { createLogger } from "../../src/log.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
 import { FAKE_TOKEN, FakeTelegramApi } from "../fakes/telegram-api.js";
+import { REDIS_URL } from "../helpers/redis-url.js";
 
 export const SECRET = "faults-secret-0123456789abcdef";
 
@@ -46,7 +47,8 @@ function envOf(s: ServiceSetup): Record<string, string> {
   return {
     PORT: "0",
     HOST: "127.0.0.1",
-    NODE_ENV: "production",
+    // As the benchmarks run it (cases go to the log: no operators' group).
+    NODE_ENV: BENCH_NODE_ENV,
     LOG_LEVEL: "info",
     REDIS_URL: s.redisUrl,
     REDIS_KEY_PREFIX: s.prefix,
@@ -279,8 +281,6 @@ export function sentByChat(fake: FakeTelegramApi): Map<number, number> {
   }
   return out;
 }
-
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 export function redisClient(url: string): Redis {
   const r = new Redis(url, { maxRetriesPerRequest: 3 });

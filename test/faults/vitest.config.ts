@@ -7,6 +7,9 @@ export default defineConfig({
   test: {
     include: ["test/faults/**/*.test.ts"],
     fileParallelism: false,
+    // A Redis that answers for what is not restarted (REDIS_URL, 127.0.0.1:6379, or a private
+    // redis-server); the restart test starts one of its own as well.
+    globalSetup: ["test/setup/redis.ts"],
     testTimeout: 180_000,
     hookTimeout: 60_000,
   },

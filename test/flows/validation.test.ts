@@ -1,50 +1,16 @@
 /**
  * Broken flow content must stop start-up with a message that says exactly where.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createConfig } from "../../src/config.js";
 import { loadBundle } from "../../src/flows/bundle.js";
-import { FlowError } from "../../src/flows/load.js";
+import { copyContent, edit, problemsOf, removeContentCopies } from "../helpers/content.js";
 
 const real = createConfig({}).paths;
-const dirs: string[] = [];
 
-/** A copy of the real content whose files `edit` may change. */
-function copyContent(): { flows: string; locales: string; directory: string } {
-  const root = mkdtempSync(join(tmpdir(), "pulang-flows-"));
-  dirs.push(root);
-  const paths = {
-    flows: join(root, "flows"),
-    locales: join(root, "locales"),
-    directory: real.directory,
-  };
-  cpSync(real.flows, paths.flows, { recursive: true });
-  cpSync(real.locales, paths.locales, { recursive: true });
-  return paths;
-}
-
-function edit(file: string, from: string, to: string): void {
-  const text = readFileSync(file, "utf8");
-  if (!text.includes(from)) throw new Error(`test setup: "${from}" not in ${file}`);
-  writeFileSync(file, text.replace(from, to));
-}
-
-function problemsOf(paths: ReturnType<typeof copyContent>): string {
-  try {
-    loadBundle(paths, ["id", "en"]);
-  } catch (err) {
-    expect(err).toBeInstanceOf(FlowError);
-    return (err as Error).message;
-  }
-  throw new Error("the broken content loaded without complaint");
-}
-
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+afterEach(removeContentCopies);
 
 describe("flow validation", () => {
   it("loads the real content", () => {

@@ -10,8 +10,8 @@ import { type App, createApp } from "../../src/app.js";
 import { createConfig } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
 import { FAKE_TOKEN, FakeTelegramApi } from "../fakes/telegram-api.js";
+import { REDIS_URL } from "./redis-url.js";
 
-export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export const SECRET = "test-secret-0123456789abcdef";
 
 export interface Service {

@@ -11,6 +11,7 @@ import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
 import { createRedis, isRedisReady, waitUntilReady } from "../../src/stores/redis/connection.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
 import { interceptOnce } from "../helpers/redis.js";
+import { REDIS_URL } from "../helpers/redis-url.js";
 import {
   conversationStoreContract,
   fakeClock,
@@ -19,8 +20,6 @@ import {
   reply,
   sessionAt,
 } from "./conversation-store.contract.js";
-
-const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 describe("memory twin", () => {
   conversationStoreContract(

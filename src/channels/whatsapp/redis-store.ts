@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { type KeyNames, plainNames } from "../../crypto/pseudonym.js";
 import type { ConversationKey } from "../../runtime/ports.js";
-import { type Codec, jsonCodec } from "../../stores/codec.js";
+import { type Codec, jsonCodec, placeOf } from "../../stores/codec.js";
 import type { RedisClient } from "../../stores/redis/conversation-store.js";
 import {
   type DeliveryStatus,
@@ -104,7 +104,7 @@ export class RedisWhatsAppStore implements WhatsAppStore {
     const k = this.#messageKey(id);
     await this.#redis
       .multi()
-      .hset(k, "c", this.#codec.encode(key), "t", String(at))
+      .hset(k, "c", this.#codec.encode(key, this.#place(k)), "t", String(at))
       .hsetnx(k, "s", "sent")
       .hsetnx(k, "r", String(STATUS_RANK.sent))
       .pexpire(k, MESSAGE_TTL_MS)
@@ -112,13 +112,14 @@ export class RedisWhatsAppStore implements WhatsAppStore {
   }
 
   async status(id: string, status: DeliveryStatus, _at: number): Promise<StatusChange> {
+    const k = this.#messageKey(id);
     const [changed, encoded] = await this.#redis.pulangWaStatus(
-      this.#messageKey(id),
+      k,
       status,
       STATUS_RANK[status],
       MESSAGE_TTL_MS,
     );
-    const conversation = this.#decode(encoded);
+    const conversation = this.#decode(encoded, this.#place(k));
     return { changed: changed === 1, ...(conversation ? { conversation } : {}) };
   }
 
@@ -127,15 +128,20 @@ export class RedisWhatsAppStore implements WhatsAppStore {
     return s && s in STATUS_RANK ? (s as DeliveryStatus) : undefined;
   }
 
-  #decode(encoded: string | null): ConversationKey | undefined {
+  #decode(encoded: string | null, place: string): ConversationKey | undefined {
     if (!encoded) return undefined;
     try {
-      const key = this.#codec.decode(encoded);
+      const key = this.#codec.decode(encoded, place);
       return typeof key === "string" ? key : undefined;
     } catch {
       // A record written under a key that is gone: the receipt still counts, unplaced.
       return undefined;
     }
+  }
+
+  /** Where a message's conversation is stored, for binding it there (the codec's `place`). */
+  #place(messageKey: string): string {
+    return placeOf(messageKey.slice(this.#prefix.length), "c");
   }
 
   #heardKey(key: ConversationKey): string {

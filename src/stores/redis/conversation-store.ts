@@ -33,7 +33,7 @@ import {
   type OutboxEntry,
   type SessionRecord,
 } from "../../runtime/ports.js";
-import { type Codec, CodecError, jsonCodec } from "../codec.js";
+import { type Codec, CodecError, jsonCodec, placeOf } from "../codec.js";
 import type { SessionStore, StorageAdapter } from "../session-adapters.js";
 
 /** A single Redis or a Cluster: every command here stays within one slot. */
@@ -179,9 +179,11 @@ export class RedisConversationStore
   }
 
   async load(key: ConversationKey): Promise<SessionRecord> {
-    const [s, v] = await this.#redis.pulangConvLoad(...this.#keys(key), this.#ttlMs);
+    const keys = this.#keys(key);
+    const [s, v] = await this.#redis.pulangConvLoad(...keys, this.#ttlMs);
+    const place = this.#place(keys[0], "s");
     return {
-      ...(s == null ? { session: undefined } : decodeSession(() => this.#codec.decode(s))),
+      ...(s == null ? { session: undefined } : decodeSession(() => this.#codec.decode(s, place))),
       version: v == null ? 0 : Number(v),
     };
   }
@@ -198,11 +200,14 @@ export class RedisConversationStore
     session: Session,
     opts: CommitOptions = {},
   ): Promise<CommitResult> {
-    const encoded = this.#codec.encode(session);
-    const outbox = opts.outbox?.length ? this.#codec.encode([...opts.outbox]) : "";
+    const keys = this.#keys(key);
+    const encoded = this.#codec.encode(session, this.#place(keys[0], "s"));
+    // The entry's id is the version this commit makes (the script checks `expected`).
+    const entry = this.#place(keys[2], String(expected + 1));
+    const outbox = opts.outbox?.length ? this.#codec.encode([...opts.outbox], entry) : "";
     if (outbox) await this.#mark(key, false);
     const [status, first] = await this.#redis.pulangConvCommit(
-      ...this.#keys(key),
+      ...keys,
       expected,
       encoded,
       opts.dedupeId ?? "",
@@ -218,9 +223,13 @@ export class RedisConversationStore
   }
 
   async pendingOutbox(key: ConversationKey): Promise<OutboxEntry[]> {
-    const raw = await this.#redis.hgetall(this.#outKeyOf(this.#names(key)));
+    const out = this.#outKeyOf(this.#names(key));
+    const raw = await this.#redis.hgetall(out);
     return Object.entries(raw)
-      .map(([id, text]) => ({ id: Number(id), effects: this.#decodeEffects(text) }))
+      .map(([id, text]) => ({
+        id: Number(id),
+        effects: this.#decodeEffects(text, this.#place(out, id)),
+      }))
       .sort((a, b) => a.id - b.id);
   }
 
@@ -251,7 +260,7 @@ export class RedisConversationStore
       const pending = await Promise.all(batch.map((n) => this.#redis.hlen(this.#outKeyOf(n))));
       const keys = await this.#redis.hmget(this.#keysKey(), ...batch);
       for (const [i, name] of batch.entries()) {
-        const key = this.#decodeKey(keys[i]);
+        const key = this.#decodeKey(keys[i], name);
         if ((pending[i] ?? 0) > 0 && key !== undefined) {
           found.set(name, key);
           offset += 1;
@@ -277,7 +286,9 @@ export class RedisConversationStore
 
   /** grammY: save unconditionally (bumps the version, so optimistic writers notice). */
   async write(key: string, value: Session): Promise<void> {
-    await this.#redis.pulangConvSave(...this.#keys(key), this.#codec.encode(value), this.#ttlMs);
+    const keys = this.#keys(key);
+    const encoded = this.#codec.encode(value, this.#place(keys[0], "s"));
+    await this.#redis.pulangConvSave(...keys, encoded, this.#ttlMs);
   }
 
   /**
@@ -308,9 +319,10 @@ export class RedisConversationStore
     const now = this.#now();
     // The real key is written first (one pipeline keeps the order), so the index never
     // names a conversation recovery cannot find; once there, it need not be written again.
+    const encoded = this.#codec.encode(key, this.#place(this.#keysKey(), name));
     const pipe = this.#redis.pipeline();
-    if (!reset) pipe.hsetnx(this.#keysKey(), name, this.#codec.encode(key));
-    else pipe.hset(this.#keysKey(), name, this.#codec.encode(key));
+    if (!reset) pipe.hsetnx(this.#keysKey(), name, encoded);
+    else pipe.hset(this.#keysKey(), name, encoded);
     if (reset) pipe.zadd(this.#indexKey(), now, name);
     else pipe.zadd(this.#indexKey(), "NX", now, name);
     await pipe.exec();
@@ -329,20 +341,25 @@ export class RedisConversationStore
     }
   }
 
-  #decodeKey(stored: string | null | undefined): ConversationKey | undefined {
+  #decodeKey(stored: string | null | undefined, name: string): ConversationKey | undefined {
     if (stored == null) return undefined;
     try {
-      const key = this.#codec.decode(stored);
+      const key = this.#codec.decode(stored, this.#place(this.#keysKey(), name));
       return typeof key === "string" ? key : undefined;
     } catch {
       return undefined;
     }
   }
 
-  #decodeEffects(text: string): Effect[] {
-    const effects = this.#codec.decode(text);
+  #decodeEffects(text: string, place: string): Effect[] {
+    const effects = this.#codec.decode(text, place);
     if (!Array.isArray(effects)) throw new CodecError("outbox entry is not a list of effects");
     return effects as Effect[];
+  }
+
+  /** Where a value is stored, for binding it there (the codec's `place`). */
+  #place(key: string, field: string): string {
+    return placeOf(key.slice(this.#prefix.length), field);
   }
 
   /** conversation, seen, out: always in this order, as the scripts expect. */
