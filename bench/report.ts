@@ -7,11 +7,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { BurstResult } from "./burst.js";
 import { type CodecResult, describeCodec } from "./codec.js";
 import type { EngineResult } from "./engine.js";
-import type { UnderstandingResult } from "./understanding.js";
 import { bytes, int, ms, ratio } from "./lib/stats.js";
 import type { ProfileSummary } from "./profile.js";
 import type { QueueResult } from "./queue.js";
 import type { BotResult, SurgePlan } from "./surge.js";
+import type { UnderstandingResult } from "./understanding.js";
 
 export interface BenchResults {
   date: string;

@@ -46,7 +46,8 @@ export function benchUnderstanding(
       if (i % 500 === 0) onProgress?.((c + i / rounds) / classes.length);
     }
     times.sort((a, b) => a - b);
-    const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+    const at = (q: number): number =>
+      times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
     reads.push({
       label,
       chars: Math.max(...messages.map((m) => m.length)),

@@ -89,9 +89,10 @@ function resolveText(matcher: PhraseMatcher<Target>, text: string): PlaceMatch {
     return { found: false, reason: "unknown" };
   }
   const first = best.reduce((a, b) => (b.order < a.order ? b : a));
+  const exact = containsExactly(typed, first.words);
   return first.place
-    ? { found: true, id: first.place.id, country: first.country }
-    : { found: true, country: first.country };
+    ? { found: true, id: first.place.id, country: first.country, exact }
+    : { found: true, country: first.country, exact };
 }
 
 /** The hits with the most words, and of those the exactly spelt ones if any. */

@@ -164,7 +164,8 @@ export interface Texts {
 
 /** Result of looking up a place typed as text or shared as a pin. */
 export type PlaceMatch =
-  | { found: true; id?: string; country: string }
+  /** `exact`: the name was typed as the gazetteer writes it, not forgiven a typo. */
+  | { found: true; id?: string; country: string; exact?: boolean }
   | { found: false; reason: "unknown" | "at_sea" };
 
 /** The offline directory: places, missions and contacts, as the engine needs them. */

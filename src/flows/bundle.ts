@@ -122,9 +122,10 @@ function createUnderstanding(
     // Every word the helpline itself writes is a real word, never someone's typo.
     otherPhrases: languages.flatMap((lng) => textLeaves(resources[lng] ?? {})),
     dictionary: loadDictionary(),
+    // A place named in passing must be spelt right: "aman" (safe) is not a typo of Ajman.
     placeFromText: (text) => {
       const m = directory.placeFromText(text);
-      return m.found && m.country !== home
+      return m.found && m.exact === true && m.country !== home
         ? { country: m.country, ...(m.id ? { id: m.id } : {}) }
         : undefined;
     },

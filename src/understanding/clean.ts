@@ -47,7 +47,8 @@ const LOOK_ALIKES: Readonly<Record<string, string>> = {
 /** Symbols that stand for a word people would otherwise type. */
 const SYMBOL_WORDS: Readonly<Record<string, string>> = { "🆘": " sos ", "👍": " ok " };
 
-const ASCII = /^[\x00-\x7f]*$/;
+/** Only printable ASCII and line breaks: nothing to normalise, hide or look alike. */
+const ASCII = /^[\t\n\r\x20-\x7e]*$/;
 const INVISIBLE = /\p{Cf}/gu;
 const MARKS = /\p{M}/gu;
 /** Apostrophes inside words go ("can't" -> "cant", "i'm" -> "im"), as people often omit them. */
@@ -65,7 +66,7 @@ const LOOK_ALIKE_CHARS = new RegExp(`[${Object.keys(LOOK_ALIKES).join("")}]`, "g
 export function cleanText(raw: string): string {
   // Bound the work before Unicode normalisation: no message a person writes is this long.
   const bounded = raw.length > MAX_READ_CHARS * 4 ? raw.slice(0, MAX_READ_CHARS * 4) : raw;
-  // Most messages are plain ASCII: nothing to normalise, hide or look alike.
+  // Most messages are plain ASCII.
   if (ASCII.test(bounded)) {
     const text = bounded.toLowerCase().replace(APOSTROPHE, "").replace(STRETCHED, "$1");
     return text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text;

@@ -223,6 +223,26 @@ describe("answers in the person's own words", () => {
   });
 });
 
+describe("everyday words are never taken for places", () => {
+  it("'tidak aman' answers the safety question; no place is noted (not Ajman)", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("saya butuh bantuan");
+    chat.say("tidak aman");
+    expect(chat.session?.answers.safety).toBe("unsafe");
+    expect(chat.session?.place).toBeUndefined();
+    expect(chat.text).toContain("Kamu ada di mana sekarang?");
+  });
+
+  it.each(["saya stres", "saya dari palu", "di kampung"])(
+    "%j at the place question is not a place abroad",
+    (text) => {
+      const chat = chatAt("help.place");
+      chat.say(text);
+      expect(chat.session?.place?.country).toBeUndefined();
+    },
+  );
+});
+
 describe("bad input gets a kind answer and the conversation goes on", () => {
   it.each([
     ["emoji only", "🙏😭"],
