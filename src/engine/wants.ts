@@ -26,10 +26,11 @@ export function wantedIntent(bundle: Bundle, reading: Reading): string | undefin
   const guessedFamily = guess !== undefined && u.someone_else_when.includes(guess);
   // Danger told plainly is the writer's own, unless they name a relative.
   if (reading.danger === "yes" && !speaksOfRelative) return "help";
-  // A question (cost, arrest...) is answered, whoever asks it.
-  if (guess !== undefined && u.answers[guess] !== undefined) return guess;
-  if (speaksOfRelative || guessedFamily) return guessedFamily ? guess : "family";
   const byFact = reading.facts.map((f) => u.facts_mean[f]).find((i) => i !== undefined);
+  // A question (cost, arrest...) is answered, whoever asks it, unless the message says
+  // where the person is (out of the compound): that opens the way home.
+  if (guess !== undefined && u.answers[guess] !== undefined && !byFact) return guess;
+  if (speaksOfRelative || guessedFamily) return guessedFamily ? guess : "family";
   if (reading.danger === "none") return byFact ?? guess;
   // Unsure of danger: a question asked is answered (the answer ends with how to say
   // SOS); anything else goes to the help questions, which start with safety.
