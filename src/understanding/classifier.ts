@@ -79,7 +79,7 @@ export class IntentClassifier {
  * What a message wants is said early, and the network's cost grows with the words it is
  * given: a long message is classified on its first words.
  */
-const MAX_FEATURE_TOKENS = 300;
+const MAX_FEATURE_TOKENS = 150;
 
 /** Features of a message: every key of its words, present or not. */
 function features(tokens: readonly Token[]): Record<string, number> {

@@ -51,6 +51,8 @@ const MINOR_FACT = "children";
 const ADULT_AGE = 18;
 /** Words of one language a message needs before it is taken to be in that language. */
 const MIN_LANGUAGE_WORDS = 2;
+/** How much of a message the gazetteer reads for a place named in passing. */
+const PLACE_CHARS = 600;
 /** Typed words whose dictionary answer is kept; beyond this the memory starts afresh. */
 const WORD_CACHE_LIMIT = 50_000;
 /** Most words a `...` in a phrase stands for. */
@@ -112,6 +114,17 @@ const EXACT_MARKS: ReadonlySet<Mark> = new Set([
   "age_after",
 ]);
 
+/** One tag per marking list, shared by its phrases: their hits are equal in value. */
+const MARK_TAGS = new Map<Mark, Tag>();
+function markTag(mark: Mark): Tag {
+  let tag = MARK_TAGS.get(mark);
+  if (!tag) {
+    tag = { k: mark };
+    MARK_TAGS.set(mark, tag);
+  }
+  return tag;
+}
+
 /** A phrase whose every word must be spelt so (`=word`). */
 function exactly(phrase: string): string {
   return phrase
@@ -139,8 +152,9 @@ class Found {
       else if (t.k === "command") this.command.push({ value: t.v, start, length, words, exact });
       else if (t.k === "yesno") this.yesno.push({ value: t.v, start, length, words, exact });
       else {
+        // Marks only say where they stand: the hit itself serves, whatever its value.
+        const hit = h as unknown as Hit<true>;
         const list = this.marks.get(t.k);
-        const hit = { value: true as const, start, length, words, exact };
         if (list) list.push(hit);
         else this.marks.set(t.k, [hit]);
       }
@@ -218,7 +232,7 @@ export class Understanding {
       const v = vocab(lng);
       for (const mark of VOCABULARY_MARKS) {
         const exact = EXACT_MARKS.has(mark);
-        for (const p of v[mark]) all.add(exact ? exactly(p) : p, { k: mark });
+        for (const p of v[mark]) all.add(exact ? exactly(p) : p, markTag(mark));
       }
       for (const [fact, ps] of Object.entries(v.facts)) {
         for (const p of ps) all.add(p, { k: "fact", v: fact });
@@ -239,9 +253,9 @@ export class Understanding {
         for (const p of k.intents[c]) all.add(p, { k: "command", v: c });
         commands += k.intents[c].length;
       }
-      for (const p of k.skip) all.add(p, { k: "skip" });
-      for (const p of k.dont_know) all.add(p, { k: "dont_know" });
-      for (const p of k.quick_exit) all.add(p, { k: "quick_exit" });
+      for (const p of k.skip) all.add(p, markTag("skip"));
+      for (const p of k.dont_know) all.add(p, markTag("dont_know"));
+      for (const p of k.quick_exit) all.add(p, markTag("quick_exit"));
       for (const p of k.yes) all.add(p, { k: "yesno", v: "yes" });
       for (const p of k.no) all.add(p, { k: "yesno", v: "no" });
     }
@@ -337,7 +351,8 @@ export class Understanding {
       safeNow: live(found.of("safe_now")).length > 0,
     };
     const intent = this.#classifier.classify(tokens);
-    const place = this.setup.placeFromText?.(cleaned);
+    // Where they are is said early: the gazetteer reads the first part of a long message.
+    const place = this.setup.placeFromText?.(cleaned.slice(0, PLACE_CHARS));
     const number = this.#number(found, tokens);
     const lang = this.#language(tokens);
     const yesNo = this.#bare(tokens, found.yesno, COMMAND_SLACK)?.value;
@@ -497,14 +512,20 @@ export class Understanding {
 
   /** The language most of the message's known words belong to, when one leads. */
   #language(tokens: readonly Token[]): string | undefined {
-    const counts = [...this.#langWords].map(
-      ([lng, words]) => [lng, tokens.filter((t) => words.has(t.word)).length] as const,
-    );
-    counts.sort((a, b) => b[1] - a[1]);
-    const [first, second] = counts;
+    let best: string | undefined;
+    let bestCount = 0;
+    let tie = false;
+    for (const [lng, words] of this.#langWords) {
+      let n = 0;
+      for (const t of tokens) if (words.has(t.word)) n += 1;
+      if (n > bestCount) {
+        best = lng;
+        bestCount = n;
+        tie = false;
+      } else if (n === bestCount) tie = true;
+    }
     // One word ("hi", "halo") is said in either language: two words make it clear.
-    if (!first || first[1] < MIN_LANGUAGE_WORDS) return undefined;
-    return !second || first[1] > second[1] ? first[0] : undefined;
+    return bestCount >= MIN_LANGUAGE_WORDS && !tie ? best : undefined;
   }
 
   #learnWords(lng: string, phrases: readonly string[]): void {

@@ -74,7 +74,7 @@ export class Tokenizer {
       }
       for (const word of this.#piece(piece)) {
         if (word === CLAUSE) clause += 1;
-        else out.push({ ...word, clause });
+        else out.push(placed(word, clause));
       }
     }
     maskTimes(out, this.rules.timeWords);
@@ -97,7 +97,16 @@ export class Tokenizer {
   /** "di jual" -> "dijual" when the joined word is one the vocabulary knows. */
   #joinPrefixes(tokens: Token[]): Token[] {
     const { detachedPrefixes, spelt } = this.rules;
-    if (detachedPrefixes.size === 0) return tokens;
+    const joins = (t: Token, i: number): boolean => {
+      const next = tokens[i + 1];
+      return (
+        next !== undefined &&
+        detachedPrefixes.has(t.word) &&
+        next.clause === t.clause &&
+        spelt(t.word + next.word)
+      );
+    };
+    if (!tokens.some(joins)) return tokens;
     const out: Token[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i] as Token;
@@ -144,7 +153,7 @@ export class Tokenizer {
   }
 
   #token(word: string, clause: number): Token {
-    return { ...this.#word(word), clause };
+    return placed(this.#word(word), clause);
   }
 
   /** A word with its keys, typo variants and value. */
@@ -194,6 +203,13 @@ export function deletions(word: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
   return out;
+}
+
+/** A word at its place in a message (a plain object of one shape: cheap to make). */
+function placed(w: Word, clause: number): Token {
+  return w.num === undefined
+    ? { word: w.word, keys: w.keys, variants: w.variants, clause }
+    : { word: w.word, keys: w.keys, variants: w.variants, num: w.num, clause };
 }
 
 /** "pukul 10", "jam 3": a time of day, not a beating. */

@@ -1,6 +1,7 @@
 import { iso1A2Code } from "@rapideditor/country-coder";
 import { describe, expect, it } from "vitest";
 import { missionFor } from "../../src/directory/index.js";
+import type { PlaceMatch } from "../../src/engine/types.js";
 import { real } from "./fixture.js";
 
 const { view, data } = real();
@@ -63,8 +64,18 @@ describe("a typed place", () => {
   ];
 
   it.each(table)("%s -> %s %s", (typed, country, id) => {
-    const match = view.placeFromText(typed);
+    const { exact: _exact, ...match } = view.placeFromText(typed) as PlaceMatch & {
+      exact?: boolean;
+    };
     expect(match).toEqual(id ? { found: true, id, country } : { found: true, country });
+  });
+
+  it.each([
+    ["Poipet", true],
+    ["saya di poipet", true],
+    ["poipett", false],
+  ])("says whether %j was spelt as the gazetteer writes it (%s)", (typed, exact) => {
+    expect(view.placeFromText(typed)).toMatchObject({ found: true, exact });
   });
 
   it.each([
@@ -94,6 +105,7 @@ describe("a typed place", () => {
       found: true,
       id: "davao",
       country: "PH",
+      exact: true,
     });
   });
 });
