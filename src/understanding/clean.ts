@@ -49,13 +49,20 @@ const SYMBOL_WORDS: Readonly<Record<string, string>> = { "🆘": " sos ", "👍"
 
 /** Only printable ASCII and line breaks: nothing to normalise, hide or look alike. */
 const ASCII = /^[\t\n\r\x20-\x7e]*$/;
-const INVISIBLE = /\p{Cf}/gu;
-const MARKS = /\p{M}/gu;
+const INVISIBLE_OR_MARK = /[\p{Cf}\p{M}]/gu;
 /** Apostrophes inside words go ("can't" -> "cant", "i'm" -> "im"), as people often omit them. */
 const APOSTROPHE = /(?<=\p{L})['’`](?=\p{L})/gu;
 /** A letter typed three or more times in a row ("tolooong", "pleaseee"). */
 const STRETCHED = /(\p{L})\1{2,}/gu;
-const LOOK_ALIKE_CHARS = new RegExp(`[${Object.keys(LOOK_ALIKES).join("")}]`, "gu");
+/** Look-alike letters and symbols that stand for words, replaced in one pass. */
+const SUBSTITUTED = new RegExp(
+  [...Object.keys(LOOK_ALIKES), ...Object.keys(SYMBOL_WORDS)].map(escapeRegExp).join("|"),
+  "gu",
+);
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 /**
  * Clean a message for reading. Cut to {@link MAX_READ_CHARS} only after cleaning, so a
@@ -71,13 +78,12 @@ export function cleanText(raw: string): string {
     const text = bounded.toLowerCase().replace(APOSTROPHE, "").replace(STRETCHED, "$1");
     return text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text;
   }
-  let text = bounded.normalize("NFKC").replace(INVISIBLE, "");
-  for (const [symbol, word] of Object.entries(SYMBOL_WORDS)) text = text.replaceAll(symbol, word);
-  text = text
+  // One decomposition does both: compatibility forms ("ｔｏｌｏｎｇ") and accents apart.
+  const text = bounded
+    .normalize("NFKD")
     .toLowerCase()
-    .replace(LOOK_ALIKE_CHARS, (c) => LOOK_ALIKES[c] ?? c)
-    .normalize("NFD")
-    .replace(MARKS, "")
+    .replace(INVISIBLE_OR_MARK, "")
+    .replace(SUBSTITUTED, (c) => LOOK_ALIKES[c] ?? SYMBOL_WORDS[c] ?? c)
     .replace(APOSTROPHE, "")
     .replace(STRETCHED, "$1");
   return text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text;

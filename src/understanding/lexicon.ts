@@ -25,6 +25,8 @@ export interface ReadWord {
 interface Entry<T> {
   readonly words: readonly PhraseWord[];
   readonly value: T;
+  /** Which word finds the phrase (its rarest; see `#built`). */
+  anchor: number;
   seen: number;
 }
 
@@ -53,15 +55,16 @@ export type PhraseReader = (phrase: string) => ReadWord[];
  * danger.hits(tokensOf("aku dipukulin bos")) // -> [{ value: "beaten", start: 1, ... }]
  */
 export class Lexicon<T> {
-  readonly #index = new Map<string, Entry<T>[]>();
-  #size = 0;
+  readonly #entries: Entry<T>[] = [];
+  /** Phrases by their anchor word's keys and typo variants; built on first use. */
+  #index: Map<string, Entry<T>[]> | undefined;
   #lookups = 0;
   /**
-   * What each word typed before was found to start: single-word phrases it is (with whether
-   * exactly), and longer phrases it may begin. Words recur across messages, so this is
+   * What each word typed before was found to be: single-word phrases it is (with whether
+   * exactly), and longer phrases it may anchor. Words recur across messages, so this is
    * worked out once per word, not once per occurrence.
    */
-  readonly #byWord = new Map<string, Starts<T>>();
+  readonly #byWord = new Map<string, Anchored<T>>();
 
   /**
    * @param read turns a phrase into words the way messages are read
@@ -74,7 +77,7 @@ export class Lexicon<T> {
   ) {}
 
   get size(): number {
-    return this.#size;
+    return this.#entries.length;
   }
 
   /** Add a phrase; blank phrases are ignored. */
@@ -84,37 +87,59 @@ export class Lexicon<T> {
       keys: new Set(w.exact ? [w.word] : w.keys),
       gap: w.gap ?? 0,
     }));
-    const first = words[0];
-    if (!first) return;
-    this.#size += 1;
+    if (words.length === 0) return;
+    this.#entries.push({ words, value, anchor: 0, seen: 0 });
+    this.#index = undefined;
     this.#byWord.clear();
-    const entry: Entry<T> = { words, value, seen: 0 };
-    const keys = new Set(first.keys);
-    for (const d of deletions(first.word)) keys.add(d);
-    for (const key of keys) {
-      const list = this.#index.get(key);
-      if (list) list.push(entry);
-      else this.#index.set(key, [entry]);
-    }
   }
 
-  /** Every occurrence of every phrase, in message order. */
+  /**
+   * Each phrase is found through its rarest word (the one fewest phrases share): a message
+   * full of "saya", "tidak" and "di" then wakes few phrases, and each is checked whole.
+   */
+  #built(): Map<string, Entry<T>[]> {
+    if (this.#index) return this.#index;
+    const shared = new Map<string, number>();
+    for (const e of this.#entries)
+      for (const w of e.words) shared.set(w.word, (shared.get(w.word) ?? 0) + 1);
+    const index = new Map<string, Entry<T>[]>();
+    for (const e of this.#entries) {
+      let anchor = 0;
+      e.words.forEach((w, k) => {
+        const rarer = (shared.get(w.word) ?? 0) < (shared.get(e.words[anchor]?.word ?? "") ?? 0);
+        if (rarer) anchor = k;
+      });
+      e.anchor = anchor;
+      const a = e.words[anchor] as PhraseWord;
+      const keys = new Set(a.keys);
+      for (const d of deletions(a.word)) keys.add(d);
+      for (const key of keys) {
+        const list = index.get(key);
+        if (list) list.push(e);
+        else index.set(key, [e]);
+      }
+    }
+    this.#index = index;
+    return index;
+  }
+
+  /** Every occurrence of every phrase, in message order of their anchor word. */
   hits(tokens: readonly Token[]): Hit<T>[] {
     const found: Hit<T>[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i] as Token;
       if (token.masked) continue;
-      const starts = this.#starts(token);
-      for (const single of starts.singles) {
+      const anchored = this.#anchored(token);
+      for (const single of anchored.singles) {
         found.push({ value: single.value, start: i, length: 1, words: 1, exact: single.exact });
       }
-      for (const { entry, exact } of starts.longer) {
-        const m = matchRest(entry.words, tokens, i, this.isWord);
+      for (const { entry, exact } of anchored.longer) {
+        const m = matchAround(entry, tokens, i, this.isWord);
         if (m)
           found.push({
             value: entry.value,
-            start: i,
-            length: m.end - i,
+            start: m.start,
+            length: m.end - m.start,
             words: entry.words.length,
             exact: exact && m.exact,
           });
@@ -123,28 +148,29 @@ export class Lexicon<T> {
     return found;
   }
 
-  /** What a word starts, worked out on its first occurrence (see `#byWord`). */
-  #starts(token: Token): Starts<T> {
-    let starts = this.#byWord.get(token.word);
-    if (starts) return starts;
-    starts = { singles: [], longer: [] };
+  /** What a word anchors, worked out on its first occurrence (see `#byWord`). */
+  #anchored(token: Token): Anchored<T> {
+    let anchored = this.#byWord.get(token.word);
+    if (anchored) return anchored;
+    anchored = { singles: [], longer: [] };
     for (const entry of this.#candidates(token)) {
-      const exact = meets(token, entry.words[0] as PhraseWord, this.isWord);
+      const exact = meets(token, entry.words[entry.anchor] as PhraseWord, this.isWord);
       if (exact === undefined) continue;
-      if (entry.words.length > 1) starts.longer.push({ entry, exact });
-      else starts.singles.push({ value: entry.value, exact });
+      if (entry.words.length > 1) anchored.longer.push({ entry, exact });
+      else anchored.singles.push({ value: entry.value, exact });
     }
     if (this.#byWord.size >= WORD_CACHE_LIMIT) this.#byWord.clear();
-    this.#byWord.set(token.word, starts);
-    return starts;
+    this.#byWord.set(token.word, anchored);
+    return anchored;
   }
 
-  /** The phrases whose first word the token may be (by a key, or a one-letter typo). */
+  /** The phrases whose anchor word the token may be (by a key, or a one-letter typo). */
   #candidates(token: Token): Entry<T>[] {
+    const index = this.#built();
     const stamp = ++this.#lookups;
     const out: Entry<T>[] = [];
     const collect = (key: string): void => {
-      const list = this.#index.get(key);
+      const list = index.get(key);
       if (!list) return;
       for (const entry of list) {
         if (entry.seen === stamp) continue;
@@ -158,44 +184,64 @@ export class Lexicon<T> {
   }
 }
 
-/** What one word starts: phrases it is on its own, and longer phrases it may begin. */
-interface Starts<T> {
+/** What one word is: phrases it is on its own, and longer phrases it anchors. */
+interface Anchored<T> {
   singles: { value: T; exact: boolean }[];
-  /** Longer phrases whose first word this word is, and whether exactly. */
+  /** Longer phrases whose anchor this word is, and whether exactly. */
   longer: { entry: Entry<T>; exact: boolean }[];
 }
 
-/** Words whose starts are remembered; beyond this the memory starts afresh. */
+/** Words whose anchors are remembered; beyond this the memory starts afresh. */
 const WORD_CACHE_LIMIT = 50_000;
 
 /**
- * Whether the rest of a phrase follows its first word at `start`: where it ends, and
- * whether without a typo. Each word may come after a gap of up to its `gap` words.
+ * Whether the whole phrase stands around its anchor word at `at`: the words before it,
+ * backwards, and the words after it, each within its gap, all in one clause. Where it
+ * starts and ends, and whether without a typo.
  */
-function matchRest(
-  words: readonly PhraseWord[],
+function matchAround<T>(
+  entry: Entry<T>,
   tokens: readonly Token[],
-  start: number,
+  at: number,
   isWord: (word: string) => boolean,
-): { end: number; exact: boolean } | undefined {
-  const clause = (tokens[start] as Token).clause;
+): { start: number; end: number; exact: boolean } | undefined {
+  const { words, anchor } = entry;
+  const clause = (tokens[at] as Token).clause;
   let exact = true;
-  let at = start + 1;
-  for (let k = 1; k < words.length; k++) {
+  // Backwards: word k stands at most `words[k + 1].gap` tokens before word k + 1.
+  let start = at;
+  for (let k = anchor - 1; k >= 0; k--) {
     const w = words[k] as PhraseWord;
-    const last = Math.min(tokens.length - 1, at + w.gap);
+    const gap = (words[k + 1] as PhraseWord).gap;
     let found: boolean | undefined;
-    for (; at <= last; at++) {
-      const t = tokens[at] as Token;
+    let p = start - 1;
+    for (; p >= Math.max(0, start - 1 - gap); p--) {
+      const t = tokens[p] as Token;
       if (t.clause !== clause) return undefined;
       found = meets(t, w, isWord);
       if (found !== undefined) break;
     }
     if (found === undefined) return undefined;
     exact &&= found;
-    at += 1;
+    start = p;
   }
-  return { end: at, exact };
+  // Forwards: word k stands at most `words[k].gap` tokens after word k - 1.
+  let end = at + 1;
+  for (let k = anchor + 1; k < words.length; k++) {
+    const w = words[k] as PhraseWord;
+    const last = Math.min(tokens.length - 1, end + w.gap);
+    let found: boolean | undefined;
+    for (; end <= last; end++) {
+      const t = tokens[end] as Token;
+      if (t.clause !== clause) return undefined;
+      found = meets(t, w, isWord);
+      if (found !== undefined) break;
+    }
+    if (found === undefined) return undefined;
+    exact &&= found;
+    end += 1;
+  }
+  return { start, end, exact };
 }
 
 /** Whether a token is the phrase word: exactly (true), by a forgiven typo (false), or not. */
