@@ -4,10 +4,12 @@
  */
 import { join } from "node:path";
 import type { Resource } from "i18next";
-import { createDirectory } from "../directory/index.js";
+import { createDirectory, type DirectoryData } from "../directory/index.js";
 import { loadDirectory } from "../directory/load.js";
+import { nameText } from "../directory/schema.js";
 import type { Bundle } from "../engine/types.js";
 import { createTexts, readLocales } from "../i18n/texts.js";
+import { cleanText } from "../understanding/clean.js";
 import { Understanding } from "../understanding/index.js";
 import {
   type Keywords,
@@ -41,7 +43,8 @@ export function loadBundle(paths: ContentPaths, languages: readonly string[]): B
   const problems = localeProblems(resources, languages, paths.locales);
   if (problems.length > 0) throw new FlowError(problems);
   const texts = createTexts(resources, languages);
-  const directory = createDirectory(loadDirectory(paths.directory), texts);
+  const directoryData = loadDirectory(paths.directory);
+  const directory = createDirectory(directoryData, texts);
   const sources = readFlows(paths.flows);
   const vocabulary = readVocabulary(resources, languages, paths.locales);
   const crossProblems = [
@@ -49,7 +52,10 @@ export function loadBundle(paths: ContentPaths, languages: readonly string[]): B
     ...crossCheck(sources, texts, directory, vocabulary.factNames),
   ];
   if (crossProblems.length > 0) throw new FlowError(crossProblems);
-  const understanding = createUnderstanding(sources, resources, languages, vocabulary, directory);
+  const understanding = createUnderstanding(sources, resources, languages, vocabulary, {
+    view: directory,
+    data: directoryData,
+  });
   const flows = compileFlows(sources, texts, understanding);
   const bundle = { flows, texts, directory, understanding };
   // Last: it asks every question through the engine, which needs everything above sound.
@@ -106,7 +112,7 @@ function createUnderstanding(
   resources: Resource,
   languages: readonly string[],
   vocabulary: VocabularyFiles,
-  directory: ReturnType<typeof createDirectory>,
+  directory: { view: ReturnType<typeof createDirectory>; data: DirectoryData },
 ): Understanding {
   const g = sources.global;
   const home = g.understanding.home_country;
@@ -123,13 +129,20 @@ function createUnderstanding(
     otherPhrases: languages.flatMap((lng) => textLeaves(resources[lng] ?? {})),
     dictionary: loadDictionary(),
     // A place named in passing must be spelt right: "aman" (safe) is not a typo of Ajman.
+    placeWords: placeNameWords(directory.data),
     placeFromText: (text) => {
-      const m = directory.placeFromText(text);
+      const m = directory.view.placeFromText(text);
       return m.found && m.exact === true && m.country !== home
         ? { country: m.country, ...(m.id ? { id: m.id } : {}) }
         : undefined;
     },
   });
+}
+
+/** Every word of every place and country name, cleaned as messages are. */
+function placeNameWords(data: DirectoryData): Set<string> {
+  const names = [...data.countries.flatMap((c) => c.names), ...data.places.flatMap((p) => p.names)];
+  return new Set(names.flatMap((n) => cleanText(nameText(n)).match(/[\p{L}\p{N}]+/gu) ?? []));
 }
 
 /** Every string in a locale tree. */

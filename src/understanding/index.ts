@@ -38,6 +38,11 @@ export interface UnderstandingSetup {
   otherPhrases?: readonly string[];
   /** The gazetteer: a place named in free text. */
   placeFromText?: (text: string) => PlaceMention | undefined;
+  /**
+   * Every word of every place name (cleaned), when known: a message with none of them names
+   * no place, and the gazetteer is not asked.
+   */
+  placeWords?: ReadonlySet<string>;
   /** Words of the languages (see `loadDictionary`): never read as someone's typo. */
   dictionary?: (word: string) => boolean;
 }
@@ -350,11 +355,12 @@ export class Understanding {
       worry: live(found.of("worry")).length > 0,
       safeNow: live(found.of("safe_now")).length > 0,
     };
-    const intent = this.#classifier.classify(tokens);
-    // Where they are is said early: the gazetteer reads the first part of a long message.
-    const place = this.setup.placeFromText?.(cleaned.slice(0, PLACE_CHARS));
-    const number = this.#number(found, tokens);
-    const lang = this.#language(tokens);
+    const classifier = this.#classifier;
+    const placeFromText = this.setup.placeFromText;
+    const numberIn = (f: Found, t: readonly Token[]) => this.#number(f, t);
+    const languageOf = (t: readonly Token[]) => this.#language(t);
+    const placeWords = this.setup.placeWords;
+    const mayNamePlace = placeWords === undefined || tokens.some((t) => placeWords.has(t.word));
     const yesNo = this.#bare(tokens, found.yesno, COMMAND_SLACK)?.value;
     const reading: Reading = {
       tokens,
@@ -365,10 +371,21 @@ export class Understanding {
       plea: plea === "plea",
       calls: plea === "plea" || plea === "long",
       alarm: signals.alarm,
-      ...(intent ? { intent } : {}),
-      ...(place ? { place } : {}),
-      ...(number !== undefined ? { number } : {}),
-      ...(lang ? { lang } : {}),
+      // Worked out only when asked (then kept): most answers need none of these.
+      get intent() {
+        return keep(this, "intent", classifier.classify(tokens));
+      },
+      // Where they are is said early: the gazetteer reads the first part of a long message.
+      get place() {
+        const place = mayNamePlace ? placeFromText?.(cleaned.slice(0, PLACE_CHARS)) : undefined;
+        return keep(this, "place", place);
+      },
+      get number() {
+        return keep(this, "number", numberIn(found, tokens));
+      },
+      get lang() {
+        return keep(this, "lang", languageOf(tokens));
+      },
       dontKnow: live(found.of("dont_know")).length > 0,
       skip: this.#bare(tokens, found.of("skip"), 2) !== undefined,
       ...(yesNo ? { yesNo } : {}),
@@ -538,6 +555,12 @@ export class Understanding {
     }
     this.#langWords.set(lng, words);
   }
+}
+
+/** A value computed on first read, kept on the reading in place of its getter. */
+function keep<V>(reading: object, key: string, value: V): V {
+  Object.defineProperty(reading, key, { value, enumerable: true });
+  return value;
 }
 
 /** A past or hypothetical marker anywhere in the hit's clause ("dulu", "before", "apakah"). */
