@@ -47,8 +47,12 @@ const LOOK_ALIKES: Readonly<Record<string, string>> = {
 /** Symbols that stand for a word people would otherwise type. */
 const SYMBOL_WORDS: Readonly<Record<string, string>> = { "🆘": " sos ", "👍": " ok " };
 
-/** Only printable ASCII and line breaks: nothing to normalise, hide or look alike. */
-const ASCII = /^[\t\n\r\x20-\x7e]*$/;
+/**
+ * Printable ASCII and line breaks, and emoji (astral characters, the variation selector and
+ * the zero-width joiner that build them): nothing to decompose or look alike.
+ */
+const ASCII_OR_EMOJI = /^(?:[\t\n\r\x20-\x7e\ud800-\udfff]|\ufe0f|\u200d)*$/;
+const EMOJI_JOINERS = /\ufe0f|\u200d/g;
 const INVISIBLE_OR_MARK = /[\p{Cf}\p{M}]/gu;
 /** Apostrophes inside words go ("can't" -> "cant", "i'm" -> "im"), as people often omit them. */
 const APOSTROPHE = /(?<=\p{L})['’`](?=\p{L})/gu;
@@ -73,9 +77,14 @@ function escapeRegExp(s: string): string {
 export function cleanText(raw: string): string {
   // Bound the work before Unicode normalisation: no message a person writes is this long.
   const bounded = raw.length > MAX_READ_CHARS * 4 ? raw.slice(0, MAX_READ_CHARS * 4) : raw;
-  // Most messages are plain ASCII.
-  if (ASCII.test(bounded)) {
-    const text = bounded.toLowerCase().replace(APOSTROPHE, "").replace(STRETCHED, "$1");
+  // Most messages are plain ASCII, perhaps with emoji: nothing to decompose.
+  if (ASCII_OR_EMOJI.test(bounded)) {
+    const text = bounded
+      .toLowerCase()
+      .replace(EMOJI_JOINERS, "")
+      .replace(SUBSTITUTED, (c) => SYMBOL_WORDS[c] ?? c)
+      .replace(APOSTROPHE, "")
+      .replace(STRETCHED, "$1");
     return text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text;
   }
   // One decomposition does both: compatibility forms ("ｔｏｌｏｎｇ") and accents apart.
