@@ -54,10 +54,14 @@ const SHORT_PLEA_WORDS = 4;
 /** The fact an age under {@link ADULT_AGE} states (triage treats minors as most urgent). */
 const MINOR_FACT = "children";
 const ADULT_AGE = 18;
+/** The words a message's language is read from: its first ones say it. */
+const LANGUAGE_TOKENS = 150;
 /** Words of one language a message needs before it is taken to be in that language. */
 const MIN_LANGUAGE_WORDS = 2;
-/** How much of a message the gazetteer reads for a place named in passing. */
-const PLACE_CHARS = 600;
+/** Words around a place name's words that the gazetteer is shown ("di kk park dekat ..."). */
+const PLACE_CONTEXT = 3;
+/** Most words the gazetteer reads for a place named in passing. */
+const PLACE_WORDS = 40;
 /** Typed words whose dictionary answer is kept; beyond this the memory starts afresh. */
 const WORD_CACHE_LIMIT = 50_000;
 /** Most words a `...` in a phrase stands for. */
@@ -360,7 +364,7 @@ export class Understanding {
     const numberIn = (f: Found, t: readonly Token[]) => this.#number(f, t);
     const languageOf = (t: readonly Token[]) => this.#language(t);
     const placeWords = this.setup.placeWords;
-    const mayNamePlace = placeWords === undefined || tokens.some((t) => placeWords.has(t.word));
+    const placeText = (): string | undefined => placeWindow(tokens, cleaned, placeWords);
     const yesNo = this.#bare(tokens, found.yesno, COMMAND_SLACK)?.value;
     const reading: Reading = {
       tokens,
@@ -377,7 +381,8 @@ export class Understanding {
       },
       // Where they are is said early: the gazetteer reads the first part of a long message.
       get place() {
-        const place = mayNamePlace ? placeFromText?.(cleaned.slice(0, PLACE_CHARS)) : undefined;
+        const text = placeText();
+        const place = text === undefined ? undefined : placeFromText?.(text);
         return keep(this, "place", place);
       },
       get number() {
@@ -532,9 +537,10 @@ export class Understanding {
     let best: string | undefined;
     let bestCount = 0;
     let tie = false;
+    const n0 = Math.min(tokens.length, LANGUAGE_TOKENS);
     for (const [lng, words] of this.#langWords) {
       let n = 0;
-      for (const t of tokens) if (words.has(t.word)) n += 1;
+      for (let i = 0; i < n0; i++) if (words.has((tokens[i] as Token).word)) n += 1;
       if (n > bestCount) {
         best = lng;
         bestCount = n;
@@ -555,6 +561,30 @@ export class Understanding {
     }
     this.#langWords.set(lng, words);
   }
+}
+
+/**
+ * What the gazetteer should read for a place named in passing: the words around the place
+ * names' words, in message order (a long message costs no more than a short one); none
+ * when no word of any place name is there. Without the names' words, the first words.
+ */
+function placeWindow(
+  tokens: readonly Token[],
+  cleaned: string,
+  placeWords: ReadonlySet<string> | undefined,
+): string | undefined {
+  if (placeWords === undefined) return cleaned.slice(0, PLACE_WORDS * 8);
+  const first = tokens.findIndex((t) => placeWords.has(t.word));
+  if (first < 0) return undefined;
+  let last = first;
+  for (let i = first; i < tokens.length && i - first < PLACE_WORDS; i++)
+    if (placeWords.has((tokens[i] as Token).word)) last = i;
+  const from = Math.max(0, first - PLACE_CONTEXT);
+  const to = Math.min(tokens.length, last + PLACE_CONTEXT + 1);
+  return tokens
+    .slice(from, to)
+    .map((t) => t.word)
+    .join(" ");
 }
 
 /** A value computed on first read, kept on the reading in place of its getter. */
