@@ -6,6 +6,7 @@
  * similarity, while we need whole-phrase matches with a strict, explainable typo rule
  * (a false "help" on "hello" would wrongly raise an emergency).
  */
+import { withinOneEdit } from "../understanding/lexicon.js";
 
 /** Longest input we look at; longer messages are cut before matching. */
 export const MAX_MATCH_INPUT = 1000;
@@ -41,20 +42,8 @@ export function words(normalized: string): string[] {
   return normalized === "" ? [] : normalized.split(" ");
 }
 
-/** True when `a` and `b` differ by at most one insertion, deletion, substitution or swap. */
-export function withinOneEdit(a: string, b: string): boolean {
-  if (a === b) return true;
-  const la = a.length;
-  const lb = b.length;
-  if (Math.abs(la - lb) > 1) return false;
-  let i = 0;
-  while (i < la && i < lb && a[i] === b[i]) i++;
-  if (la === lb) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-}
+/** One typo apart: the rule is shared with the understanding layer's phrases. */
+export { withinOneEdit };
 
 /**
  * A message's words, normalised once, with the lookup keys every matcher needs
