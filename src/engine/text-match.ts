@@ -158,51 +158,6 @@ export class PhraseMatcher<T> {
     }
     return out;
   }
-
-  /**
-   * The value whose phrase makes up most of a short message: the message may hold at most
-   * `slack` words beyond the phrase ("tolong saya" still means "tolong"). Longer phrases
-   * win, then exact spellings over forgiven typos ("bahaya" is not "bahasa"). When two
-   * different values match equally well, nothing matches: better to ask again than guess.
-   */
-  best(text: string, slack = 2): T | undefined {
-    return this.bestHit(Typed.of(text), slack)?.value;
-  }
-
-  /** Like {@link best}, on a message already read, with where the phrase sits. */
-  bestHit(typed: Typed, slack = 2): PhraseHit<T> | undefined {
-    const count = typed.words.length;
-    if (count === 0) return undefined;
-    let winner: PhraseHit<T> | undefined;
-    let tie = false;
-    for (const hit of this.hits(typed)) {
-      if (count - hit.length > slack) continue;
-      const order = winner ? compareHits(hit, winner) : 1;
-      if (order > 0) {
-        winner = hit;
-        tie = false;
-      } else if (order === 0 && hit.value !== winner?.value) {
-        tie = true;
-      }
-    }
-    return winner && !tie ? winner : undefined;
-  }
-
-  /** Whether one of the phrases occurs within `typed[from..to)`. */
-  occursBetween(typed: Typed, from: number, to: number): boolean {
-    const window = typed.words.slice(Math.max(0, from), Math.max(0, to));
-    return window.length > 0 && this.hits(new Typed(window)).length > 0;
-  }
-
-  /** Every distinct value whose phrase appears anywhere in `text`. */
-  all(text: string): T[] {
-    return this.allIn(Typed.of(text));
-  }
-
-  /** Like {@link all}, on a message already read. */
-  allIn(typed: Typed): T[] {
-    return [...new Set(this.hits(typed).map((h) => h.value))];
-  }
 }
 
 /** The word with each one letter left out in turn. */
@@ -210,12 +165,6 @@ function deletions(word: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
   return out;
-}
-
-/** Positive when `a` is the better match: more words, then exact spelling. */
-function compareHits<T>(a: PhraseHit<T>, b: PhraseHit<T>): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return Number(a.exact) - Number(b.exact);
 }
 
 /** Where `phrase` first occurs in `typed` (preferring an exact occurrence), if at all. */
@@ -241,17 +190,3 @@ function locate(
   }
   return fuzzy === undefined ? undefined : { start: fuzzy, exact: false };
 }
-
-/**
- * Reads "2", "2.", "no 2", "nomor 2", "#2" or "2️⃣" as the number 2.
- * Returns undefined for anything else.
- */
-export function optionNumber(text: string | Typed): number | undefined {
-  const w = typeof text === "string" ? Typed.of(text).words : text.words;
-  if (w.length === 0 || w.length > 2) return undefined;
-  if (w.length === 2 && !NUMBER_WORDS.has(w[0] as string)) return undefined;
-  const digits = w[w.length - 1] as string;
-  return /^\d{1,2}$/.test(digits) ? Number(digits) : undefined;
-}
-
-const NUMBER_WORDS = new Set(["no", "nomor", "number", "pilihan", "option"]);

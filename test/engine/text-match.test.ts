@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  normalize,
-  optionNumber,
-  PhraseMatcher,
-  withinOneEdit,
-} from "../../src/engine/text-match.js";
+import { normalize, PhraseMatcher, Typed, withinOneEdit } from "../../src/engine/text-match.js";
 
 describe("normalize", () => {
   it.each([
@@ -35,55 +30,23 @@ describe("withinOneEdit", () => {
   });
 });
 
-describe("PhraseMatcher", () => {
+describe("PhraseMatcher (the gazetteer's)", () => {
   const m = new PhraseMatcher<string>();
-  m.add("aman", "safe");
-  m.add("tidak aman", "unsafe");
-  m.add("help", "emergency");
-  m.add("darurat", "emergency");
+  m.add("kk park", "kk_park");
+  m.add("poipet", "poipet");
 
-  it("prefers the longest phrase", () => {
-    expect(m.best("saya tidak aman")).toBe("unsafe");
-    expect(m.best("saya aman")).toBe("safe");
+  it("finds every phrase anywhere, with where it stands and whether spelt exactly", () => {
+    const hits = m.hits(Typed.of("dari poipet dibawa ke kk park"));
+    expect(hits.map((h) => [h.value, h.start, h.exact])).toEqual([
+      ["poipet", 1, true],
+      ["kk_park", 4, true],
+    ]);
+    expect(m.hits(Typed.of("poipt"))[0]).toMatchObject({ value: "poipet", exact: false });
   });
 
   it("forgives one typo only in longer words", () => {
-    expect(m.best("darurt")).toBe("emergency");
-    expect(m.best("hello")).toBeUndefined();
-    expect(m.best("helo")).toBeUndefined();
-  });
-
-  it("prefers an exact word over a forgiven typo of another", () => {
-    const close = new PhraseMatcher<string>();
-    close.add("bahasa", "language");
-    close.add("bahaya", "emergency");
-    expect(close.best("bahaya")).toBe("emergency");
-    expect(close.best("bahasa")).toBe("language");
-  });
-
-  it("ignores a phrase lost in a long message", () => {
-    expect(m.best("I would like some help with my passport please")).toBeUndefined();
-    expect(m.all("I would like some help with my passport please")).toEqual(["emergency"]);
-  });
-
-  it("refuses to guess between two equally good answers", () => {
-    const tie = new PhraseMatcher<string>();
-    tie.add("ya", "yes");
-    tie.add("tidak", "no");
-    expect(tie.best("ya tidak")).toBeUndefined();
-  });
-});
-
-describe("optionNumber", () => {
-  it.each([
-    ["2", 2],
-    ["2.", 2],
-    ["no 3", 3],
-    ["nomor 1", 1],
-    ["2️⃣", 2],
-    ["dua", undefined],
-    ["12345", undefined],
-  ])("%j -> %j", (input, expected) => {
-    expect(optionNumber(input)).toBe(expected);
+    const short = new PhraseMatcher<string>();
+    short.add("lao", "LA");
+    expect(short.hits(Typed.of("lau"))).toEqual([]);
   });
 });
