@@ -63,12 +63,9 @@ export function aboutSomeoneElse(
   if (s.flow !== undefined && u.about_someone_else_in.includes(s.flow) && s.mode === "bot")
     return true;
   const opening = current === undefined ? !s.waiting : current.flow === startFlow(turn);
-  if (!opening) return false;
-  const intent = classified(turn.bundle, reading);
-  return (
-    (intent !== undefined && u.someone_else_when.includes(intent)) ||
-    reading.facts.some((f) => u.someone_else_when.includes(f))
-  );
+  // Weighed as where the message will go: a family's report, or the person's own help.
+  const wanted = opening ? wantedIntent(bundle, reading) : undefined;
+  return wanted !== undefined && u.someone_else_when.includes(wanted);
 }
 
 function startFlow(turn: Turn): string | undefined {
