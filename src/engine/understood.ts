@@ -141,13 +141,14 @@ function ownDanger(
   const open = current as CompiledStep;
   for (const r of reasons) turn.flag(r);
   turn.record(config.set);
-  turn.escalate();
   s.waiting = true;
   const kind = STEP_KINDS[open.def.kind];
   const advance = kind.accept ? kind.accept(turn, open, inbound) : { retry: "" };
   if (!wasUrgent || "retry" in advance) turn.reply(emergencyText(turn));
   if ("retry" in advance) reask(turn, open);
   else follow(turn, open, advance);
+  // Operators hear it with the answer just given (unless the flow already escalated).
+  if (!turn.escalated) turn.escalate();
 }
 
 /**
