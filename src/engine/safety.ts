@@ -29,7 +29,8 @@ export function quickExit(turn: Turn, inbound: Inbound): boolean {
   return true;
 }
 
-function isQuickExit(turn: Turn, inbound: Inbound): boolean {
+/** Whether the inbound is the quick exit: its button, its command, or a quick-exit word. */
+export function isQuickExit(turn: Turn, inbound: Inbound): boolean {
   if (inbound.kind === "choice") return inbound.option === EXIT;
   if (inbound.kind === "command") return inbound.name === "exit";
   if (inbound.kind !== "text") return false;

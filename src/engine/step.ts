@@ -10,6 +10,7 @@ import {
   codeTyped,
   decorateForDiscretion,
   duress,
+  isQuickExit,
   quickExit,
   systemEvent,
 } from "./safety.js";
@@ -58,7 +59,7 @@ export function step(
 
 /**
  * More than the allowed messages in a minute: say once, kindly, to slow down, and let the
- * rest pass unanswered. Emergency words always go through.
+ * rest pass unanswered. Emergency words and the quick exit always go through.
  */
 function tooFast(turn: Turn, inbound: Inbound): boolean {
   const { s, ctx } = turn;
@@ -66,6 +67,8 @@ function tooFast(turn: Turn, inbound: Inbound): boolean {
   s.burst.n += 1;
   const max = turn.bundle.flows.global.safety.max_messages_per_minute;
   if (s.burst.n <= max) return false;
+  // A quick exit always works: the phone may be about to be seen.
+  if (isQuickExit(turn, inbound)) return false;
   if (inbound.kind === "text") {
     const reading = turn.read(inbound.text);
     if (reading.danger === "yes" || turn.bundle.understanding.command(reading) === "emergency")
@@ -198,8 +201,9 @@ function updateOpenCase(turn: Turn): void {
 }
 
 /**
- * After an erase or a quick exit: nothing but the language, the safety settings, and
- * when the person last wrote (so the answer to this very message may still be sent).
+ * After an erase or a quick exit: nothing but the language, the safety settings, when
+ * the person last wrote (so the answer to this very message may still be sent), and the
+ * limits on floods and case-code tries.
  */
 function wiped(s: Session, now: number): Session {
   return {
@@ -207,5 +211,8 @@ function wiped(s: Session, now: number): Session {
     safety: { ...s.safety },
     turns: s.turns,
     ...(s.heard !== undefined ? { heard: s.heard } : {}),
+    // Limits are not a person's data: a quick exit must not reset a flood or code guessing.
+    ...(s.burst ? { burst: { ...s.burst } } : {}),
+    ...(s.reattachTries !== undefined ? { reattachTries: s.reattachTries } : {}),
   };
 }

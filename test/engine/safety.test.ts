@@ -245,6 +245,30 @@ describe("case code", () => {
   });
 });
 
+describe("limits survive a quick exit", () => {
+  it("a quick exit resets neither the case-code tries nor the flood limit", () => {
+    const chat = new Chat(bundle, "id");
+    for (let i = 0; i < 3; i++) {
+      chat.say("ABC1-EFGH-JKMN-PQR0");
+      chat.say("Bavet");
+      chat.send({ kind: "system", event: "reattach_failed" });
+    }
+    chat.say("cuaca");
+    expect(chat.of("wipe")).toHaveLength(1);
+    chat.say("ABC1-EFGH-JKMN-PQR0");
+    expect(chat.at).not.toBe("reattach.question");
+
+    const flood = new Chat(bundle, "id");
+    flood.tickMs = 1000;
+    for (let i = 0; i < 21; i++) flood.send({ kind: "text", text: `pesan ${i}` });
+    flood.say("cuaca");
+    // The quick exit goes through even in a flood, and the flood limit still holds after.
+    expect(flood.of("wipe")).toHaveLength(1);
+    flood.say("lagi");
+    expect(flood.last).toEqual([]);
+  });
+});
+
 describe("a flood of messages", () => {
   it("is slowed kindly once, and emergency words still go through", () => {
     const chat = new Chat(bundle, "id");
