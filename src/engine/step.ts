@@ -17,7 +17,7 @@ import {
 import { copySession, migrateSession, newSession, type Session } from "./session.js";
 import { STEP_KINDS } from "./steps/index.js";
 import { notePin } from "./steps/place.js";
-import { Turn } from "./turn.js";
+import { placeKey, Turn } from "./turn.js";
 import type { Bundle, Inbound, StepContext, StepResult } from "./types.js";
 import { answeredOtherwise, routed, understood } from "./understood.js";
 
@@ -192,12 +192,16 @@ function answer(turn: Turn, current: CompiledStep, inbound: Inbound): void {
   follow(turn, current, advance);
 }
 
-/** New reasons on an open case reach the operators without waiting for the flow. */
+/**
+ * New reasons, or where the person is, reach the operators of an open case at once, not
+ * at the end of the flow (a place named in passing waits until it is confirmed).
+ */
 function updateOpenCase(turn: Turn): void {
   const { s } = turn;
   if (!s.caseRef || turn.escalated) return;
-  if (s.reasons.length === turn.reasonsBefore.length) return;
-  turn.escalate();
+  const newReasons = s.reasons.length !== turn.reasonsBefore.length;
+  const newPlace = placeKey(s) !== turn.placeBefore && s.place?.via !== "mention";
+  if (newReasons || newPlace) turn.escalate();
 }
 
 /**

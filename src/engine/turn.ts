@@ -24,6 +24,8 @@ export class Turn {
   readonly effects: Effect[] = [];
   /** Reasons held before this turn; an open case is updated when they change. */
   readonly reasonsBefore: readonly string[];
+  /** Where the person was known to be before this turn; an open case is updated when it changes. */
+  readonly placeBefore: string;
 
   constructor(
     readonly bundle: Bundle,
@@ -31,6 +33,7 @@ export class Turn {
     readonly ctx: StepContext,
   ) {
     this.reasonsBefore = [...s.reasons];
+    this.placeBefore = placeKey(s);
   }
 
   #read: { text: string; reading: Reading } | undefined;
@@ -142,4 +145,10 @@ export class Turn {
   get escalated(): boolean {
     return this.effects.some((e) => e.type === "escalate");
   }
+}
+
+/** Where a session knows the person is, as one comparable string ("" when unknown). */
+export function placeKey(s: Session): string {
+  const p = s.place;
+  return p ? `${p.country ?? ""}|${p.id ?? ""}|${p.lat ?? ""}|${p.lon ?? ""}|${p.via ?? ""}` : "";
 }

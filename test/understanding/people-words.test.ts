@@ -102,6 +102,18 @@ describe("danger in a sentence raises P1 at once, whatever the step", () => {
   });
 });
 
+describe("what operators need reaches them when it is known", () => {
+  it("a place given after the escalation updates the open case at once", () => {
+    const chat = new Chat(bundle);
+    chat.say("tolong sy di pukul bos, gak bisa keluar");
+    expect(chat.of("escalate")[0]?.summary.place).toBeUndefined();
+    chat.say("poipet");
+    const [update] = chat.of("escalate");
+    expect(update?.summary.place).toMatchObject({ country: "KH", id: "poipet" });
+    expect(update?.priority).toBe("P1");
+  });
+});
+
 describe("ordinary words are never a case code", () => {
   it.each([
     ["saya butuh bantuan", "help.safety"],
