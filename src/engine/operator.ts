@@ -47,8 +47,8 @@ export function operatorEvent(
  * the parts of as few messages as fit.
  */
 export function missionSteps(turn: Turn): string[] {
-  const blocks = turn.s.place?.country
-    ? ["mission", "mission_address", "local_emergency"]
-    : ["national"];
+  // A family in Indonesia has no use for the local emergency numbers abroad.
+  const local = turn.family ? [] : ["local_emergency"];
+  const blocks = turn.s.place?.country ? ["mission", "mission_address", ...local] : ["national"];
   return [turn.t("common:operator.steps"), ...turn.facts(blocks)];
 }

@@ -63,7 +63,8 @@ describe("a typed place", () => {
   ];
 
   it.each(table)("%s -> %s %s", (typed, country, id) => {
-    const match = view.placeFromText(typed);
+    // Whether the name was spelt exactly is the understanding layer's concern, not routing's.
+    const match = { ...view.placeFromText(typed), exact: undefined };
     expect(match).toEqual(id ? { found: true, id, country } : { found: true, country });
   });
 
@@ -90,7 +91,7 @@ describe("a typed place", () => {
   });
 
   it("takes the first listed of two places in one country", () => {
-    expect(view.placeFromText("Davao, Mindanao")).toEqual({
+    expect({ ...view.placeFromText("Davao, Mindanao"), exact: undefined }).toEqual({
       found: true,
       id: "davao",
       country: "PH",
