@@ -25,7 +25,7 @@ import { createEncryptedCodec } from "./crypto/encrypted-codec.js";
 import { generateEphemeralKeys } from "./crypto/keys.js";
 import { hashedNames, type KeyNames, namesSecretFrom } from "./crypto/pseudonym.js";
 import type { Bundle } from "./engine/types.js";
-import { loadBundle } from "./flows/bundle.js";
+import { loadBundle, waitMinutesOf } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -56,7 +56,8 @@ import { RedisReachability } from "./stores/redis/reachability.js";
 
 /** Flows, texts and directory, checked; throws with every problem listed. */
 export function loadContent(config: Config): Bundle {
-  return loadBundle(config.paths, config.languages);
+  // What a waiting person is told follows the desk's own limits (SLA_P*_MINUTES).
+  return loadBundle(config.paths, config.languages, { waitMinutes: waitMinutesOf(config.sla) });
 }
 
 /**

@@ -147,7 +147,7 @@ export function raiseEmergency(turn: Turn, inbound: Inbound, reasons: readonly s
     turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });
     return;
   }
-  turn.reply(emergencyText(turn));
+  turn.replyAll(emergencyText(turn));
   s.waiting = true;
   const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
   if (current && resumesHere(turn, current.flow, current.ref)) reask(turn, current);
@@ -162,9 +162,12 @@ export function resumesHere(turn: Turn, flow: string, ref: string): boolean {
   );
 }
 
-/** What to do right now; with the mission's hotline and local numbers when we know where. */
-export function emergencyText(turn: Turn): string {
+/**
+ * What to do right now, with the mission's hotline and local numbers when we know where:
+ * the parts of one message, or of two when the contacts would not fit in one.
+ */
+export function emergencyText(turn: Turn): string[] {
   const known = turn.s.place?.country !== undefined && turn.s.place.via !== "mention";
   const facts = known ? turn.facts(["mission", "local_emergency"]) : [];
-  return [turn.t("common:intent.emergency"), ...facts].join("\n\n");
+  return [turn.t("common:intent.emergency"), ...facts];
 }

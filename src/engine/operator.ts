@@ -16,9 +16,11 @@ export function operatorEvent(
 ): void {
   const { s, bundle } = turn;
   if (event === "steps") {
-    turn.reply(missionSteps(turn));
+    turn.replyAll(missionSteps(turn));
     return;
   }
+  // A human joined, handed back or closed: a later wait is explained afresh.
+  s.waitTold = undefined;
   if (event === "joined") {
     if (s.mode === "bot" && s.at !== undefined) s.resume = s.at;
     s.mode = "operator";
@@ -40,10 +42,13 @@ export function operatorEvent(
   s.resume = undefined;
 }
 
-/** The mission's contacts for where the person is (the national channels when unknown). */
-export function missionSteps(turn: Turn): string {
-  const blocks = turn.s.place?.country
-    ? ["mission", "mission_address", "local_emergency"]
-    : ["national"];
-  return [turn.t("common:operator.steps"), ...turn.facts(blocks)].join("\n\n");
+/**
+ * The mission's contacts for where the person is (the national channels when unknown), as
+ * the parts of as few messages as fit.
+ */
+export function missionSteps(turn: Turn): string[] {
+  // A family in Indonesia has no use for the local emergency numbers abroad.
+  const local = turn.family ? [] : ["local_emergency"];
+  const blocks = turn.s.place?.country ? ["mission", "mission_address", ...local] : ["national"];
+  return [turn.t("common:operator.steps"), ...turn.facts(blocks)];
 }

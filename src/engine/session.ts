@@ -64,6 +64,12 @@ export const sessionSchema = z.object({
   mode: z.enum(["bot", "operator"]),
   /** Handed to operators and waiting for a human. */
   waiting: z.boolean().optional(),
+  /**
+   * The person has been told how long waiting takes and what to do meanwhile (a handoff's
+   * `{{wait}}`, or the first message while waiting): later messages while waiting get a
+   * short acknowledgement. Cleared when operators join, hand back or close.
+   */
+  waitTold: z.boolean().optional(),
   /** Unrecognised answers in a row at the current question. */
   misses: z.number().int().nonnegative(),
   /** Messages handled in this conversation. */

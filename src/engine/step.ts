@@ -20,6 +20,7 @@ import { notePin } from "./steps/place.js";
 import { placeKey, Turn } from "./turn.js";
 import type { Bundle, Inbound, StepContext, StepResult } from "./types.js";
 import { answeredOtherwise, routed, understood } from "./understood.js";
+import { classified } from "./wants.js";
 
 /**
  * Advance a conversation by one message. **Pure**: no I/O, no clock, no randomness
@@ -89,6 +90,11 @@ function languageOf(turn: Turn, inbound: Inbound): string | undefined {
   return inbound.langHint && languages.includes(inbound.langHint) ? inbound.langHint : undefined;
 }
 
+/** `kode` for a message that is only "/kode" (a command typed where there are none). */
+function typedCommand(text: string): string | undefined {
+  return /^\s*\/([a-z_]{2,32})\s*$/i.exec(text)?.[1]?.toLowerCase();
+}
+
 /** Whether the person sent this (rather than operators or timers). */
 function fromPerson(inbound: Inbound): boolean {
   return inbound.kind !== "operator" && inbound.kind !== "system";
@@ -117,6 +123,9 @@ function dispatch(turn: Turn, inbound: Inbound): void {
     return;
   }
   if (inbound.kind === "command" && runCommand(turn, inbound)) return;
+  // WhatsApp has no commands: "/kode" typed as a message works as it does on Telegram.
+  const typed = inbound.kind === "text" ? typedCommand(inbound.text) : undefined;
+  if (typed && runCommand(turn, { kind: "command", name: typed })) return;
   const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
   if (inbound.kind === "text" && codeTyped(turn, inbound.text)) return;
   if (inbound.kind === "text" && understood(turn, inbound, current)) return;
@@ -137,8 +146,14 @@ function pinOutOfTurn(
   pin: Extract<Inbound, { kind: "location" }>,
   current?: CompiledStep,
 ): void {
+  const { s } = turn;
   const noted = notePin(turn, pin.lat, pin.lon);
   turn.reply(turn.t(noted ? "common:place.noted" : "common:place.at_sea"));
+  // Someone waiting for a human: the pin goes to them too, and no menu interrupts the wait.
+  if (!current && s.waiting && s.caseRef) {
+    turn.effects.push({ type: "relay", caseRef: s.caseRef, inbound: pin });
+    return;
+  }
   if (current) reask(turn, current);
   else goTo(turn, turn.bundle.flows.menuRef);
 }
@@ -151,12 +166,27 @@ function unreadable(turn: Turn, inbound: Inbound, current?: CompiledStep): void 
   if (current) reask(turn, current);
 }
 
-/** A human will answer; meanwhile, in immediate danger: the hotline and local numbers. */
-function waitingText(turn: Turn): string {
-  const place = turn.s.place;
-  if (!place?.country) return turn.t("common:waiting");
-  const lines = turn.facts(["mission", "local_emergency"]);
-  return [turn.t("common:waiting"), turn.t("common:waiting_danger"), ...lines].join("\n\n");
+/**
+ * What a waiting person is told: the first time after a handoff, that a human will answer
+ * here and, when we know where they are, the contacts to use in danger meanwhile (not for a
+ * family, who have the channels already); after that a short acknowledgement, so the same
+ * long block is not sent again with every message. A question they ask is answered.
+ */
+export function waitingText(turn: Turn, inbound: Inbound): string[] {
+  const { s, bundle } = turn;
+  // A question is answered ("berapa lama?"); not when the words might mean danger.
+  if (inbound.kind === "text" && !turn.unsure) {
+    const intent = classified(bundle, turn.read(inbound.text));
+    const answer = intent ? bundle.flows.global.understanding.answers[intent] : undefined;
+    if (answer) return [turn.t(answer)];
+  }
+  if (s.waitTold) return [turn.t("common:waiting_short")];
+  s.waitTold = true;
+  const place = s.place;
+  if (!place?.country || place.via === "mention" || turn.family) return [turn.t("common:waiting")];
+  const [mission, ...rest] = turn.facts(["mission", "local_emergency"]);
+  if (mission === undefined) return [turn.t("common:waiting")];
+  return [turn.t("common:waiting"), `${turn.t("common:waiting_danger")}\n${mission}`, ...rest];
 }
 
 /** A message while no question is open: the person waits for a human, or starts over. */
@@ -164,7 +194,7 @@ function idle(turn: Turn, inbound: Inbound): void {
   const { s, bundle } = turn;
   if (s.waiting && s.caseRef) {
     turn.effects.push({ type: "relay", caseRef: s.caseRef, inbound });
-    turn.reply(waitingText(turn));
+    turn.replyAll(waitingText(turn, inbound));
     return;
   }
   if (inbound.kind === "text" && routed(turn, inbound)) return;

@@ -20,6 +20,9 @@ import type {
 /** Messages longer than this are cut before being stored as an answer. */
 export const MAX_STORED_TEXT = 500;
 
+/** `{{name}}` in a text. */
+const PLACEHOLDER = /\{\{(\w+)\}\}/g;
+
 export class Turn {
   readonly effects: Effect[] = [];
   /** Reasons held before this turn; an open case is updated when they change. */
@@ -56,8 +59,66 @@ export class Turn {
     return this.s.lang ?? (this.bundle.texts.languages[0] as Lang);
   }
 
+  /**
+   * Set when this message speaks of someone else (a family's first message): it is
+   * answered as a family is, with "Anda".
+   */
+  aboutRelative = false;
+
+  /**
+   * Whether the person is a family reporting a relative (a flow in
+   * `understanding.about_someone_else_in`, or a first message about a relative): texts
+   * with a `_family` variant are read in that variant, which says "Anda".
+   */
+  get family(): boolean {
+    const flow = this.s.flow;
+    const flows = this.bundle.flows.global.understanding.about_someone_else_in;
+    return this.aboutRelative || (flow !== undefined && flows.includes(flow));
+  }
+
+  /**
+   * The text `key` in the person's language and register. Placeholders the caller does
+   * not fill are filled from what the conversation knows: `{{code}}` (the case code),
+   * `{{ref}}` (the case or report number), `{{time}}` (how soon operators aim to answer
+   * at this priority) and `{{wait}}` (what happens next, from `common:wait.<priority>`).
+   */
   t(key: string, vars?: Record<string, string | number>): string {
-    return this.bundle.texts.t(this.lang, key, vars);
+    const texts = this.bundle.texts;
+    const variant = `${key}_family`;
+    const k = this.family && texts.has(this.lang, variant) ? variant : key;
+    const text = texts.t(this.lang, k, vars);
+    if (!text.includes("{{")) return text;
+    const known: Record<string, string | number> = {};
+    for (const [, name] of text.matchAll(PLACEHOLDER)) {
+      const value = this.#placeholder(name as string);
+      if (value !== undefined) known[name as string] = value;
+    }
+    return texts.t(this.lang, k, { ...known, ...vars });
+  }
+
+  #placeholder(name: string): string | undefined {
+    switch (name) {
+      case "code":
+        return this.s.code ?? "";
+      case "ref":
+        return this.s.caseRef ?? "";
+      case "time":
+        return this.waitTime();
+      case "wait":
+        // Told once: messages while waiting are then acknowledged in a line.
+        this.s.waitTold = true;
+        return this.t(`common:wait.${this.priority}`);
+      default:
+        return undefined;
+    }
+  }
+
+  /** How soon operators aim to answer at the current priority: "2 menit", "1 jam". */
+  waitTime(): string {
+    const minutes = this.bundle.waitMinutes[this.priority];
+    return minutes < 60 || minutes % 60 !== 0
+      ? this.bundle.texts.t(this.lang, "common:duration.minutes", { count: minutes })
+      : this.bundle.texts.t(this.lang, "common:duration.hours", { count: minutes / 60 });
   }
 
   /** Directory facts (`mission`, `local_emergency`...) for where the person is, as text. */
@@ -70,6 +131,16 @@ export class Turn {
   /** Send a message. */
   reply(text: string, extra: Omit<Extract<Effect, { type: "reply" }>, "type" | "text"> = {}): void {
     this.effects.push({ type: "reply", text, ...extra });
+  }
+
+  /**
+   * Send `parts` (texts and directory blocks, in order) in as few messages as fit the
+   * longest message a person gets (`safety.max_message_chars`): parts are joined by a
+   * blank line while they fit, and a part that does not fit starts a new message.
+   */
+  replyAll(parts: readonly string[]): void {
+    for (const text of packMessages(parts, this.bundle.flows.global.safety.max_message_chars))
+      this.reply(text);
   }
 
   /** Send a question with buttons that answer `step`. */
@@ -151,4 +222,26 @@ export class Turn {
 export function placeKey(s: Session): string {
   const p = s.place;
   return p ? `${p.country ?? ""}|${p.id ?? ""}|${p.lat ?? ""}|${p.lon ?? ""}|${p.via ?? ""}` : "";
+}
+
+/**
+ * Parts joined by a blank line into messages of at most `max` characters, in order. A part
+ * longer than `max` on its own stays whole (the content check refuses such a part).
+ *
+ * @example packMessages(["Simpan kontak ini.", block], 500) // one message while it fits
+ */
+export function packMessages(parts: readonly string[], max: number): string[] {
+  const out: string[] = [];
+  let current = "";
+  for (const part of parts) {
+    if (part === "") continue;
+    if (current === "") current = part;
+    else if (current.length + 2 + part.length <= max) current = `${current}\n\n${part}`;
+    else {
+      out.push(current);
+      current = part;
+    }
+  }
+  if (current !== "") out.push(current);
+  return out;
 }

@@ -147,7 +147,7 @@ export interface StepContext {
   now: number;
   /** Returns a fresh, unguessable id (case references). */
   ids: () => string;
-  /** Returns a fresh secret case code (`XXXX-XXXX-XXXX-XXXX`); defaults to `ids`. */
+  /** Returns a fresh secret case code (`XXXX-XXXX-XXC`); defaults to `ids`. */
   codes?: () => string;
 }
 
@@ -193,6 +193,12 @@ export interface Bundle {
   directory: DirectoryView;
   /** What people's words say (pure; built from `locales/<lng>/understanding.json`). */
   understanding: Understanding;
+  /**
+   * How soon operators aim to answer a case of each priority, in minutes (the SLA the
+   * desk re-announces unclaimed cases after: `SLA_P*_MINUTES`), so a person waiting can be
+   * told honestly how long it usually takes.
+   */
+  waitMinutes: Readonly<Record<Priority, number>>;
 }
 
 /** What `step` returns. */

@@ -37,6 +37,8 @@ const MAX_FACTS = 40;
 export function understood(turn: Turn, inbound: TextInbound, current?: CompiledStep): boolean {
   const reading = turn.read(inbound.text);
   const elsewhere = aboutSomeoneElse(turn, reading, current);
+  // A family is answered as a family ("Anda"), from their first message on.
+  if (elsewhere) turn.aboutRelative = true;
   learn(turn, reading, current, elsewhere);
   // In a family's report "tolong" and "bahaya" are about the relative, never a detour.
   if (runIntent(turn, inbound, elsewhere ? "emergency" : undefined)) return true;
@@ -144,7 +146,7 @@ function ownDanger(
   s.waiting = true;
   const kind = STEP_KINDS[open.def.kind];
   const advance = kind.accept ? kind.accept(turn, open, inbound) : { retry: "" };
-  if (!wasUrgent || "retry" in advance) turn.reply(emergencyText(turn));
+  if (!wasUrgent || "retry" in advance) turn.replyAll(emergencyText(turn));
   if ("retry" in advance) reask(turn, open);
   else follow(turn, open, advance);
   // Operators hear it with the answer just given (unless the flow already escalated).

@@ -4,10 +4,11 @@
  */
 import { join } from "node:path";
 import type { Resource } from "i18next";
+import { type Config, createConfig } from "../config.js";
 import { createDirectory, type DirectoryData } from "../directory/index.js";
 import { loadDirectory } from "../directory/load.js";
 import { nameText } from "../directory/schema.js";
-import type { Bundle } from "../engine/types.js";
+import type { Bundle, PlaceAnswer, Priority } from "../engine/types.js";
 import { createTexts, readLocales } from "../i18n/texts.js";
 import { cleanText } from "../understanding/clean.js";
 import { Understanding } from "../understanding/index.js";
@@ -21,6 +22,7 @@ import { channelLimitProblems } from "./channel-limits.js";
 import { compileFlows } from "./compile.js";
 import { loadDictionary } from "./dictionary.js";
 import { FlowError, type FlowProblem, type FlowSources, readFlows } from "./load.js";
+import { messageLengthProblems } from "./message-length.js";
 import { crossCheck } from "./validate.js";
 
 /** Where the content lives. */
@@ -28,6 +30,25 @@ export interface ContentPaths {
   flows: string;
   locales: string;
   directory: string;
+}
+
+/** What the content is loaded with besides the files. */
+export interface ContentOptions {
+  /**
+   * How soon operators aim to answer each priority, in minutes (`SLA_P*_MINUTES`): what a
+   * waiting person is told. Defaults to the configuration's defaults.
+   */
+  waitMinutes?: Readonly<Record<Priority, number>>;
+}
+
+/** Minutes per priority from the configured SLA (what the desk re-announces after). */
+export function waitMinutesOf(sla: Config["sla"]): Record<Priority, number> {
+  const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
+  return {
+    P1: minutes(sla.unclaimedMs.P1),
+    P2: minutes(sla.unclaimedMs.P2),
+    P3: minutes(sla.unclaimedMs.P3),
+  };
 }
 
 /**
@@ -38,7 +59,11 @@ export interface ContentPaths {
  *   what would not fit Telegram's or WhatsApp's limits;
  *   the directory loader throws its own error naming file, entry and field.
  */
-export function loadBundle(paths: ContentPaths, languages: readonly string[]): Bundle {
+export function loadBundle(
+  paths: ContentPaths,
+  languages: readonly string[],
+  options: ContentOptions = {},
+): Bundle {
   const resources = readLocales(paths.locales);
   const problems = localeProblems(resources, languages, paths.locales);
   if (problems.length > 0) throw new FlowError(problems);
@@ -57,9 +82,18 @@ export function loadBundle(paths: ContentPaths, languages: readonly string[]): B
     data: directoryData,
   });
   const flows = compileFlows(sources, texts, understanding);
-  const bundle = { flows, texts, directory, understanding };
+  const waitMinutes = options.waitMinutes ?? waitMinutesOf(createConfig({}).sla);
+  const bundle = { flows, texts, directory, understanding, waitMinutes };
   // Last: it asks every question through the engine, which needs everything above sound.
-  const tooLong = channelLimitProblems(bundle, { flows: sources, localesDir: paths.locales });
+  const tooLong = [
+    ...channelLimitProblems(bundle, { flows: sources, localesDir: paths.locales }),
+    ...messageLengthProblems(bundle, {
+      flows: sources,
+      localesDir: paths.locales,
+      places: everywhere(directoryData),
+      textKeys: sentTextKeys(resources, languages[0] as string),
+    }),
+  ];
   if (tooLong.length > 0) throw new FlowError(tooLong);
   return bundle;
 }
@@ -154,6 +188,36 @@ function textLeaves(tree: object): string[] {
         ? textLeaves(v as object)
         : [],
   );
+}
+
+/** Each place and country the directory knows, and nowhere: what contacts differ by. */
+function everywhere(data: DirectoryData): { where: string; place: PlaceAnswer | undefined }[] {
+  return [
+    { where: "no place", place: undefined },
+    ...data.countries.map((c) => ({ where: c.code, place: { country: c.code } })),
+    ...data.places.map((p) => ({ where: p.id, place: { id: p.id, country: p.country } })),
+  ];
+}
+
+/** Namespaces of words people type, or that only operators and app stores read. */
+const NOT_SENT = new Set(["keywords", "understanding", "operators", "telegram", "whatsapp"]);
+
+/** Every text key the helpline may send a person (`ns:path`), lists of words aside. */
+function sentTextKeys(resources: Resource, lng: string): string[] {
+  const ns = (resources[lng] ?? {}) as Record<string, object>;
+  return Object.entries(ns)
+    .filter(([name]) => !NOT_SENT.has(name))
+    .flatMap(([name, tree]) => stringPaths(tree).map((path) => `${name}:${path}`));
+}
+
+function stringPaths(tree: object, prefix = ""): string[] {
+  return Object.entries(tree).flatMap(([k, v]) => {
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === "string") return [path];
+    return v !== null && typeof v === "object" && !Array.isArray(v)
+      ? stringPaths(v as object, path)
+      : [];
+  });
 }
 
 /** Every language has a folder, and every text in one language exists in the others. */

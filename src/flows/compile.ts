@@ -66,6 +66,8 @@ function withRefs(def: StepDef, resolve: (t: string) => string): StepDef {
       return { ...def, next: r(def.next), ...(def.sos ? { sos: r(def.sos) } : {}) };
     case "escalate":
       return def.next ? { ...def, next: r(def.next) } : def;
+    case "place":
+      return { ...def, next: r(def.next), ...(def.unknown ? { unknown: r(def.unknown) } : {}) };
     case "end":
     case "erase":
       return def;

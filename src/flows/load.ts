@@ -107,7 +107,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_union" && "discriminator" in issue) {
-    return `${issue.message}; allowed kinds: say, choice, ask, place, language, escalate, report, branch, end, erase`;
+    return `${issue.message}; allowed kinds: say, choice, ask, place, language, escalate, report, branch, end, erase, secret_word, checkin, reattach, code`;
   }
   if (issue.code === "unrecognized_keys") {
     return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}: check the spelling against flows/schema.json`;

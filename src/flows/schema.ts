@@ -68,6 +68,12 @@ const optionSchema = z
     intent: identifier
       .optional()
       .describe("An intent (from `understanding.json`) that chooses this option, e.g. `family`."),
+    country: z
+      .union([z.string().regex(/^[A-Z]{2}$/, "an ISO country code such as KH"), z.literal("other")])
+      .optional()
+      .describe(
+        "Where the person is, for a country question: `KH` records Cambodia (the mission follows); `other` takes any typed place the listed countries do not cover, or none (the national channels follow).",
+      ),
   })
   .strict();
 
@@ -132,6 +138,11 @@ const placeStep = z
     kind: z.literal("place"),
     text: textKeySchema,
     next: targetSchema,
+    unknown: targetSchema
+      .optional()
+      .describe(
+        "Where to go when the person does not know, or after two typed places we could not find (a question with country buttons, so that nobody is left without a mission). Omit to keep the typed words and go on.",
+      ),
   })
   .strict()
   .describe("Ask where someone is: a shared pin or a typed place name.");
@@ -221,6 +232,16 @@ const checkinStep = z
     "Set a check-in: the bot writes at that time; no answer in time alerts operators (P1).",
   );
 
+const codeStep = z
+  .object({
+    kind: z.literal("code"),
+    text: textKeySchema.describe("Shows the person's case code: use {{code}}."),
+    none: textKeySchema.describe("Said when the person has no case code yet."),
+    next: targetSchema,
+  })
+  .strict()
+  .describe("Show the person their case code again (asked for from the same account).");
+
 const reattachStep = z
   .object({
     kind: z.literal("reattach"),
@@ -244,6 +265,7 @@ export const stepSchema = z.discriminatedUnion("kind", [
   secretWordStep,
   checkinStep,
   reattachStep,
+  codeStep,
 ]);
 
 export const flowSchema = z
@@ -288,9 +310,18 @@ export const globalSchema = z
           .describe(
             "Beyond this a person is asked kindly to slow down (emergency words still work).",
           ),
+        max_message_chars: z
+          .number()
+          .int()
+          .min(100)
+          .max(4096)
+          .default(500)
+          .describe(
+            "The longest message a person gets, measured on what is sent (directory contacts included), in every language: the content check refuses longer ones. Split the step instead.",
+          ),
       })
       .strict()
-      .default({ not_discreet_in: [], max_messages_per_minute: 20 }),
+      .default({ not_discreet_in: [], max_messages_per_minute: 20, max_message_chars: 500 }),
     triage: z
       .object({
         default: prioritySchema,

@@ -132,6 +132,11 @@ export function targetsOf(def: StepDef): { path: string; target: string }[] {
       ];
     case "escalate":
       return def.next ? [{ path: "next", target: def.next }] : [];
+    case "place":
+      return [
+        { path: "next", target: def.next },
+        ...(def.unknown ? [{ path: "unknown", target: def.unknown }] : []),
+      ];
     case "end":
     case "erase":
       return [];
@@ -265,6 +270,7 @@ function textKeysOf(def: StepDef): { path: string; key: string }[] {
       keys.push({ path: `options[${i}].text`, key: `${o.text}.label` });
     }
   }
+  if (def.kind === "code") keys.push({ path: "none", key: def.none });
   return keys;
 }
 
@@ -314,6 +320,18 @@ function checkStepData(st: Located, directory: DirectoryView, problems: FlowProb
           );
         }
       }
+    });
+  }
+  if (def.kind === "choice") {
+    def.options.forEach((o, i) => {
+      if (o.country !== undefined && o.country !== "other" && !directory.hasCountry(o.country))
+        problems.push(
+          stepProblem(
+            st,
+            `options[${i}].country`,
+            `unknown country "${o.country}"; use ISO codes the directory knows (KH, MM, LA, TH...) or \`other\``,
+          ),
+        );
     });
   }
   if (def.kind === "ask" && def.min !== undefined && def.max !== undefined && def.min > def.max) {

@@ -62,7 +62,7 @@ describe("on Telegram", () => {
   it("'saya butuh bantuan' is what it says, never a case code", async () => {
     const chat = nextChat++;
     const text = await say(chat, "saya butuh bantuan");
-    expect(text).toContain("Apakah kamu aman sekarang?");
+    expect(text).toContain("Bagaimana keadaanmu sekarang?");
     expect(text).not.toMatch(/Untuk memastikan/);
   });
 });
@@ -108,6 +108,8 @@ describe("on WhatsApp", () => {
     const wa = String(nextNumber++);
     await say(wa, "saya butuh bantuan");
     await say(wa, "tidak aman");
+    await say(wa, "gak tau");
+    // Nor the country: the national channels, and the questions go on.
     await say(wa, "gak tau");
     await say(wa, "kapan saja");
     await say(wa, "sendiri");

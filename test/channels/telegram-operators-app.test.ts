@@ -64,9 +64,7 @@ describe("operators' group, wired by the app", () => {
 
     // The operator claims from the card: the person hears a human joined.
     await post(callbackUpdate(GROUP, `o|claim|${c?.id}`, card, { userId: OPERATOR }));
-    await until(() =>
-      (fake.lastTextTo(chat) ?? "").includes("Seseorang dari tim kami sudah bergabung"),
-    );
+    await until(() => (fake.lastTextTo(chat) ?? "").includes("Halo, saya di sini."));
     expect((await svc.app.cases.get(c?.id as string))?.status).toBe("claimed");
 
     // The operator writes in the topic: the person receives it.

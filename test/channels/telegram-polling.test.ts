@@ -31,7 +31,7 @@ describe("Telegram polling", () => {
     expect(fake.lastTextTo(chat)).toContain("How can we help?");
     fake.queueUpdate(callbackUpdate(chat, "c|welcome.menu|help"));
     await fake.waitFor(() => fake.sentTo(chat).length >= 2, 5000);
-    expect(fake.lastTextTo(chat)).toBe("Are you safe right now?");
+    expect(fake.lastTextTo(chat)).toBe("How are you doing right now?");
   });
 
   it("does not serve a webhook route in polling mode", async () => {

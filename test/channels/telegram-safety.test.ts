@@ -102,7 +102,7 @@ describe("check-ins on Telegram", () => {
     await advance(59);
     expect(fake.sentTo(chat)).toHaveLength(count);
     await advance(2);
-    expect(fake.lastTextTo(chat)).toContain("Ini pesan yang kamu minta");
+    expect(fake.lastTextTo(chat)).toContain("apa kabar hari ini?");
     await advance(16);
     const cases = await svc.app.cases.open(50);
     expect(cases.find((c) => c.conversation === `tg:${chat}`)).toMatchObject({
@@ -143,7 +143,7 @@ describe("erase my data on Telegram", () => {
     await say(chat, "hapus data saya");
     await tap(chat, "c|erase.confirm|yes");
     await svc.app.runtime.drain();
-    expect(fake.lastTextTo(chat)).toContain("Datamu sudah dihapus");
+    expect(fake.lastTextTo(chat)).toContain("Data percakapan ini sudah dihapus");
     const redis = new Redis(REDIS_URL);
     try {
       const stored = await rawValues(redis, svc.prefix);

@@ -56,11 +56,11 @@ describe("Telegram webhook", () => {
   it("takes a person through the help flow in Indonesian to an escalation", async () => {
     const chat = nextChat++;
     const [menu] = await exchange(chat, textUpdate(chat, "/start", { languageCode: "id" }));
-    expect(menu?.text).toContain("Halo, ini Pulang.");
+    expect(menu?.text).toContain("Halo 👋 Ini Pulang.");
     expect(menu?.text).toContain("Apa yang bisa kami bantu?");
 
     const [safety] = await exchange(chat, callbackUpdate(chat, buttonData(chat, /Butuh bantuan/)));
-    expect(safety?.text).toBe("Apakah kamu aman sekarang?");
+    expect(safety?.text).toBe("Bagaimana keadaanmu sekarang?");
     expect(decodeChoice(buttonData(chat, /Bahaya/))?.stepRef).toBe("help.safety");
 
     const [place] = await exchange(chat, callbackUpdate(chat, buttonData(chat, /Bahaya sekarang/)));
@@ -102,7 +102,7 @@ describe("Telegram webhook", () => {
     const chat = nextChat++;
     await exchange(chat, textUpdate(chat, "halo", { languageCode: "en" }));
     const [reply] = await exchange(chat, photoUpdate(chat));
-    expect(reply?.text).toContain("I can only read text and locations");
+    expect(reply?.text).toContain("we can only read text and locations");
     expect(reply?.text).toContain("How can we help?");
   });
 

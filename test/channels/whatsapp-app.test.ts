@@ -117,7 +117,7 @@ describe("WhatsApp through the app", () => {
 
     await svc.post(callbackUpdate(GROUP, `o|claim|${c?.id}`, card, { userId: OPERATOR }));
     await until(() =>
-      graph.sent(wa).some((m) => JSON.stringify(m.body).includes("Seseorang dari tim kami")),
+      graph.sent(wa).some((m) => JSON.stringify(m.body).includes("Halo, saya di sini.")),
     );
 
     await svc.post(groupTextUpdate(GROUP, OPERATOR, "Halo, ini tim Pulang. Kamu aman?", thread));
@@ -155,10 +155,8 @@ describe("WhatsApp through the app", () => {
       tg
         .sentTo(chat)
         .map((m) => m.text ?? "")
-        .find((t) => t.includes("Kode kasusmu:")) ?? "";
-    const code = /Kode kasusmu: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})/.exec(
-      handoff,
-    )?.[1];
+        .find((t) => t.includes("Simpan kode ini:")) ?? "";
+    const code = /Simpan kode ini: ([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{3})/.exec(handoff)?.[1];
     expect(code).toBeDefined();
     const [before] = (await svc.app.cases.open(50)).filter((c) => c.conversation === `tg:${chat}`);
 

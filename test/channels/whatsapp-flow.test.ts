@@ -82,13 +82,13 @@ describe("WhatsApp end to end", () => {
     const wa = String(nextNumber++);
     const key = `wa:+${wa}`;
     const menu = await send(wa, textMessage(wa, "halo", { name: "Rina" }));
-    expect(textOf(menu)).toContain("Halo, ini Pulang.");
+    expect(textOf(menu)).toContain("Halo 👋 Ini Pulang.");
     expect(menu.at(-1)?.body.interactive.type).toBe("list");
     expect(menu.at(-1)?.body.interactive.action.button).toBe("Pilih");
 
     const help = option(wa, /Butuh bantuan/);
     const safety = await send(wa, listReply(wa, help.id, help.title));
-    expect(textOf(safety)).toBe("Apakah kamu aman sekarang?");
+    expect(textOf(safety)).toBe("Bagaimana keadaanmu sekarang?");
     expect(option(wa, /Bahaya/).id).toBe("help.safety|danger");
 
     const danger = option(wa, /Bahaya sekarang/);
@@ -146,7 +146,7 @@ describe("WhatsApp end to end", () => {
     const joined = fake.sent(wa).length;
     await line.person.event(key, "joined");
     await line.runtime.drain(5000);
-    expect(textOf(fake.sent(wa).slice(joined))).toContain("sudah bergabung");
+    expect(textOf(fake.sent(wa).slice(joined))).toContain("Halo, saya di sini.");
 
     expect(await line.person.say(key, "Halo, saya Dewi dari tim. Kamu di mana?", "P2")).toBe(
       "sent",

@@ -44,6 +44,7 @@ describe("emergency words", () => {
   ])("%j escalates P1 at once, from any step of the person's own flows", (word) => {
     const chat = atMenu();
     chat.tap("gotout");
+    chat.tap("yes");
     chat.tap("lodging");
     expect(chat.at).toBe("gotout.place");
     chat.say(word);
@@ -150,7 +151,7 @@ describe("erase my data", () => {
     expect(chat.of("erase")).toHaveLength(0);
     chat.tap("yes");
     expect(chat.of("erase")).toHaveLength(1);
-    expect(chat.text).toContain("Datamu sudah dihapus");
+    expect(chat.text).toContain("Data percakapan ini sudah dihapus");
     expect(chat.session).toMatchObject({ lang: "id", answers: {}, reasons: [] });
     expect(chat.session?.at).toBeUndefined();
     expect(JSON.stringify(chat.session)).not.toContain("Budi");
@@ -216,7 +217,7 @@ describe("channel commands", () => {
     const chat = inFamilyFlow();
     chat.send({ kind: "command", name: "help" });
     expect(chat.of("escalate")).toHaveLength(0);
-    expect(chat.text).toContain("Halo, ini Pulang.");
+    expect(chat.text).toContain("Halo 👋 Ini Pulang.");
     expect(chat.at).toBe("welcome.menu");
   });
 

@@ -60,7 +60,7 @@ const cases: Record<string, () => void> = {
     );
     chat.say("hi");
     expect(chat.text).toContain("Our team has been told");
-    expect(chat.text).toContain("Here is how to reach");
+    expect(chat.text).toContain("Here are the contacts for where you are");
     expect(chat.text).toContain("+62 812 9007 0027");
   },
   choice() {
@@ -112,6 +112,22 @@ const cases: Record<string, () => void> = {
     });
     chat.say("Bavet");
     expect(chat.session?.place).toMatchObject({ country: "KH" });
+  },
+  code() {
+    const bundle = miniBundle({
+      q: { ...ASK, options: [option("safe", "e"), option("danger", "c")] },
+      e: { kind: "escalate", text: "help:handoff", next: "c" },
+      c: { kind: "code", text: "privacy:code.show", none: "privacy:code.none", next: "done" },
+      done: { kind: "end" },
+    });
+    const without = new Chat(bundle, "en");
+    without.say("hi");
+    without.tap("danger");
+    expect(without.text).toContain("You don't have a code yet");
+    const given = new Chat(bundle, "en");
+    given.say("hi");
+    given.tap("safe");
+    expect(given.text).toContain("Your code: ABC2-EFGH-JKR");
   },
   language() {
     const chat = new Chat(
@@ -172,7 +188,7 @@ const cases: Record<string, () => void> = {
       return chat.text;
     };
     expect(run("danger", [13.65, 102.567])).toContain("Our team has been told");
-    expect(run("danger")).toContain("Your case is with our team");
+    expect(run("danger")).toContain("Our team will reply here");
     expect(run("safe", [13.65, 102.567])).toContain("We hope your journey home");
   },
   end() {
@@ -225,11 +241,11 @@ const cases: Record<string, () => void> = {
       "en",
     );
     chat.say("hi");
-    if (chat.session) chat.session.pendingCode = "ABC1-EFGH-JKMN-PQR0";
+    if (chat.session) chat.session.pendingCode = "ABC2-EFGH-JKR";
     chat.say("Poipet");
     expect(chat.of("reattach")[0]).toEqual({
       type: "reattach",
-      code: "ABC1-EFGH-JKMN-PQR0",
+      code: "ABC2-EFGH-JKR",
       answer: "Poipet",
     });
   },
@@ -237,7 +253,7 @@ const cases: Record<string, () => void> = {
     const chat = new Chat(miniBundle({ e: { kind: "erase", text: "erase:done" } }), "en");
     chat.say("hi");
     expect(chat.of("erase")).toHaveLength(1);
-    expect(chat.text).toContain("Your data has been erased");
+    expect(chat.text).toContain("This conversation's data has been erased");
   },
 };
 

@@ -26,7 +26,7 @@ describe("operator takeover", () => {
   it("tells the person a human joined, then the bot stays silent and relays", () => {
     const chat = waitingAtPhone();
     chat.send({ kind: "operator", event: "joined" });
-    expect(chat.text).toContain("Seseorang dari tim kami sudah bergabung");
+    expect(chat.text).toContain("Halo, saya di sini. Mulai sekarang yang membalas adalah orang");
     chat.say("SOS");
     expect(chat.of("relay")).toHaveLength(1);
     expect(chat.of("escalate")[0]?.priority).toBe("P1");
@@ -48,7 +48,7 @@ describe("operator takeover", () => {
     const chat = waitingAtPhone();
     chat.send({ kind: "operator", event: "joined" });
     chat.send({ kind: "operator", event: "left" });
-    expect(chat.text).toContain("kembali ke layanan otomatis");
+    expect(chat.text).toContain("Sekarang layanan otomatis lagi yang membalas");
     expect(chat.at).toBe("help.phone");
     chat.tap("anytime");
     expect(chat.at).toBe("help.people");
@@ -61,15 +61,31 @@ describe("operator takeover", () => {
     expect(chat.text).toContain("Street 268");
   });
 
-  it("tells a waiting person their hotline while a human is on the way", () => {
+  it("gives a waiting person their hotline with the handoff, then acknowledges in a line", () => {
     const chat = waitingAtPhone();
-    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    for (const t of ["anytime", "_skip", "none", "have"]) chat.tap(t);
+    chat.tap("no");
+    expect(chat.text).toContain("+855 12 813 282");
+    expect(chat.text).toContain("117");
+    expect(chat.text).toContain("Kami berusaha membalas dalam 2 menit");
     expect(chat.session?.waiting).toBe(true);
     chat.say("halo?");
     expect(chat.of("relay")).toHaveLength(1);
-    expect(chat.text).toContain("Kalau kamu dalam bahaya sekarang");
+    expect(chat.text).not.toContain("+855 12 813 282");
+  });
+
+  it("tells someone waiting without having heard how long it takes, once, with their hotline", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("ABC2-EFGH-JKR");
+    chat.say("Poipet");
+    chat.send({ kind: "system", event: "reattached", caseRef: "CASE-9" });
+    chat.pin(13.65, 102.567);
+    chat.say("halo?");
+    expect(chat.text).toContain("Pesanmu sudah kami teruskan ke tim");
+    expect(chat.text).toContain("jangan tunggu kami");
     expect(chat.text).toContain("+855 12 813 282");
-    expect(chat.text).toContain("117");
+    chat.say("halo??");
+    expect(chat.text).toBe("Terima kasih, sudah kami teruskan. Ketik SOS kalau darurat.");
   });
 
   it("after a close, the next message is the bot's again", () => {

@@ -139,7 +139,7 @@ describe("session size", () => {
         "+62 812 1111 2222",
       ],
     ],
-    ["gotout", ["gotout", "street"], ["Phnom Penh", "held", "both", "yes"]],
+    ["gotout", ["gotout", "yes", "street"], ["Phnom Penh", "held", "both", "yes"]],
   ])(
     "stays under 2 KB through the %s flow, even with the longest answers",
     (_flow, taps, answers) => {

@@ -3,6 +3,7 @@
  * would see it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { Turn } from "../../src/engine/turn.js";
 import type { Bundle } from "../../src/engine/types.js";
 import { Chat } from "../helpers/chat.js";
 import { realBundle } from "../helpers/content.js";
@@ -129,6 +130,63 @@ describe("discreet mode", () => {
   });
 });
 
+describe("what a lock screen shows", () => {
+  /** Words that would tell whoever holds the phone what this chat is about. */
+  const PURPOSE = /penipuan|scam|kbri|kasus|bahaya|kabur|keluar|embassy|\bcases?\b|danger|escap/i;
+
+  /**
+   * A notification preview shows about the first 120 characters of a message (not only its
+   * first line): for the messages the content audit listed (and those written since in
+   * their place), as sent, with codes, times and waits filled in.
+   */
+  const PREVIEWED = [
+    "common:checkin.ping",
+    "welcome:intro",
+    "help:safety.question",
+    "help:urgent",
+    "help:handoff",
+    "help:code",
+    "common:intent.emergency",
+    "common:intent.human",
+    "common:operator.joined",
+    "common:waiting",
+    "common:waiting_short",
+    "common:danger_check.urgent",
+    "gotout:left.question",
+    "gotout:where.question",
+    "gotout:handoff",
+    "privacy:tips",
+    "privacy:duress_word.question",
+    "privacy:exit_word.question",
+    "privacy:code.show",
+    "common:quick_exit.reply",
+    "reattach:question",
+  ];
+
+  it.each(PREVIEWED)(
+    "%s reveals nothing in its first 120 characters, in either language",
+    (key) => {
+      for (const lng of bundle.texts.languages) {
+        for (const priority of ["immediate_danger", "not_safe", "safe_for_now"]) {
+          const chat = new Chat(bundle, lng);
+          chat.say("halo");
+          const s = chat.session as NonNullable<typeof chat.session>;
+          const turn = new Turn(
+            bundle,
+            { ...s, reasons: [priority], code: "ABC2-EFGH-JKR" },
+            {
+              now: 0,
+              ids: () => "X",
+            },
+          );
+          const preview = turn.t(key).slice(0, 120);
+          expect(preview, `${lng} ${key}`).not.toMatch(PURPOSE);
+        }
+      }
+    },
+  );
+});
+
 describe("duress word", () => {
   it("is answered as if nothing happened, while operators get a P1", () => {
     const chat = new Chat(bundle, "id");
@@ -156,7 +214,7 @@ describe("check-ins", () => {
     expect(chat.of("schedule")[0]).toMatchObject({ job: "checkin" });
     expect(chat.text).toContain("3 jam");
     chat.send({ kind: "system", event: "checkin_due" });
-    expect(chat.text).toContain("Balas apa saja");
+    expect(chat.text).toBe("Halo 🙂 apa kabar hari ini?");
     expect(chat.of("schedule")[0]).toMatchObject({ job: "checkin_miss" });
     chat.say("aman");
     expect(chat.of("cancel")).toEqual([{ type: "cancel", job: "checkin_miss" }]);
@@ -188,33 +246,74 @@ describe("check-ins", () => {
 });
 
 describe("case code", () => {
-  it("is given to a person in danger with their handoff", () => {
+  it("is given to a person in danger with their handoff, with where to keep it", () => {
     const chat = helpStarted();
     for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
-    expect(chat.text).toContain("Kode kasusmu: ABC1-EFGH-JKMN-PQR0");
-    expect(chat.of("escalate")[0]?.code).toBe("ABC1-EFGH-JKMN-PQR0");
+    expect(chat.text).toContain("Simpan kode ini: ABC2-EFGH-JKR");
+    expect(chat.text).toContain("Hafalkan, atau catat di tempat yang tidak diperiksa orang lain");
+    expect(chat.of("escalate")[0]?.code).toBe("ABC2-EFGH-JKR");
+  });
+
+  it("says on WhatsApp, where nothing can be deleted, to delete it once noted", () => {
+    const chat = helpStarted("en");
+    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    const code = chat.of("reply").find((r) => r.text.includes("ABC2-EFGH-JKR"))?.text ?? "";
+    expect(code).toContain("If you use WhatsApp, delete this message yourself");
+  });
+
+  it.each([
+    ["the command", { kind: "command" as const, name: "kode" }],
+    ["the command typed as a message (WhatsApp)", { kind: "text" as const, text: "/kode" }],
+    ["the English command", { kind: "command" as const, name: "code" }],
+  ])(
+    "can be asked for again from the same account with %s, and the question comes back",
+    (_how, ask) => {
+      const chat = helpStarted();
+      for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+      chat.say("halo");
+      chat.send(ask);
+      expect(chat.text).toMatch(/^Kodemu: ABC2-EFGH-JKR/);
+      expect(chat.of("tidy")).toHaveLength(1);
+    },
+  );
+
+  it("is shown from the menu too, and someone without one is told how they get one", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("halo");
+    chat.tap("other");
+    chat.say("kode saya");
+    expect(chat.text).toContain("Kamu belum punya kode");
+    expect(chat.at).toBe("welcome.menu");
   });
 
   it("typed from another account, asks one confirming question, then asks for a check", () => {
     const chat = new Chat(bundle, "id");
-    chat.say("abc1 efgh jkmn pqr0");
+    chat.say("abc2 efgh jkr");
     expect(chat.at).toBe("reattach.question");
     chat.say("Poipet");
     expect(chat.of("reattach")).toEqual([
-      { type: "reattach", code: "ABC1-EFGH-JKMN-PQR0", answer: "Poipet" },
+      { type: "reattach", code: "ABC2-EFGH-JKR", answer: "Poipet" },
     ]);
     chat.send({ kind: "system", event: "reattached", caseRef: "CASE-9" });
     expect(chat.session).toMatchObject({ caseRef: "CASE-9", waiting: true });
     expect(chat.text).toContain("tersambung lagi");
   });
 
-  it("is recognised with doubled letters, as sent, typed in lower case or spaced out", () => {
-    for (const typed of ["KKQ2-MMPA-0000-WWTQ", "kkq2 mmpa 0000 wwtq.", "KKQ2MMPAOOOOWWTQ"]) {
+  it("is recognised with doubled letters, as sent, typed in lower case, spaced out or with look-alikes", () => {
+    for (const [typed, code] of [
+      ["KKQ2-MMPA-004", "KKQ2-MMPA-004"],
+      ["kkq2 mmpa 004.", "KKQ2-MMPA-004"],
+      ["KKQ2MMPAOO4", "KKQ2-MMPA-004"],
+      ["7QX9-M2PA-KDC", "7QX9-M2PA-KDC"],
+      // The earlier, longer codes still work for whoever holds one.
+      ["KKQ2-MMPA-0000-WWTQ", "KKQ2-MMPA-0000-WWTQ"],
+      ["kkq2 mmpa oooo wwtq", "KKQ2-MMPA-0000-WWTQ"],
+    ]) {
       const chat = new Chat(bundle, "id");
-      chat.say(typed);
-      expect(chat.at).toBe("reattach.question");
+      chat.say(typed as string);
+      expect(chat.at, typed).toBe("reattach.question");
       chat.say("Poipet");
-      expect(chat.of("reattach")[0]?.code).toBe("KKQ2-MMPA-0000-WWTQ");
+      expect(chat.of("reattach")[0]?.code).toBe(code);
     }
   });
 
@@ -223,9 +322,15 @@ describe("case code", () => {
     "halo selamat siang",
     "we are trapped here",
     "abcdefghjkmnpqrs",
+    "kamu lagi apa",
+    "saya lagi main hape",
+    "aku mau ke KBRI",
+    "7QX9M-2PAKD",
+    "ABC2-EFGH-JKS",
+    "ABC2-EFHG-JKR",
     "ABC1-EFGH-JKMN-PQR1",
     "ABC1-EFGH-JKNM-PQR0",
-  ])("is never read from words or a code with a wrong character: %j", (typed) => {
+  ])("is never read from words, a report number or a code with a wrong character: %j", (typed) => {
     const chat = new Chat(bundle, "id");
     chat.say(typed);
     expect(chat.at).not.toBe("reattach.question");
@@ -235,12 +340,12 @@ describe("case code", () => {
   it("gives up after three failed attempts", () => {
     const chat = new Chat(bundle, "id");
     for (let i = 0; i < 3; i++) {
-      chat.say("ABC1-EFGH-JKMN-PQR0");
+      chat.say("ABC2-EFGH-JKR");
       chat.say("Bavet");
       chat.send({ kind: "system", event: "reattach_failed" });
       expect(chat.text).toContain("tidak cocok");
     }
-    chat.say("ABC1-EFGH-JKMN-PQR0");
+    chat.say("ABC2-EFGH-JKR");
     expect(chat.at).not.toBe("reattach.question");
   });
 });

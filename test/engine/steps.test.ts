@@ -20,9 +20,10 @@ function chatAt(ref: string, lang = "id"): Chat {
     "welcome.menu": [],
     "help.safety": ["help"],
     "help.place": ["help", "safe"],
-    "help.phone": ["help", "safe", "_unknown"],
-    "help.people": ["help", "safe", "_unknown", "anytime"],
-    "help.injuries": ["help", "safe", "_unknown", "anytime", "_skip"],
+    "help.country": ["help", "safe", "_unknown"],
+    "help.phone": ["help", "safe", "_unknown", "other"],
+    "help.people": ["help", "safe", "_unknown", "other", "anytime"],
+    "help.injuries": ["help", "safe", "_unknown", "other", "anytime", "_skip"],
     "family.age": ["family", "parent"],
   };
   for (const option of route[ref] ?? []) {
@@ -53,7 +54,7 @@ describe("choice steps", () => {
   it("asks again, kindly, when the answer means nothing", () => {
     const chat = chatAt("help.safety");
     chat.say("kucing");
-    expect(chat.text).toContain("Maaf, saya belum paham");
+    expect(chat.text).toContain("Maaf, kami belum menangkap maksudmu");
     expect(chat.text).toContain("1 sampai 3");
     expect(chat.at).toBe("help.safety");
     expect(chat.question()?.buttons?.map((b) => b.id)).toEqual(["danger", "unsafe", "safe"]);
@@ -80,7 +81,7 @@ describe("choice steps", () => {
     const chat = chatAt("help.safety");
     chat.say("7");
     expect(chat.at).toBe("help.safety");
-    expect(chat.text).toContain("belum paham");
+    expect(chat.text).toContain("belum menangkap");
   });
 });
 
@@ -161,20 +162,75 @@ describe("place steps", () => {
     expect(chat.at).toBe("help.place");
   });
 
-  it("asks once more for an unknown place, then keeps the words and goes on", () => {
+  it("asks once more for an unknown place, then asks the country with buttons, keeping the words", () => {
     const chat = chatAt("help.place");
     chat.say("Xyzabad");
     expect(chat.at).toBe("help.place");
     expect(chat.text).toContain("belum menemukan tempat itu");
     chat.say("gedung biru dekat sungai");
+    expect(chat.at).toBe("help.country");
+    expect(chat.text).toContain("Di negara mana kamu sekarang?");
+    expect(chat.question()?.buttons?.map((b) => b.label)).toEqual([
+      "Kamboja",
+      "Myanmar",
+      "Laos",
+      "Thailand",
+      "Filipina",
+      "Malaysia",
+      "Lainnya / tidak tahu",
+    ]);
+    chat.tap("mm");
     expect(chat.at).toBe("help.phone");
-    expect(chat.session?.place).toEqual({ text: "gedung biru dekat sungai", via: "answer" });
+    expect(chat.session?.place).toEqual({
+      text: "gedung biru dekat sungai",
+      country: "MM",
+      via: "answer",
+    });
   });
 
-  it.each([["tidak tahu"], ["I don't know"]])("accepts %j and goes on", (typed) => {
+  it.each([["tidak tahu"], ["I don't know"]])("asks the country after %j", (typed) => {
     const chat = chatAt("help.place");
     chat.say(typed);
+    expect(chat.at).toBe("help.country");
+  });
+
+  /** Someone who said how they are, then "I don't know" to where: the country question. */
+  function atCountry(safety: string): Chat {
+    const chat = new Chat(bundle, "id");
+    chat.say("halo");
+    chat.tap("help");
+    chat.tap(safety);
+    chat.tap("_unknown");
+    expect(chat.at).toBe("help.country");
+    return chat;
+  }
+
+  it("gives the mission's hotline for the country chosen, to someone not safe", () => {
+    const chat = atCountry("unsafe");
+    chat.say("2");
+    expect(chat.text).toContain("KBRI Yangon");
     expect(chat.at).toBe("help.phone");
+  });
+
+  it("takes a country or a place typed at the country question", () => {
+    for (const [typed, country, mission] of [
+      ["Vietnam", "VN", "KBRI Hanoi"],
+      ["poipet", "KH", "KBRI Phnom Penh"],
+    ]) {
+      const chat = atCountry("danger");
+      chat.say(typed as string);
+      expect(chat.session?.place?.country).toBe(country);
+      expect(chat.text).toContain(mission);
+    }
+  });
+
+  it("gives the national channels honestly to someone who does not know the country", () => {
+    const chat = atCountry("unsafe");
+    chat.say("tidak tahu");
+    expect(chat.at).toBe("help.phone");
+    expect(chat.session?.place).toBeUndefined();
+    expect(chat.text).toContain("Layanan resmi Kemlu untuk WNI");
+    expect(chat.text).toContain("+62 812 9007 0027");
   });
 });
 
@@ -241,6 +297,53 @@ describe("escalate and end steps", () => {
     chat.tap("no");
     chat.say("saya takut");
     expect(chat.of("relay")).toHaveLength(1);
-    expect(chat.text).toContain("Pesanmu sudah kami teruskan");
+    expect(chat.text).toBe("Terima kasih, sudah kami teruskan. Ketik SOS kalau darurat.");
+  });
+});
+
+describe("waiting for a human", () => {
+  /** Someone not safe in Poipet, through the help questions to the handoff. */
+  function handedOff(safety = "unsafe", lang = "id"): Chat {
+    const chat = new Chat(bundle, lang);
+    chat.say("halo");
+    chat.tap("help");
+    chat.tap(safety);
+    chat.say("Poipet");
+    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    return chat;
+  }
+
+  it("is told at the handoff how long it usually takes, from the desk's limit for the priority", () => {
+    expect(handedOff("unsafe").text).toContain("Kami berusaha membalas dalam 15 menit");
+    expect(handedOff("safe").text).toContain("Kami berusaha membalas dalam 1 jam");
+    expect(handedOff("danger").text).toContain("Kami berusaha membalas dalam 2 menit");
+    expect(handedOff("safe", "en").text).toContain("We aim to reply within 1 hour");
+  });
+
+  it("follows the limits the helpline is configured with", () => {
+    const chat = new Chat({ ...bundle, waitMinutes: { P1: 5, P2: 30, P3: 120 } }, "en");
+    chat.say("hi");
+    chat.tap("help");
+    chat.tap("unsafe");
+    expect(chat.at).toBe("help.place");
+    chat.say("Poipet");
+    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    expect(chat.text).toContain("We aim to reply within 30 minutes");
+  });
+
+  it("gets a short acknowledgement for later messages, not the contacts again", () => {
+    const chat = handedOff();
+    chat.say("halo?");
+    expect(chat.text).toBe("Terima kasih, sudah kami teruskan. Ketik SOS kalau darurat.");
+    chat.say("halo??");
+    expect(chat.text).toBe("Terima kasih, sudah kami teruskan. Ketik SOS kalau darurat.");
+    expect(chat.of("relay")).toHaveLength(1);
+  });
+
+  it("gets an answer to a question asked while waiting", () => {
+    const chat = handedOff();
+    chat.say("berapa lama lagi dibalas?");
+    expect(chat.of("relay")).toHaveLength(1);
+    expect(chat.text).toContain("Tim kami berusaha membalas dalam 15 menit");
   });
 });

@@ -117,6 +117,11 @@ describe("golden transcripts", () => {
         effects.some((ef) => ef.type === "error"),
         `${file} turn ${i + 1}: flow error`,
       ).toBe(false);
+      for (const ef of effects)
+        if (ef.type === "reply")
+          expect(ef.text.length, `${file} turn ${i + 1}: message length`).toBeLessThanOrEqual(
+            bundle.flows.global.safety.max_message_chars,
+          );
     }
     await expect(lines.join("\n")).toMatchFileSnapshot(
       join(DIR, "__golden__", file.replace(/\.yaml$/, ".txt")),

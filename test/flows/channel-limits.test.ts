@@ -21,9 +21,9 @@ describe("channel limits in the content check", () => {
   it("allows 24 characters in a list row (4 to 10 options), and refuses 25", () => {
     const paths = copyContent();
     const file = join(paths.locales, "en/help.json");
-    edit(file, '"Held by my employer"', '"Held by employer, agent"');
+    edit(file, '"Held by boss or agent"', '"Held by my boss or agent"');
     expect(problemsOf(paths)).toBe("");
-    edit(file, '"Held by employer, agent"', '"Held by my employer/agent"');
+    edit(file, '"Held by my boss or agent"', '"Held by my boss, or agent"');
     expect(problemsOf(paths)).toMatch(
       /help\.yaml › steps\.passport\.options\[1\]\.text: in en .*at most 24 characters in a list row .*has 25/,
     );
@@ -41,8 +41,12 @@ describe("channel limits in the content check", () => {
 
   it("refuses a question too long to stay with its buttons on WhatsApp", () => {
     const paths = copyContent();
-    const long = `Apakah kamu aman sekarang? ${"Tolong jawab dengan jujur. ".repeat(40)}`.trim();
-    edit(join(paths.locales, "id/help.json"), '"Apakah kamu aman sekarang?"', JSON.stringify(long));
+    const long = `Bagaimana keadaanmu sekarang? ${"Tolong jawab dengan jujur. ".repeat(40)}`.trim();
+    edit(
+      join(paths.locales, "id/help.json"),
+      '"Bagaimana keadaanmu sekarang?"',
+      JSON.stringify(long),
+    );
     expect(problemsOf(paths)).toMatch(
       new RegExp(
         `help\\.yaml › steps\\.safety\\.text: in id \\(help:safety\\.question\\): WhatsApp allows 1024 characters in a message with buttons; this text has ${long.length}`,

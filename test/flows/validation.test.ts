@@ -90,8 +90,8 @@ describe("flow validation", () => {
     const paths = copyContent();
     edit(
       join(paths.flows, "family.yaml"),
-      "    text: family:channels.police\n    next: done",
-      "    text: family:channels.police\n    next: channels",
+      "family:channels.no_viral]\n    next: done",
+      "family:channels.no_viral]\n    next: channels",
     );
     const message = problemsOf(paths);
     expect(message).toMatch(/loops back to itself without asking anything/);

@@ -30,7 +30,7 @@ export class Chat {
     const result = step(this.bundle, this.session, hinted, {
       now: this.#now,
       ids: () => `CASE-${++this.#id}`,
-      codes: () => "ABC1-EFGH-JKMN-PQR0",
+      codes: () => "ABC2-EFGH-JKR",
     });
     this.session = result.session;
     this.last = result.effects;

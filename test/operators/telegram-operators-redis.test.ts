@@ -64,7 +64,7 @@ describe("operators on Telegram, with Redis", () => {
 
     const card = fake.sentTo(GROUP).find((m) => m.message_thread_id === thread && m.reply_markup);
     await h.handle(callbackUpdate(GROUP, `o|claim|${c.id}`, card, { userId: OPERATOR }));
-    expect(fake.lastTextTo(chat)).toContain("Seseorang dari tim kami sudah bergabung");
+    expect(fake.lastTextTo(chat)).toContain("Halo, saya di sini.");
 
     fake.deleteTopic(GROUP, thread);
     await h.handle(textUpdate(chat, "Kami dipindahkan malam ini"));

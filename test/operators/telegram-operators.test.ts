@@ -140,7 +140,7 @@ describe("operators on Telegram", () => {
     expect(await tap(h, c.id, "claim", OPERATOR)).toBe(
       "Claimed. The person is told someone joined.",
     );
-    expect(fake.lastTextTo(chat)).toContain("Seseorang dari tim kami sudah bergabung");
+    expect(fake.lastTextTo(chat)).toContain("Halo, saya di sini.");
     expect((await cardOf(h, c.id)).text).toContain(`Claimed by ${OPERATOR}`);
     expect(await tap(h, c.id, "claim", OTHER_OPERATOR)).toBe(`Already claimed by ${OPERATOR}.`);
 

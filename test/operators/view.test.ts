@@ -119,7 +119,7 @@ describe("case cards", () => {
     const card = view().card(family, T0);
     expect(card).toContain("Reporter's contact: +62 813 3333 4444");
     expect(card).not.toContain("1111 2222");
-    expect(card).toContain("hidden: no consent");
+    expect(card).toContain("hidden: may not be passed to the embassy");
     expect(card).toContain("<b>Channel:</b> WhatsApp");
     const agreed = view().card(
       {

@@ -150,8 +150,8 @@ describe("Runtime", () => {
     await runtime.handle("sim:1", { kind: "text", text: "halo", langHint: "en" });
     await runtime.handle("sim:1", { kind: "text", text: "1" });
     await runtime.drain();
-    expect(sink.replies[0]).toContain("Hello, this is Pulang");
-    expect(sink.replies.at(-1)).toContain("Are you safe right now?");
+    expect(sink.replies[0]).toContain("Hello 👋 This is Pulang");
+    expect(sink.replies.at(-1)).toContain("How are you doing right now?");
   });
 
   it("never logs what a person wrote", async () => {

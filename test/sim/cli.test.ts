@@ -30,7 +30,7 @@ describe("npm run chat", () => {
       .map((l) => JSON.parse(l));
     expect(effects[0]).toMatchObject({
       type: "reply",
-      text: expect.stringContaining("Halo, ini Pulang"),
+      text: expect.stringContaining("Halo 👋 Ini Pulang"),
     });
     expect(effects.find((e) => e.type === "escalate")).toMatchObject({
       type: "escalate",

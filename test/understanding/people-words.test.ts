@@ -19,12 +19,12 @@ function chatAt(step: string, lang = "id"): Chat {
   const taps: Record<string, string[]> = {
     "welcome.menu": [],
     "help.place": ["help", "unsafe"],
-    "help.people": ["help", "unsafe", "_unknown", "anytime"],
-    "help.injuries": ["help", "unsafe", "_unknown", "anytime", "_skip"],
-    "help.safe_time": ["help", "unsafe", "_unknown", "sometimes"],
+    "help.people": ["help", "unsafe", "_unknown", "other", "anytime"],
+    "help.injuries": ["help", "unsafe", "_unknown", "other", "anytime", "_skip"],
+    "help.safe_time": ["help", "unsafe", "_unknown", "other", "sometimes"],
     "family.name": ["family", "parent"],
     "family.danger_now": ["family", "parent"],
-    "gotout.needs": ["gotout", "lodging", "_unknown", "passport"],
+    "gotout.needs": ["gotout", "yes", "lodging", "_unknown", "other", "passport"],
   };
   for (const t of taps[step] ?? []) chat.tap(t);
   if (step === "family.danger_now") {
@@ -203,7 +203,8 @@ describe("answers in the person's own words", () => {
     (text) => {
       const chat = chatAt("help.place");
       chat.say(text);
-      expect(chat.at).toBe("help.phone");
+      // Not knowing the place asks the country (with buttons), not the place again.
+      expect(chat.at).toBe("help.country");
     },
   );
 

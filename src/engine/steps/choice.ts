@@ -6,6 +6,7 @@ import type { Inbound } from "../types.js";
 import { wantedIntent } from "../wants.js";
 import type { Advance, StepKind } from "./kind.js";
 import { defOf } from "./kind.js";
+import { setPlace } from "./place.js";
 
 /**
  * A question with buttons. A tap, the option's number ("2"), or the person's own words
@@ -25,7 +26,8 @@ export const choice: StepKind = {
   accept(turn, step, inbound) {
     const def = defOf(step, "choice");
     const picked = chosenOption(turn, step, inbound);
-    const option = def.options.find((o) => o.id === picked?.id);
+    const option =
+      def.options.find((o) => o.id === picked?.id) ?? typedCountry(turn, step, inbound);
     if (!option)
       return { retry: "common:choice.not_understood", vars: { count: def.options.length } };
     if (picked?.more && def.detail && inbound.kind === "text")
@@ -38,10 +40,34 @@ export const choice: StepKind = {
 function choose(turn: Turn, step: CompiledStep, option: OptionDef): Advance {
   const def = defOf(step, "choice");
   turn.record(option.set);
+  if (option.country !== undefined && option.country !== "other") placeIn(turn, option.country);
   if (def.save) turn.s.answers[def.save] = option.id;
   turn.flag(option.flag);
   if (option.safety) applySafety(turn, option.safety);
   return { goto: option.next };
+}
+
+/**
+ * At a country question, a place typed rather than tapped ("Vietnam", "Poipet"): recorded
+ * as it is, and answered with the option for its country, or the one for other countries.
+ */
+function typedCountry(turn: Turn, step: CompiledStep, inbound: Inbound): OptionDef | undefined {
+  const options = defOf(step, "choice").options;
+  if (inbound.kind !== "text" || !options.some((o) => o.country !== undefined)) return undefined;
+  const text = inbound.text.trim().slice(0, MAX_STORED_TEXT);
+  const match = turn.bundle.directory.placeFromText(text);
+  if (!match.found) return undefined;
+  const option =
+    options.find((o) => o.country === match.country) ?? options.find((o) => o.country === "other");
+  if (option) setPlace(turn, match, { text, via: "answer" });
+  return option;
+}
+
+/** The country the person chose, keeping the words they typed before for operators. */
+function placeIn(turn: Turn, country: string): void {
+  const known = turn.s.place;
+  if (known?.country === country) return;
+  turn.s.place = { ...(known?.text ? { text: known.text } : {}), country, via: "answer" };
 }
 
 /** An option the person already gave: an answer recorded earlier, or one fact they stated. */
@@ -50,6 +76,14 @@ function knownOption(turn: Turn, step: CompiledStep): OptionDef | undefined {
   const saved = def.save ? turn.s.answers[def.save] : undefined;
   const byAnswer = def.options.find((o) => o.id === saved);
   if (byAnswer) return byAnswer;
+  // A country question, when the country is known already (a pin shared meanwhile).
+  const country = turn.s.place?.via !== "mention" ? turn.s.place?.country : undefined;
+  if (country !== undefined) {
+    const byCountry =
+      def.options.find((o) => o.country === country) ??
+      def.options.find((o) => o.country === "other");
+    if (byCountry) return byCountry;
+  }
   const facts = turn.s.facts ?? [];
   const byFact = def.options.filter((o) => o.facts?.some((f) => facts.includes(f)));
   return byFact.length === 1 ? byFact[0] : undefined;

@@ -7,7 +7,8 @@ export const escalate: StepKind = {
     const def = defOf(step, "escalate");
     turn.flag(def.flag);
     turn.escalate(step.flow);
-    if (def.text) turn.reply(turn.t(def.text, { code: turn.s.code ?? "" }));
+    // The text may say what happens next ({{wait}}) and give the case code ({{code}}).
+    if (def.text) turn.reply(turn.t(def.text));
     return def.next ? { goto: def.next } : { end: true, handoff: true };
   },
 };

@@ -7,7 +7,7 @@ import { escalate, report } from "./handoff.js";
 import type { StepKind } from "./kind.js";
 import { language } from "./language.js";
 import { place } from "./place.js";
-import { checkin, reattach, secretWord } from "./safety.js";
+import { checkin, code, reattach, secretWord } from "./safety.js";
 import { say } from "./say.js";
 
 export const STEP_KINDS: Record<StepDef["kind"], StepKind> = {
@@ -24,6 +24,7 @@ export const STEP_KINDS: Record<StepDef["kind"], StepKind> = {
   secret_word: secretWord,
   checkin,
   reattach,
+  code,
 };
 
 /** Kinds that stop and wait for the person. */

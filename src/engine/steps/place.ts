@@ -9,7 +9,10 @@ export const DONT_KNOW = "_unknown";
 export const YES = "_yes";
 export const NO = "_no";
 
-/** After this many places we could not find, take the words as they are and go on. */
+/**
+ * After this many places we could not find, keep the words as they are and go on: to the
+ * step's `unknown` target (a country question with buttons), or to its `next`.
+ */
 const MAX_PLACE_TRIES = 2;
 
 /**
@@ -50,8 +53,10 @@ export const place: StepKind = {
         return { goto: step.ref };
       }
     }
+    // Not knowing where is no dead end: the country question follows, when the flow has one.
+    const unknown: Advance = def.unknown ? { goto: def.unknown } : next;
     if (inbound.kind === "choice")
-      return inbound.option === DONT_KNOW ? next : { retry: "common:place.unknown" };
+      return inbound.option === DONT_KNOW ? unknown : { retry: "common:place.unknown" };
     if (inbound.kind === "location") {
       const match = turn.bundle.directory.placeFromPoint(inbound.lat, inbound.lon);
       if (!match.found)
@@ -68,11 +73,12 @@ export const place: StepKind = {
       setPlace(turn, match, { text, via: "answer" });
       return next;
     }
-    if (turn.read(text).dontKnow) return next;
+    if (turn.read(text).dontKnow) return unknown;
     if (turn.s.misses + 1 >= MAX_PLACE_TRIES && text !== "" && !turn.read(text).onlyPlea) {
-      // Keep what they wrote for the operator rather than asking a frightened person a third time.
+      // Keep what they wrote for the operator rather than asking a frightened person a third
+      // time the same way: the country question (buttons) follows, when the flow has one.
       turn.s.place = { text, via: "answer" };
-      return next;
+      return unknown;
     }
     return { retry: "common:place.unknown" };
   },
@@ -92,7 +98,7 @@ function placeLabel(turn: Turn, p: PlaceAnswer): string {
   return name ? `${name}, ${country}` : country;
 }
 
-function setPlace(
+export function setPlace(
   turn: Turn,
   match: Extract<PlaceMatch, { found: true }>,
   extra: PlaceAnswer,

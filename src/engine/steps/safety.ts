@@ -69,3 +69,15 @@ export const reattach: StepKind = {
     return { goto: def.next };
   },
 };
+
+/**
+ * The person's case code, shown again on request from the same account (discreet mode
+ * deletes it from the chat after the person's delay, like every other message).
+ */
+export const code: StepKind = {
+  enter(turn, step) {
+    const def = defOf(step, "code");
+    turn.reply(turn.t(turn.s.code ? def.text : def.none));
+    return { goto: def.next };
+  },
+};

@@ -10,8 +10,10 @@ export const say: StepKind = {
     const facts = turn.facts(def.show ?? []);
     // Single contact lines sit together; whole blocks (a mission, local numbers) stand apart.
     const oneLiners = facts.every((f) => !f.includes("\n"));
-    if (facts.length > 0) parts.push(facts.join(oneLiners ? "\n" : "\n\n"));
-    turn.reply(parts.join("\n\n"));
+    if (oneLiners && facts.length > 0) parts.push(facts.join("\n"));
+    else parts.push(...facts);
+    // One message while it fits; a message never passes the limit (the next one follows).
+    turn.replyAll(parts);
     return { goto: def.next };
   },
 };
