@@ -216,10 +216,23 @@ function answer(turn: Turn, current: CompiledStep, inbound: Inbound): void {
     reask(turn, current);
     return;
   }
+  // "berapa biaya pulangnya?" at "What is their name?" is a question, not the name.
+  if (inbound.kind === "text" && asksInstead(turn, current, inbound.text)) {
+    if (answeredOtherwise(turn, current, inbound)) return;
+  }
   const advance = kind.accept ? kind.accept(turn, current, inbound) : { goto: current.ref };
   if ("retry" in advance && inbound.kind === "text" && answeredOtherwise(turn, current, inbound))
     return;
   follow(turn, current, advance);
+}
+
+/** At a typed question, a message that asks one of the questions answered anywhere. */
+function asksInstead(turn: Turn, current: CompiledStep, text: string): boolean {
+  if (current.def.kind !== "ask" || !text.includes("?")) return false;
+  const intent = classified(turn.bundle, turn.read(text));
+  return (
+    intent !== undefined && turn.bundle.flows.global.understanding.answers[intent] !== undefined
+  );
 }
 
 /**

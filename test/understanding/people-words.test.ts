@@ -102,6 +102,16 @@ describe("danger in a sentence raises P1 at once, whatever the step", () => {
   });
 });
 
+describe("a question asked where a typed answer is expected", () => {
+  it("is answered, and is never taken as the answer", () => {
+    const chat = chatAt("family.name");
+    chat.say("berapa biaya pulangnya?");
+    expect(chat.session?.answers.name).toBeUndefined();
+    expect(chat.at).toBe("family.name");
+    expect(chat.text).toMatch(/SPLP/);
+  });
+});
+
 describe("what operators need reaches them when it is known", () => {
   it("a place given after the escalation updates the open case at once", () => {
     const chat = new Chat(bundle);
