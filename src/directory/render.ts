@@ -218,7 +218,7 @@ export class BlockRenderer {
       .filter((m): m is Mission => m !== undefined);
   }
 
-  /** "Kalau kamu di Thailand, hubungi KBRI Bangkok:" and the given numbers. */
+  /** "Kalau berada di Thailand, hubungi KBRI Bangkok:" and the given numbers. */
   #across(lng: Lang, m: Mission, contacts: readonly Contact[]): string[] {
     const heading = this.#texts.t(lng, TEXT.alsoMissionHeading, {
       country: this.#texts.t(lng, countryKey(m.country)),

@@ -29,7 +29,7 @@ function atPin(lng: "id" | "en", lat: number, lon: number): { place: PlaceAnswer
 }
 
 const headings = (text: string): string[] =>
-  text.split("\n").filter((line) => /^(Hubungi|Kalau kamu di|Contact the|In \w+\?)/.test(line));
+  text.split("\n").filter((line) => /^(Hubungi|Kalau berada di|Contact the|In \w+\?)/.test(line));
 
 describe("a pin on the Thai bank of the Moei", () => {
   // Pins from the audit (content-audit-2026-12 §2.2); the map puts each in Thailand.
@@ -55,7 +55,7 @@ describe("a pin on the Thai bank of the Moei", () => {
     expect(place).toEqual({ country: "TH", id: "rim_moei" });
     expect(headings(text)).toEqual([
       "Hubungi KBRI Bangkok:",
-      "Kalau kamu di Myanmar, hubungi KBRI Yangon:",
+      "Kalau berada di Myanmar, hubungi KBRI Yangon:",
     ]);
     expect(text.indexOf(BANGKOK_HOTLINE)).toBeLessThan(text.indexOf(YANGON_HOTLINE));
   });
@@ -78,7 +78,7 @@ describe("the border places themselves", () => {
     const enText = view.render("en", "mission", place) ?? "";
     expect(headings(idText)).toEqual([
       "Hubungi KBRI Yangon:",
-      "Kalau kamu di Thailand, hubungi KBRI Bangkok:",
+      "Kalau berada di Thailand, hubungi KBRI Bangkok:",
     ]);
     expect(headings(enText)).toEqual([
       "Contact the Indonesian Embassy in Yangon (KBRI):",

@@ -195,7 +195,7 @@ describe("what a person is told at a new place", () => {
     expect(text.split("\n")).toEqual([
       "Hubungi KJRI Johor Bahru:",
       "Telepon kantor: +60 7 227 4188, +60 7 221 3241",
-      "Kamu juga bisa menghubungi:",
+      "Bisa juga menghubungi:",
       "KBRI Kuala Lumpur, Hotline: +60 17 668 8032",
     ]);
   });

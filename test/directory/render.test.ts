@@ -104,7 +104,7 @@ describe("the mission block", () => {
     expect(place).toEqual({ found: true, country: "JP" });
     const id = view.render("id", "mission", { country: "JP" }) ?? "";
     const en = view.render("en", "mission", { country: "JP" }) ?? "";
-    expect(id.split("\n")[0]).toBe("Kami belum punya kontak KBRI untuk negara tempatmu.");
+    expect(id.split("\n")[0]).toBe("Kami belum punya kontak KBRI untuk negara itu.");
     expect(en.split("\n")[0]).toBe("We have no embassy contacts yet for the country you are in.");
     for (const text of [id, en]) {
       expect(text).toContain("+62 812 9007 0027");
