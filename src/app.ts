@@ -14,11 +14,7 @@ import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
 import { attachUpdates, createBot, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
-import {
-  type DeliveryFailure,
-  sessionCaseRef,
-  sessionLanguage,
-} from "./channels/whatsapp/channel.js";
+import { sessionCaseRef, sessionLanguage } from "./channels/whatsapp/channel.js";
 import { createWhatsApp } from "./channels/whatsapp/create.js";
 import type { Config } from "./config.js";
 import { createEncryptedCodec } from "./crypto/encrypted-codec.js";
@@ -38,7 +34,7 @@ import {
 } from "./operators/telegram/board.js";
 import { TelegramOperatorUpdates } from "./operators/telegram/updates.js";
 import { type ChatLog, MemoryChatLog } from "./runtime/chat-log.js";
-import { EffectRouter, type PersonChannel } from "./runtime/effects.js";
+import { type DeliveryFailure, EffectRouter, type PersonChannel } from "./runtime/effects.js";
 import { newCaseCode, newCaseRef } from "./runtime/ids.js";
 import { MemoryConversationStore } from "./runtime/memory-store.js";
 import type { ConversationStore, EffectSink } from "./runtime/ports.js";
@@ -92,7 +88,7 @@ export function createDemoRuntime(
   return new Runtime({
     bundle,
     store: new MemoryConversationStore(codec ? { codec } : {}),
-    sink: sink ?? { run: async () => {} },
+    sink: sink ?? { run: async () => ({}) },
     log,
     ids: newCaseRef,
     codes: newCaseCode,
@@ -196,8 +192,9 @@ async function showFailure(
   if (c?.status !== "claimed") return;
   await d.board()?.update(c, {
     kind: "delivery_failed",
-    code: failure.code ?? 0,
-    title: failure.title ?? "unknown",
+    ...(failure.code !== undefined ? { code: failure.code } : {}),
+    ...(failure.title !== undefined ? { title: failure.title } : {}),
+    ...(failure.why !== undefined ? { why: failure.why } : {}),
   });
 }
 
@@ -245,12 +242,8 @@ function createOperators(
     policy: config.sla,
   });
   const person = new RuntimePersonLink({
-    runtime: d.runtime,
+    runtime: { handle: (...args) => d.runtime().handle(...args) },
     channels: d.channels,
-    reachability: stores.reachability,
-    chatLog: stores.chatLog,
-    log,
-    now,
   });
   const desk = new OperatorDesk({
     store: stores.cases,
@@ -260,7 +253,6 @@ function createOperators(
     access: config.operators,
     log,
     timeZone: config.timeZone,
-    writeWindowMs: config.conversationWindowMs,
     now,
   });
   const updates =
@@ -292,7 +284,6 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     channels.tg = new TelegramChannel({
       api: bot.api,
       pacer,
-      reachability: stores.reachability,
       log,
       onSent: (outcome) => metrics.outbound.inc({ channel: "tg", outcome }),
     });
@@ -361,6 +352,13 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     reattach,
     chatLog: stores.chatLog,
     scheduler: stores.scheduler,
+    reachability: stores.reachability,
+    onRefused: (failure) =>
+      showFailure(failure, {
+        stores,
+        board: () => board,
+        caseOf: sessionCaseRef(stores.conversations),
+      }),
     eraser: {
       async erase(key) {
         await stores.conversations.remove(key);

@@ -5,6 +5,7 @@
 import type { Session } from "../engine/session.js";
 import type { Effect, Priority } from "../engine/types.js";
 import type { Codec } from "../stores/codec.js";
+import type { WriteRefusal } from "./write-rule.js";
 
 /** A conversation key: `tg:<chat id>`, `wa:<E.164 number>`, `sim:<id>`. */
 export type ConversationKey = string;
@@ -120,11 +121,19 @@ export interface DeliveryMeta {
   solicited?: boolean;
 }
 
+/** What carrying out a step's effects came to, besides success. */
+export interface RunReport {
+  /** The replies were not sent, on purpose: we may not write to the person now. */
+  refused?: WriteRefusal;
+}
+
 /** Carries out effects for one conversation, after its session was saved. */
 export interface EffectSink {
   /**
    * Carry out `effects` for one conversation. Rejects if any could not be carried out, so
    * they stay in the outbox.
    */
-  run(key: ConversationKey, effects: readonly Effect[], meta: DeliveryMeta): Promise<void>;
+  run(key: ConversationKey, effects: readonly Effect[], meta: DeliveryMeta): Promise<RunReport>;
+  /** Why we may not write to the person now (the one rule), if we may not. */
+  refusal?(key: ConversationKey, meta: DeliveryMeta): Promise<WriteRefusal | undefined>;
 }

@@ -78,7 +78,7 @@ describe("WhatsAppChannel", () => {
     await store.heard(KEY, clock.now);
     const done = channel.deliver(KEY, [reply("Halo.")], "P2");
     await clock.runUntilIdle();
-    expect(await done).toEqual([]);
+    expect(await done).toEqual({ ids: [] });
     expect(sent).toEqual([{ to: "6281234567890", text: "Halo.", at: clock.now }]);
     expect(await store.statusOf("wamid.1")).toBe("sent");
   });
@@ -100,15 +100,14 @@ describe("WhatsAppChannel", () => {
     expect(sent.map((s) => s.at - start)).toEqual([0, 0, 6000, 12000]);
   });
 
-  it("stops writing to someone WhatsApp refuses, and resolves (the replies are dropped)", async () => {
-    const { channel, clock, sent, store, reachability } = setup({
+  it("says when WhatsApp refuses someone, and resolves (the replies are dropped)", async () => {
+    const { channel, clock, sent, store } = setup({
       fail: () => new GraphError(400, 131026, "(#131026) Message Undeliverable"),
     });
     await store.heard(KEY, clock.now);
     const done = channel.deliver(KEY, [reply("a")], "P1");
     await clock.runUntilIdle();
-    expect(await done).toEqual([]);
-    expect(await reachability.isUnreachable(KEY)).toBe(true);
+    expect(await done).toMatchObject({ ids: [], refused: { code: 131026 } });
     expect(sent).toEqual([]);
   });
 
@@ -125,13 +124,12 @@ describe("WhatsAppChannel", () => {
     expect(await reachability.isUnreachable(KEY)).toBe(false);
   });
 
-  it("does not write after WhatsApp's 24 hours, whatever the runtime's window says", async () => {
-    const { channel, clock, sent, store, reachability } = setup();
-    await store.heard(KEY, clock.now);
-    clock.now += 24 * 60 * 60 * 1000 + 1;
-    expect(await channel.deliver(KEY, [reply("a")], "P1")).toEqual([]);
-    expect(sent).toEqual([]);
-    expect(await reachability.isUnreachable(KEY)).toBe(true);
+  it("says WhatsApp's window closes 24 hours after the person's message", async () => {
+    const { channel, clock, store } = setup();
+    expect(await channel.openUntil(KEY)).toBe(0);
+    const wrote = clock.now - 60_000;
+    await store.heard(KEY, wrote);
+    expect(await channel.openUntil(KEY)).toBe(wrote + 24 * 60 * 60 * 1000);
   });
 
   it("is built from configuration in one call", () => {
@@ -144,7 +142,7 @@ describe("WhatsAppChannel", () => {
     const parts = createWhatsApp({
       config: config.whatsapp as NonNullable<typeof config.whatsapp>,
       runtime: () => ({
-        handle: async () => ({ status: "duplicate", delivered: Promise.resolve(true) }),
+        handle: async () => ({ status: "duplicate", delivered: Promise.resolve("done" as const) }),
       }),
       reachability: new MemoryReachability(),
       texts: realBundle().texts,

@@ -83,6 +83,30 @@ export async function startService(o: ServiceOptions = {}): Promise<Service> {
   };
 }
 
+/** A settable clock to start a service with (`now: clock.now`), for its timers and windows. */
+export function serviceClock(start = Date.now()) {
+  const clock = {
+    ms: start,
+    now: () => clock.ms,
+    /** Let the service's timers see `minutes` pass: settle deliveries, move, run what is due. */
+    async advance(svc: Service, minutes: number): Promise<void> {
+      await svc.app.runtime.drain();
+      clock.ms += minutes * 60_000;
+      await svc.app.worker.tick();
+      await svc.app.runtime.drain();
+    },
+  };
+  return clock;
+}
+
+/** Ids of the messages the bot deleted from `chat`. */
+export function deletedIn(fake: FakeTelegramApi, chat: number): number[] {
+  return fake
+    .callsTo("deleteMessages")
+    .filter((c) => Number(c.params.chat_id) === chat)
+    .flatMap((c) => c.params.message_ids as number[]);
+}
+
 /** Delete every key under `prefix` (tests clean up after themselves). */
 export async function dropPrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);

@@ -67,7 +67,7 @@ export function composeHelpline(fake: FakeTelegramApi, o: ComposeOptions) {
     limits: { globalPerSecond: 1000, perChatGapMs: 0, groupPerMinute: 10_000 },
   });
   const reachability = new MemoryReachability();
-  const channels = { tg: new TelegramChannel({ api, pacer, reachability, log }) };
+  const channels = { tg: new TelegramChannel({ api, pacer, log }) };
   const store = o.stores?.cases ?? new MemoryCaseStore();
   const scheduler = o.stores?.scheduler ?? new MemoryScheduler();
   const board = new TelegramOperatorBoard({
@@ -92,11 +92,8 @@ export function composeHelpline(fake: FakeTelegramApi, o: ComposeOptions) {
   let runtime: Runtime | undefined;
   const chatLog = new MemoryChatLog();
   const person = new RuntimePersonLink({
-    runtime: () => runtime as Runtime,
+    runtime: { handle: (...args) => (runtime as Runtime).handle(...args) },
     channels,
-    reachability,
-    chatLog,
-    log,
   });
   const desk = new OperatorDesk({
     store,
@@ -106,7 +103,6 @@ export function composeHelpline(fake: FakeTelegramApi, o: ComposeOptions) {
     access: { operatorIds: o.operatorIds, supervisorIds: o.supervisorIds },
     log,
     timeZone: "Asia/Jakarta",
-    writeWindowMs: DAY,
     now: clock.now,
   });
   const conversations = new MemoryConversationStore();
@@ -117,6 +113,7 @@ export function composeHelpline(fake: FakeTelegramApi, o: ComposeOptions) {
     chatLog,
     scheduler,
     eraser: { erase: (key) => conversations.remove(key) },
+    reachability,
     log,
     windowMs: DAY,
   });

@@ -235,7 +235,7 @@ describe("talking to the person", () => {
     h.clock.advance(MIN);
     const c = expectOk(await h.desk.message(OPERATOR, ID, "Halo, saya Dewi dari tim."));
     expect(h.person.said).toEqual([
-      { conversation: PERSON_KEY, text: "Halo, saya Dewi dari tim.", priority: "P1" },
+      { conversation: PERSON_KEY, text: "Halo, saya Dewi dari tim." },
     ]);
     expect(c.firstReplyAt).toBe(T0 + 2 * MIN);
     expect(lastAudit(c)).toEqual({ at: T0 + 2 * MIN, by: OPERATOR, action: "replied" });
@@ -254,7 +254,7 @@ describe("talking to the person", () => {
 
   it("says when the person cannot be reached, and audits the failed attempt", async () => {
     const h = await claimed();
-    h.person.sayResult = "unreachable";
+    h.person.refuse = "unreachable";
     expectRefused(await h.desk.message(OPERATOR, ID, "halo"), "unreachable");
     const c = await h.store.get(ID);
     expect(lastAudit(c)).toMatchObject({ action: "reply_failed", detail: "unreachable" });
@@ -262,24 +262,17 @@ describe("talking to the person", () => {
   });
 
   it("does not write to someone who has been silent longer than the bot may write", async () => {
-    const h = deskHarness({ writeWindowMs: 24 * 60 * MIN });
-    await h.desk.escalate(PERSON_KEY, escalateEffect());
-    expectOk(await h.desk.claim(OPERATOR, ID));
-    h.clock.advance(23 * 60 * MIN);
-    await h.desk.relay(PERSON_KEY, {
-      type: "relay",
-      caseRef: ID,
-      inbound: { kind: "text", text: "halo" },
-    });
-    h.clock.advance(23 * 60 * MIN);
+    const h = await claimed();
     expectOk(await h.desk.message(OPERATOR, ID, "Masih di sana?"));
-    h.clock.advance(25 * 60 * MIN);
+    h.person.refuse = "window_closed";
     expectRefused(await h.desk.message(OPERATOR, ID, "Halo?"), "window_closed");
+    expectRefused(await h.desk.sendSteps(OPERATOR, ID), "window_closed");
     expect(h.person.said.map((s) => s.text)).toEqual(["Masih di sana?"]);
   });
 
   it("after the window, sends the platform's neutral invitation instead, never the words", async () => {
-    const h = deskHarness({ writeWindowMs: 24 * 60 * MIN });
+    const h = deskHarness();
+    h.person.refuse = "window_closed";
     const invited: string[] = [];
     h.person.reachOut = async (conversation) => {
       invited.push(conversation);

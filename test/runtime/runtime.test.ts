@@ -8,8 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Bundle, Effect } from "../../src/engine/types.js";
 import { createLogger } from "../../src/log.js";
 import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
-import type { ConversationStore, EffectSink } from "../../src/runtime/ports.js";
-import { Runtime } from "../../src/runtime/runtime.js";
+import type { ConversationStore, EffectSink, RunReport } from "../../src/runtime/ports.js";
+import { type HandleOutcome, Runtime } from "../../src/runtime/runtime.js";
 import { realBundle } from "../helpers/content.js";
 
 let bundle: Bundle;
@@ -20,10 +20,11 @@ beforeAll(() => {
 class RecordingSink implements EffectSink {
   readonly runs: { key: string; effects: readonly Effect[] }[] = [];
   fail = false;
-  async run(key: string, effects: readonly Effect[]): Promise<void> {
+  async run(key: string, effects: readonly Effect[]): Promise<RunReport> {
     await Promise.resolve();
     if (this.fail) throw new Error("channel down");
     this.runs.push({ key, effects });
+    return {};
   }
   get replies(): string[] {
     return this.runs.flatMap((r) => r.effects.flatMap((e) => (e.type === "reply" ? [e.text] : [])));
@@ -44,6 +45,12 @@ function wrap(
     remove: (k) => store.remove(k),
     ...overrides,
   };
+}
+
+/** What became of a handled message's effects (a refused one has none). */
+async function delivered(outcome: HandleOutcome | Promise<HandleOutcome>) {
+  const o = await outcome;
+  return o.status === "refused" ? o.why : o.delivered;
 }
 
 function runtimeDeps(store: ConversationStore, sink: EffectSink) {
@@ -115,7 +122,7 @@ describe("Runtime", () => {
     const store = new MemoryConversationStore();
     await store.write("sim:1", { nonsense: true } as never);
     const { runtime, sink, logged } = setup(store);
-    await (await runtime.handle("sim:1", { kind: "text", text: "halo" })).delivered;
+    await delivered(runtime.handle("sim:1", { kind: "text", text: "halo" }));
     expect(sink.replies.join()).toContain("Pilih bahasa");
     expect(logged.join()).toContain("session unreadable");
   });
@@ -125,11 +132,11 @@ describe("Runtime", () => {
     sink.fail = true;
     const first = await runtime.handle("sim:1", { kind: "text", text: "tolong" }, "u9");
     expect(first.status).toBe("handled");
-    expect(await first.delivered).toBe(false);
+    expect(await delivered(first)).toBe("kept");
     sink.fail = false;
     const again = await runtime.handle("sim:1", { kind: "text", text: "tolong" }, "u9");
     expect(again.status).toBe("duplicate");
-    expect(await again.delivered).toBe(true);
+    expect(await delivered(again)).toBe("done");
     expect(sink.runs.flatMap((r) => r.effects).some((e) => e.type === "escalate")).toBe(true);
   });
 
@@ -137,7 +144,7 @@ describe("Runtime", () => {
     const store = new MemoryConversationStore({ now: () => 1_000 });
     const { runtime, sink } = setup(store);
     sink.fail = true;
-    await (await runtime.handle("sim:1", { kind: "text", text: "halo" })).delivered;
+    await delivered(runtime.handle("sim:1", { kind: "text", text: "halo" }));
     sink.fail = false;
     const later = new Runtime({ ...runtimeDeps(store, sink), now: () => 1_000 + 120_000 });
     expect(await later.recover(60_000)).toBe(1);

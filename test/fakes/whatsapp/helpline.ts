@@ -101,8 +101,12 @@ export async function startHelpline(fake: FakeGraphApi, o: HelplineOptions = {})
     chatLog,
     scheduler: new MemoryScheduler(),
     eraser: { erase: (key) => conversations.remove(key) },
+    reachability,
     log,
     windowMs: config.conversationWindowMs,
+    onRefused: (f) => {
+      failures.push(f);
+    },
   });
   runtime = new Runtime({
     bundle,
@@ -113,11 +117,8 @@ export async function startHelpline(fake: FakeGraphApi, o: HelplineOptions = {})
     codes: newCaseCode,
   });
   const person = new RuntimePersonLink({
-    runtime: () => runtime as Runtime,
+    runtime: { handle: (...args) => (runtime as Runtime).handle(...args) },
     channels,
-    reachability,
-    chatLog,
-    log,
   });
   const server = createServer({
     log,
