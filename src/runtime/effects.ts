@@ -101,6 +101,13 @@ export function jobPrefix(name: string): string {
   return `conv:${name}:`;
 }
 
+/** Effects carried out (and, after a failure, retried) together, by their indices. */
+interface Unit {
+  indices: number[];
+  /** Resolves with the write rule's refusal when replies were not sent on purpose. */
+  run: () => Promise<WriteRefusal | undefined>;
+}
+
 /** Deletions due within the same two minutes share one timer. */
 export const TIDY_SLOT_MS = 2 * 60_000;
 
@@ -115,22 +122,61 @@ export class EffectRouter implements EffectSink {
     return jobPrefix(this.d.names ? this.d.names(key) : key);
   }
 
+  /**
+   * Carry out a step's effects, each once: those in `done` were carried out by an earlier
+   * try. The step's replies (with their tidying) are one unit, because a channel merges
+   * them into as few messages as fit; every other effect is a unit of its own. Units run
+   * side by side, and when one fails the report says which were done, so a retry carries
+   * out only the rest: a failed escalation does not send the person the same reply twice.
+   */
   async run(
     key: ConversationKey,
     effects: readonly Effect[],
     meta: DeliveryMeta,
+    done: ReadonlySet<number> = new Set(),
   ): Promise<RunReport> {
+    const pending = (i: number) => !done.has(i);
     // A quick exit or an erase clears the chat before its answer goes out.
-    if (effects.some((e) => e.type === "wipe" || e.type === "erase")) await this.#wipe(key);
-    const replies = effects.filter((e): e is Reply => e.type === "reply");
-    const sent = this.#replies(key, replies, effects, meta);
-    const work: Promise<unknown>[] = [sent];
-    for (const effect of effects) work.push(this.#other(key, effect));
-    const results = await Promise.allSettled(work);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) throw failed.reason;
-    const refused = await sent;
-    return refused ? { refused } : {};
+    if (effects.some((e, i) => (e.type === "wipe" || e.type === "erase") && pending(i))) {
+      try {
+        await this.#wipe(key);
+      } catch (failed) {
+        return { done: [], failed };
+      }
+    }
+    const units = this.#units(key, effects, meta, pending);
+    const results = await Promise.allSettled(units.map((u) => u.run()));
+    const report: RunReport = { done: [] };
+    for (const [n, r] of results.entries()) {
+      const unit = units[n] as Unit;
+      if (r.status === "rejected") report.failed ??= r.reason ?? new Error("effect failed");
+      else report.done?.push(...unit.indices);
+      if (r.status === "fulfilled" && r.value) report.refused = r.value;
+    }
+    return report;
+  }
+
+  /** The step's pending effects, grouped into what is carried out (and retried) together. */
+  #units(
+    key: ConversationKey,
+    effects: readonly Effect[],
+    meta: DeliveryMeta,
+    pending: (i: number) => boolean,
+  ): Unit[] {
+    const replies = effects.filter((e, i): e is Reply => e.type === "reply" && pending(i));
+    const grouped = (e: Effect) => replies.length > 0 && (e.type === "reply" || e.type === "tidy");
+    const units: Unit[] = [];
+    if (replies.length > 0) {
+      units.push({
+        indices: effects.flatMap((e, i) => (grouped(e) && pending(i) ? [i] : [])),
+        run: () => this.#replies(key, replies, effects, meta),
+      });
+    }
+    for (const [i, effect] of effects.entries()) {
+      if (pending(i) && !grouped(effect))
+        units.push({ indices: [i], run: () => this.#other(key, effect).then(() => undefined) });
+    }
+    return units;
   }
 
   /**

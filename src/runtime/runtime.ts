@@ -187,17 +187,28 @@ export class Runtime {
     return mine;
   }
 
+  /**
+   * Carry out outbox entry `id` (but for the effects in `done`, carried out before) and
+   * acknowledge it. When some effects fail, those that did not are remembered as done, so
+   * recovery repeats only the failed ones.
+   */
   async #deliver(
     key: ConversationKey,
     id: number,
     effects: readonly Effect[],
     meta: DeliveryMeta,
+    done: readonly number[] = [],
   ): Promise<Delivery> {
     if (effects.length === 0) return "done";
     try {
-      const report = await this.#d.sink.run(key, effects, meta);
+      const report = await this.#d.sink.run(key, effects, meta, new Set(done));
+      if (report.failed !== undefined) {
+        const now = report.done ?? [];
+        if (now.length > 0) await this.#d.store.markDone(key, id, [...done, ...now]);
+        throw report.failed;
+      }
       await this.#d.store.ackOutbox(key, id);
-      return report?.refused ?? "done";
+      return report.refused ?? "done";
     } catch (err) {
       // The effects stay in the outbox; recovery tries again later.
       this.#d.log.warn(
@@ -225,7 +236,7 @@ export class Runtime {
     let last: Delivery = "done";
     for (const entry of entries) {
       if (owned?.has(entry.id)) continue; // queued here already: it goes out in its turn
-      last = await this.#deliver(key, entry.id, entry.effects, meta);
+      last = await this.#deliver(key, entry.id, entry.effects, meta, entry.done);
       if (last === "kept") return last;
     }
     return last;

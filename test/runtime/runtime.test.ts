@@ -7,9 +7,13 @@ import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Bundle, Effect } from "../../src/engine/types.js";
 import { createLogger } from "../../src/log.js";
+import { MemoryChatLog } from "../../src/runtime/chat-log.js";
+import { EffectRouter } from "../../src/runtime/effects.js";
 import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
 import type { ConversationStore, EffectSink, RunReport } from "../../src/runtime/ports.js";
+import { MemoryReachability } from "../../src/runtime/reachability.js";
 import { type HandleOutcome, Runtime } from "../../src/runtime/runtime.js";
+import { MemoryScheduler } from "../../src/schedule/memory-scheduler.js";
 import { realBundle } from "../helpers/content.js";
 
 let bundle: Bundle;
@@ -41,6 +45,7 @@ function wrap(
     commit: (...a) => store.commit(...a),
     pendingOutbox: (k) => store.pendingOutbox(k),
     ackOutbox: (k, id) => store.ackOutbox(k, id),
+    markDone: (k, id, done) => store.markDone(k, id, done),
     staleOutboxes: (...a) => store.staleOutboxes(...a),
     remove: (k) => store.remove(k),
     ...overrides,
@@ -138,6 +143,52 @@ describe("Runtime", () => {
     expect(again.status).toBe("duplicate");
     expect(await delivered(again)).toBe("done");
     expect(sink.runs.flatMap((r) => r.effects).some((e) => e.type === "escalate")).toBe(true);
+  });
+
+  it("retries only the effects that failed: the person does not get the same reply twice", async () => {
+    const store = new MemoryConversationStore({ now: () => 1_000 });
+    const sent: string[] = [];
+    const escalated: string[] = [];
+    let queueDown = true;
+    const router = new EffectRouter({
+      channels: {
+        sim: {
+          deliver: async (_key, replies) => {
+            sent.push(...replies.map((r) => r.text));
+            return { ids: [] };
+          },
+          deleteMessages: async () => undefined,
+        },
+      },
+      cases: {
+        escalate: async (_key, effect) => {
+          if (queueDown) throw new Error("case store down");
+          escalated.push(effect.caseRef);
+        },
+        relay: async () => undefined,
+        erase: async () => undefined,
+      },
+      reattach: { reattach: async () => undefined },
+      chatLog: new MemoryChatLog(),
+      scheduler: new MemoryScheduler(),
+      eraser: { erase: async () => undefined },
+      reachability: new MemoryReachability(),
+      log: createLogger("silent"),
+      windowMs: 24 * 60 * 60 * 1000,
+      now: () => 1_000,
+    });
+    const runtime = new Runtime({ ...runtimeDeps(store, router), now: () => 1_000 });
+    expect(await delivered(runtime.handle("sim:1", { kind: "text", text: "tolong" }))).toBe("kept");
+    const replies = sent.length;
+    expect(replies).toBeGreaterThan(0);
+    expect(escalated).toEqual([]);
+
+    queueDown = false;
+    const later = new Runtime({ ...runtimeDeps(store, router), now: () => 121_000 });
+    expect(await later.recover(60_000)).toBe(1);
+    expect(escalated).toHaveLength(1);
+    expect(sent).toHaveLength(replies);
+    expect(await store.pendingOutbox("sim:1")).toEqual([]);
   });
 
   it("recovers what was saved but never delivered, once", async () => {
