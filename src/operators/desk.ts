@@ -1,9 +1,9 @@
 /**
- * The operator desk: the one place where escalations become cases and operators act on
- * them. Channels hand it effects (it is the runtime's CasePort); operator surfaces (the
- * Telegram group today) hand it actions. It checks who may act, changes the case through
- * the store (atomic, audited), keeps the SLA timers in step, tells the person's side
- * through the PersonLink, and tells the board what to show. It knows no platform.
+ * The operator desk: where operators act on cases (escalations become cases in the
+ * intake, `intake.ts`). Operator surfaces (the Telegram group today) hand it actions. It
+ * checks who may act, changes the case through the store (atomic, audited), keeps the SLA
+ * timers in step, tells the person's side through the PersonLink (the engine), and tells
+ * the board what to show. It knows no platform.
  *
  * Caller mistakes (a stale button, a double claim, a stranger in the group) come back as
  * typed refusals, never as exceptions: an exception means the store itself failed.
@@ -20,13 +20,10 @@
  *   blocks a case change (the SLA re-announcement and the next message heal a missing topic).
  */
 import type { Case, Outcome } from "../cases/model.js";
-import { type Channel, channelSchema } from "../cases/model.js";
-import type { CaseError, CaseStats, CaseStore, EscalationInput } from "../cases/store.js";
-import type { Effect, Inbound, Priority } from "../engine/types.js";
+import type { CaseError, CaseStats, CaseStore } from "../cases/store.js";
+import type { Inbound, Priority } from "../engine/types.js";
 import type { Logger } from "../log.js";
-import type { CasePort } from "../runtime/effects.js";
-import type { ConversationKey } from "../runtime/ports.js";
-import { type Delivery, errorSummary, keyKind } from "../runtime/runtime.js";
+import { type Delivery, errorSummary } from "../runtime/runtime.js";
 import type { WriteRefusal } from "../runtime/write-rule.js";
 import { type AccessLists, type Role, roleOf } from "./access.js";
 import type { OperatorEvent, PersonLink, Said } from "./person-link.js";
@@ -122,100 +119,36 @@ function refuse(error: DeskError, c?: Case): Refusal {
   return c ? { ok: false, error, case: c } : { ok: false, error };
 }
 
-/**
- * The store input of an `escalate` or `report` effect. Reports are families' missing-relative
- * reports (kind `family`); both carry the priority and reasons the flow's triage gave them.
- */
-export function escalationInput(
-  key: ConversationKey,
-  effect: Extract<Effect, { type: "escalate" | "report" }>,
-  channel: Channel,
-  now: number,
-): EscalationInput {
-  const base = {
-    caseRef: effect.caseRef,
-    conversation: key,
-    channel,
-    summary: effect.summary,
-    lang: effect.summary.lang,
-    now,
-  };
-  const kind = effect.type === "escalate" ? "help" : "family";
-  return { ...base, kind, priority: effect.priority, reasons: effect.reasons };
-}
-
-/** Whether the case knows where the person is on a map. */
-function hasPin(c: Case | undefined): boolean {
-  return c?.summary.place?.lat !== undefined && c.summary.place.lon !== undefined;
-}
-
 /** Whether the case's last audit entry is `action` by `by` at `now`: this call did it. */
 function didNow(c: Case, action: string, by: string, now: number): boolean {
   const last = c.audit.at(-1);
   return last?.action === action && last.by === by && last.at === now;
 }
 
+/**
+ * What the board shows is best effort: a Telegram failure is logged and never undoes or
+ * blocks a case change (the SLA re-announcement and the next message heal a missing topic).
+ */
+export async function bestEffort(
+  log: Logger,
+  what: string,
+  show: () => Promise<void>,
+): Promise<void> {
+  try {
+    await show();
+  } catch (err) {
+    log.warn({ what, err: errorSummary(err) }, "operator board not updated");
+  }
+}
+
 /** See the file comment. */
-export class OperatorDesk implements CasePort {
+export class OperatorDesk {
   readonly #d: OperatorDeskDeps;
   readonly #now: () => number;
 
   constructor(deps: OperatorDeskDeps) {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
-  }
-
-  // ---- From the runtime (CasePort) -----------------------------------------------------
-
-  /** Create or update the person's case, arm its timer, and show it to operators. */
-  async escalate(
-    key: ConversationKey,
-    effect: Extract<Effect, { type: "escalate" | "report" }>,
-  ): Promise<void> {
-    const channel = channelSchema.safeParse(keyKind(key));
-    if (!channel.success) {
-      this.#d.log.error(
-        { channel: keyKind(key), case: effect.caseRef },
-        "case from unknown channel",
-      );
-      return;
-    }
-    const input = escalationInput(key, effect, channel.data, this.#now());
-    const before = await this.#d.store.get(input.caseRef);
-    const { case: c, change } = await this.#d.store.upsert(input);
-    if (change === "erased") return;
-    await this.#d.sla.onCaseChanged(c);
-    this.#d.log.info({ case: c.id, priority: c.priority, change, type: effect.type }, "case");
-    if (change === "created" || change === "reopened") {
-      await this.#board("show", () => this.#d.board.show(c, change));
-      return;
-    }
-    const located = hasPin(c) && !hasPin(before);
-    const event: BoardEvent =
-      change === "raised" && before
-        ? { kind: "raised", from: before.priority, located }
-        : { kind: "updated", located };
-    await this.#board("update", () => this.#d.board.update(c, event));
-  }
-
-  /** The person wrote while waiting for or talking to an operator: show it in the case. */
-  async relay(_key: ConversationKey, effect: Extract<Effect, { type: "relay" }>): Promise<void> {
-    const r = await this.#d.store.recordPersonMessage(effect.caseRef, this.#now());
-    const c = r.case;
-    if (!c || c.erased) {
-      this.#d.log.warn({ case: effect.caseRef }, "message for a case that is gone; dropped");
-      return;
-    }
-    await this.#board("person", () => this.#d.board.personMessage(c, effect.inbound, !r.ok));
-  }
-
-  /** The person asked to be forgotten: anonymise the case, stop its timer, drop its topic. */
-  async erase(_key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void> {
-    if (!effect.caseRef) return;
-    const r = await this.#d.store.erase(effect.caseRef, this.#now());
-    if (!r.ok) return;
-    await this.#d.sla.onCaseChanged(r.case);
-    await this.#board("remove", () => this.#d.board.remove(r.case));
   }
 
   // ---- From operators ------------------------------------------------------------------
@@ -423,11 +356,7 @@ export class OperatorDesk implements CasePort {
     if (c.conversation) await this.#d.person.event(c.conversation, event);
   }
 
-  async #board(what: string, show: () => Promise<void>): Promise<void> {
-    try {
-      await show();
-    } catch (err) {
-      this.#d.log.warn({ what, err: errorSummary(err) }, "operator board not updated");
-    }
+  #board(what: string, show: () => Promise<void>): Promise<void> {
+    return bestEffort(this.#d.log, what, show);
   }
 }

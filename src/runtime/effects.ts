@@ -3,7 +3,7 @@
  * escalations and reports to the case queue, relays to the operator, timers the person
  * asked for, and the deleting that discreet mode and the quick exit promise.
  */
-import type { Effect, Priority } from "../engine/types.js";
+import type { Effect, Inbound, Priority } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type { Scheduler } from "../schedule/scheduler.js";
 import type { ChatLog } from "./chat-log.js";
@@ -63,9 +63,12 @@ export interface CasePort {
   erase(key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void>;
 }
 
-/** Checks a case code typed from a new account, and tells the engine the outcome. */
+/**
+ * Checks a case code typed from a new account. Resolves with what the engine must hear of
+ * the outcome (a system inbound of the same conversation), which the runtime steps next.
+ */
 export interface ReattachPort {
-  reattach(key: ConversationKey, effect: Extract<Effect, { type: "reattach" }>): Promise<void>;
+  reattach(key: ConversationKey, effect: Extract<Effect, { type: "reattach" }>): Promise<Inbound>;
 }
 
 /** Forgets everything held about a conversation (sessions, dedupe ids, outbox...). */
@@ -101,11 +104,18 @@ export function jobPrefix(name: string): string {
   return `conv:${name}:`;
 }
 
+/** What carrying out a unit came to, besides success. */
+interface Outcome {
+  /** The replies were not sent on purpose: the write rule's reason. */
+  refused?: WriteRefusal;
+  /** What the engine must hear next (the outcome of a reattach check). */
+  next?: Inbound;
+}
+
 /** Effects carried out (and, after a failure, retried) together, by their indices. */
 interface Unit {
   indices: number[];
-  /** Resolves with the write rule's refusal when replies were not sent on purpose. */
-  run: () => Promise<WriteRefusal | undefined>;
+  run: () => Promise<Outcome>;
 }
 
 /** Deletions due within the same two minutes share one timer. */
@@ -148,10 +158,13 @@ export class EffectRouter implements EffectSink {
     const results = await Promise.allSettled(units.map((u) => u.run()));
     const report: RunReport = { done: [] };
     for (const [n, r] of results.entries()) {
-      const unit = units[n] as Unit;
-      if (r.status === "rejected") report.failed ??= r.reason ?? new Error("effect failed");
-      else report.done?.push(...unit.indices);
-      if (r.status === "fulfilled" && r.value) report.refused = r.value;
+      if (r.status === "rejected") {
+        report.failed ??= r.reason ?? new Error("effect failed");
+        continue;
+      }
+      report.done?.push(...(units[n] as Unit).indices);
+      if (r.value.refused) report.refused = r.value.refused;
+      if (r.value.next) report.next = [...(report.next ?? []), r.value.next];
     }
     return report;
   }
@@ -169,12 +182,15 @@ export class EffectRouter implements EffectSink {
     if (replies.length > 0) {
       units.push({
         indices: effects.flatMap((e, i) => (grouped(e) && pending(i) ? [i] : [])),
-        run: () => this.#replies(key, replies, effects, meta),
+        run: async () => {
+          const refused = await this.#replies(key, replies, effects, meta);
+          return refused ? { refused } : {};
+        },
       });
     }
     for (const [i, effect] of effects.entries()) {
       if (pending(i) && !grouped(effect))
-        units.push({ indices: [i], run: () => this.#other(key, effect).then(() => undefined) });
+        units.push({ indices: [i], run: () => this.#other(key, effect) });
     }
     return units;
   }
@@ -287,32 +303,38 @@ export class EffectRouter implements EffectSink {
     await this.d.chatLog.remove(key, ids);
   }
 
-  async #other(key: ConversationKey, effect: Effect): Promise<void> {
+  /** Carry out one effect other than replies; resolves with what the engine must hear next. */
+  async #other(key: ConversationKey, effect: Effect): Promise<Outcome> {
     switch (effect.type) {
       case "escalate":
       case "report":
-        return this.d.cases.escalate(key, effect);
+        await this.d.cases.escalate(key, effect);
+        return {};
       case "relay":
-        return this.d.cases.relay(key, effect);
+        await this.d.cases.relay(key, effect);
+        return {};
       case "reattach":
-        return this.d.reattach.reattach(key, effect);
+        return { next: await this.d.reattach.reattach(key, effect) };
       case "erase":
         await this.d.cases.erase(key, effect);
         await this.d.scheduler.cancelPrefix(this.#jobs(key));
-        return this.d.eraser.erase(key);
+        await this.d.eraser.erase(key);
+        return {};
       case "schedule":
-        return this.d.scheduler.schedule(`${this.#jobs(key)}${effect.job}`, effect.at, {
+        await this.d.scheduler.schedule(`${this.#jobs(key)}${effect.job}`, effect.at, {
           kind: effect.job,
           conversation: key,
         });
+        return {};
       case "cancel":
-        return this.d.scheduler.cancel(`${this.#jobs(key)}${effect.job}`);
+        await this.d.scheduler.cancel(`${this.#jobs(key)}${effect.job}`);
+        return {};
       case "error":
       case "reply":
       case "end":
       case "tidy":
       case "wipe":
-        return;
+        return {};
     }
   }
 }

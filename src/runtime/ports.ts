@@ -3,7 +3,7 @@
  * implementation and an in-memory twin that pass the same contract tests.
  */
 import type { Session } from "../engine/session.js";
-import type { Effect, Priority } from "../engine/types.js";
+import type { Effect, Inbound, Priority } from "../engine/types.js";
 import type { Codec } from "../stores/codec.js";
 import type { WriteRefusal } from "./write-rule.js";
 
@@ -140,6 +140,11 @@ export interface RunReport {
   done?: number[];
   /** Why some effects could not be carried out: they stay in the outbox for a retry. */
   failed?: unknown;
+  /**
+   * What the engine must hear next in this conversation, as an effect's outcome (a case
+   * code checked): the runtime steps it like any message once these effects are settled.
+   */
+  next?: Inbound[];
 }
 
 /** Carries out effects for one conversation, after its session was saved. */

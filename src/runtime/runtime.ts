@@ -202,11 +202,12 @@ export class Runtime {
     if (effects.length === 0) return "done";
     try {
       const report = await this.#d.sink.run(key, effects, meta, new Set(done));
+      const now = report.done ?? [];
       if (report.failed !== undefined) {
-        const now = report.done ?? [];
-        if (now.length > 0) await this.#d.store.markDone(key, id, [...done, ...now]);
+        await this.#markDone(key, id, [...done, ...now]);
         throw report.failed;
       }
+      await this.#followUp(key, id, effects, [...done, ...now], report.next ?? []);
       await this.#d.store.ackOutbox(key, id);
       return report.refused ?? "done";
     } catch (err) {
@@ -217,6 +218,31 @@ export class Runtime {
       );
       return "kept";
     }
+  }
+
+  /**
+   * What the effects' outcomes tell the engine (a case code checked) is stepped and saved
+   * before the entry is let go. If that fails, the effects that produced it are tried again
+   * later, and nothing else.
+   */
+  async #followUp(
+    key: ConversationKey,
+    id: number,
+    effects: readonly Effect[],
+    done: readonly number[],
+    next: readonly Inbound[],
+  ): Promise<void> {
+    try {
+      for (const inbound of next) await this.handle(key, inbound);
+    } catch (err) {
+      const kept = done.filter((i) => effects[i]?.type !== "reattach");
+      await this.#markDone(key, id, kept);
+      throw err;
+    }
+  }
+
+  async #markDone(key: ConversationKey, id: number, done: readonly number[]): Promise<void> {
+    if (done.length > 0) await this.#d.store.markDone(key, id, done);
   }
 
   /**

@@ -7,7 +7,11 @@
 import { describe, expect, it } from "vitest";
 import { Pacer } from "../../src/channels/pacer.js";
 import { WhatsAppChannel } from "../../src/channels/whatsapp/channel.js";
-import { createWhatsApp, whatsappLimits } from "../../src/channels/whatsapp/create.js";
+import {
+  whatsappChannel,
+  whatsappLimits,
+  whatsappPorts,
+} from "../../src/channels/whatsapp/create.js";
 import { GraphError } from "../../src/channels/whatsapp/graph.js";
 import { PairLimiter } from "../../src/channels/whatsapp/pair-limiter.js";
 import type { OutboundMessage } from "../../src/channels/whatsapp/render.js";
@@ -132,24 +136,24 @@ describe("WhatsAppChannel", () => {
     expect(await channel.openUntil(KEY)).toBe(wrote + 24 * 60 * 60 * 1000);
   });
 
-  it("is built from configuration in one call", () => {
+  it("is built from configuration: its ports, then the channel on them", () => {
     const config = createConfig({
       WHATSAPP_PHONE_NUMBER_ID: "106540352242922",
       WHATSAPP_ACCESS_TOKEN: `EAAJB${"x".repeat(40)}`,
       WHATSAPP_APP_SECRET: "0123456789abcdef0123456789abcdef",
       WHATSAPP_VERIFY_TOKEN: "verify-token-0123456789",
     });
-    const parts = createWhatsApp({
-      config: config.whatsapp as NonNullable<typeof config.whatsapp>,
-      runtime: () => ({
-        handle: async () => ({ status: "duplicate", delivered: Promise.resolve("done" as const) }),
-      }),
+    const wa = config.whatsapp as NonNullable<typeof config.whatsapp>;
+    const ports = whatsappPorts(wa, { now: Date.now });
+    expect(ports.store).toBeInstanceOf(MemoryWhatsAppStore);
+    const { channel } = whatsappChannel({
+      config: wa,
+      ports,
       reachability: new MemoryReachability(),
       texts: realBundle().texts,
       log: createLogger("silent"),
+      now: Date.now,
     });
-    expect(parts.channel).toBeInstanceOf(WhatsAppChannel);
-    expect(parts.store).toBeInstanceOf(MemoryWhatsAppStore);
-    expect(typeof parts.routes).toBe("function");
+    expect(channel).toBeInstanceOf(WhatsAppChannel);
   });
 });

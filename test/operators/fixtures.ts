@@ -9,6 +9,7 @@ import { type Announcer, SlaService } from "../../src/cases/sla-service.js";
 import type { Effect, Inbound } from "../../src/engine/types.js";
 import { createLogger } from "../../src/log.js";
 import { type BoardEvent, type OperatorBoard, OperatorDesk } from "../../src/operators/desk.js";
+import { CaseIntake } from "../../src/operators/intake.js";
 import type { OperatorEvent, PersonLink, Said } from "../../src/operators/person-link.js";
 import type { WriteRefusal } from "../../src/runtime/write-rule.js";
 import { MemoryScheduler } from "../../src/schedule/memory-scheduler.js";
@@ -120,7 +121,15 @@ export function deskHarness() {
     timeZone: "Asia/Jakarta",
     now: clock.now,
   });
-  return { desk, store, scheduler, sla, board, person, clock, logs };
+  const intake = new CaseIntake({
+    store,
+    sla,
+    board,
+    caseOf: async () => undefined,
+    log,
+    now: clock.now,
+  });
+  return { desk, intake, store, scheduler, sla, board, person, clock, logs };
 }
 
 /** An escalate effect as the engine makes it (help flow, in danger, at Poipet). */

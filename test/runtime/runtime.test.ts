@@ -168,7 +168,7 @@ describe("Runtime", () => {
         relay: async () => undefined,
         erase: async () => undefined,
       },
-      reattach: { reattach: async () => undefined },
+      reattach: { reattach: async () => ({ kind: "system", event: "reattach_failed" }) },
       chatLog: new MemoryChatLog(),
       scheduler: new MemoryScheduler(),
       eraser: { erase: async () => undefined },

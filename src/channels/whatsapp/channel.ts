@@ -71,8 +71,6 @@ export interface WhatsAppChannelDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Counts outbound results (for /metrics). */
   onSent?: (outcome: "sent" | "unreachable" | "failed") => void;
-  /** A message was refused for good: the composition root tells the case's operator. */
-  onFailed?: (failure: DeliveryFailure) => void | Promise<void>;
 }
 
 /**
@@ -90,8 +88,8 @@ export function sessionLanguage(
 }
 
 /**
- * The case a conversation's session points at, for `onFailed`: a failed message is shown
- * to the operator of that case when it is claimed.
+ * The case a conversation's session points at: a message that did not go out is shown to
+ * the operator of that case when it is claimed.
  */
 export function sessionCaseRef(
   store: Pick<ConversationStore, "load">,
@@ -271,23 +269,17 @@ export class WhatsAppChannel implements PersonChannel {
     });
   }
 
-  /** WhatsApp will not deliver to this person now: stop until they write, and say so. */
-  async #unreachable(key: ConversationKey, why: { code?: number; title?: string }): Promise<void> {
+  /**
+   * WhatsApp will not take the re-engagement template for this person: stop until they
+   * write (the operator is answered with the outcome).
+   */
+  async #unreachable(key: ConversationKey, why: { code?: number }): Promise<void> {
     await this.d.reachability.markUnreachable(key);
     this.d.onSent?.("unreachable");
     this.d.log.info(
       { conversation: "wa", code: why.code },
       "person not reachable on WhatsApp; not writing again until they do",
     );
-    await this.#tell({ conversation: key, ...why, via: "send" });
-  }
-
-  async #tell(failure: DeliveryFailure): Promise<void> {
-    try {
-      await this.d.onFailed?.(failure);
-    } catch (err) {
-      this.d.log.warn({ err: errorSummary(err) }, "delivery failure not passed on");
-    }
   }
 
   /** The words the renderer adds, in the person's language. */
