@@ -1,86 +1,56 @@
 /**
- * The composition root: everything is built here, from configuration, and nowhere else.
+ * The composition root, in two steps: the ports are built from configuration
+ * (`ports.ts`: stores, platform clients, the clock), then wired into the service here, in
+ * the order each piece needs the others, with no cycle to break: the runtime is built on
+ * the case intake, and everything that talks to the runtime (the operator desk, the
+ * channels' updates) is built after it. Tests wire the real service on memory ports and
+ * fakes through `wireApp`.
  */
-import type { Redis } from "ioredis";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { type CaseCodes, MemoryCaseCodes, RedisCaseCodes } from "./cases/case-codes.js";
-import { MemoryCaseStore } from "./cases/memory-case-store.js";
 import { ReattachService, withCaseCodes } from "./cases/reattach.js";
-import { RedisCaseStore } from "./cases/redis-case-store.js";
 import { PURGE_JOB_ID, purgeHandler } from "./cases/retention.js";
-import { SlaService } from "./cases/sla-service.js";
+import { type Announcer, SlaService } from "./cases/sla-service.js";
 import type { CaseStore } from "./cases/store.js";
 import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
-import { attachUpdates, createBot, startPolling } from "./channels/telegram/bot.js";
+import { attachUpdates, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
 import {
-  type DeliveryFailure,
   sessionCaseRef,
   sessionLanguage,
+  type WhatsAppChannel,
 } from "./channels/whatsapp/channel.js";
-import { createWhatsApp } from "./channels/whatsapp/create.js";
+import { whatsappChannel, whatsappWebhook } from "./channels/whatsapp/create.js";
 import type { Config } from "./config.js";
-import { createEncryptedCodec } from "./crypto/encrypted-codec.js";
-import { generateEphemeralKeys } from "./crypto/keys.js";
-import { hashedNames, type KeyNames, namesSecretFrom } from "./crypto/pseudonym.js";
 import type { Bundle } from "./engine/types.js";
 import { loadBundle, waitMinutesOf } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { type OperatorBoard, OperatorDesk } from "./operators/desk.js";
+import { CaseIntake } from "./operators/intake.js";
 import { QuietBoard } from "./operators/quiet-board.js";
 import { RuntimePersonLink } from "./operators/runtime-person-link.js";
-import {
-  TelegramOperatorBoard,
-  type TelegramOperatorBoardDeps,
-} from "./operators/telegram/board.js";
+import { TelegramOperatorBoard } from "./operators/telegram/board.js";
 import { TelegramOperatorUpdates } from "./operators/telegram/updates.js";
-import { type ChatLog, MemoryChatLog } from "./runtime/chat-log.js";
+import { createPorts, type PortOptions, type Ports } from "./ports.js";
 import { EffectRouter, type PersonChannel } from "./runtime/effects.js";
 import { newCaseCode, newCaseRef } from "./runtime/ids.js";
 import { MemoryConversationStore } from "./runtime/memory-store.js";
-import type { ConversationStore, EffectSink } from "./runtime/ports.js";
-import { MemoryReachability, type Reachability } from "./runtime/reachability.js";
+import type { EffectSink } from "./runtime/ports.js";
 import { Runtime } from "./runtime/runtime.js";
-import { MemoryScheduler } from "./schedule/memory-scheduler.js";
-import { RedisScheduler } from "./schedule/redis-scheduler.js";
 import type { Job, Scheduler } from "./schedule/scheduler.js";
 import { SchedulerWorker } from "./schedule/worker.js";
 import type { Codec } from "./stores/codec.js";
-import { RedisChatLog } from "./stores/redis/chat-log.js";
-import { createRedis, isRedisReady, waitUntilReady } from "./stores/redis/connection.js";
-import { RedisConversationStore } from "./stores/redis/conversation-store.js";
-import { RedisReachability } from "./stores/redis/reachability.js";
+import { isRedisReady, waitUntilReady } from "./stores/redis/connection.js";
+
+export { storageCodec, storageSecrets } from "./ports.js";
 
 /** Flows, texts and directory, checked; throws with every problem listed. */
 export function loadContent(config: Config): Bundle {
   // What a waiting person is told follows the desk's own limits (SLA_P*_MINUTES).
   return loadBundle(config.paths, config.languages, { waitMinutes: waitMinutesOf(config.sla) });
-}
-
-/**
- * The codec every stored value goes through: AES-256-GCM under DATA_KEY, or, where no
- * key is configured (allowed outside production), a throwaway key, said loudly.
- */
-export function storageCodec(
-  config: Pick<Config, "dataKeys">,
-  warn: (line: string) => void,
-): Codec {
-  return storageSecrets({ ...config, pseudonymKey: undefined }, warn).codec;
-}
-
-/** The codec, and how conversation keys are named in Redis (never in the clear). */
-export function storageSecrets(
-  config: Pick<Config, "dataKeys" | "pseudonymKey">,
-  warn: (line: string) => void,
-): { codec: Codec; names: KeyNames } {
-  const keys = config.dataKeys ?? generateEphemeralKeys(warn);
-  return {
-    codec: createEncryptedCodec(keys),
-    names: hashedNames(config.pseudonymKey ?? namesSecretFrom(keys.current.key)),
-  };
 }
 
 /** A runtime on in-memory stores: the local demo and the simulator. */
@@ -93,7 +63,7 @@ export function createDemoRuntime(
   return new Runtime({
     bundle,
     store: new MemoryConversationStore(codec ? { codec } : {}),
-    sink: sink ?? { run: async () => {} },
+    sink: sink ?? { run: async () => ({}) },
     log,
     ids: newCaseRef,
     codes: newCaseCode,
@@ -126,278 +96,208 @@ export interface App {
   stop(): Promise<void>;
 }
 
-interface Stores {
-  /** How conversation keys are named in Redis (and in job ids). */
-  names?: KeyNames;
-  /** How stored values are encrypted. */
-  codec: Codec;
-  conversations: ConversationStore;
-  cases: CaseStore;
-  codes: CaseCodes;
-  reachability: Reachability;
-  chatLog: ChatLog;
-  scheduler: Scheduler;
-  redis?: Redis;
+/** Build the service from configuration. Nothing listens or polls until `start()`. */
+export function createApp(config: Config, log: Logger, options: PortOptions = {}): App {
+  return wireApp(config, createPorts(config, log, options), log);
 }
 
-function createStores(config: Config, log: Logger): Stores {
-  const { codec, names } = storageSecrets(config, (line) => log.warn(line));
-  if (!config.redis) {
-    log.warn(
-      "REDIS_URL is not set: conversations are kept in memory only. Everything is lost on restart, " +
-        "and two instances will not share anything. Never run like this in production.",
-    );
-    return {
-      codec,
-      conversations: new MemoryConversationStore({ codec, ttlSeconds: config.sessionTtlSeconds }),
-      cases: new MemoryCaseStore({ codec }),
-      codes: new MemoryCaseCodes(names),
-      reachability: new MemoryReachability(),
-      chatLog: new MemoryChatLog(),
-      scheduler: new MemoryScheduler({ codec }),
-    };
-  }
-  const redis = createRedis(config.redis.url, {
-    role: "commands",
-    onError: (problem) => log.warn({ code: problem.code }, "redis connection problem"),
-  });
-  const { keyPrefix: prefix } = config.redis;
-  return {
-    redis,
-    names,
-    codec,
-    conversations: new RedisConversationStore(redis, {
-      prefix,
-      codec,
-      names,
-      ttlSeconds: config.sessionTtlSeconds,
-    }),
-    cases: new RedisCaseStore(redis, { prefix, codec }),
-    codes: new RedisCaseCodes(redis, prefix, names),
-    reachability: new RedisReachability(redis, prefix, config.sessionTtlSeconds, names),
-    chatLog: new RedisChatLog(redis, prefix, names),
-    scheduler: new RedisScheduler(redis, { prefix, codec }),
+/** What the wiring shares between its steps. */
+interface Parts {
+  config: Config;
+  ports: Ports;
+  log: Logger;
+  bundle: Bundle;
+  metrics: Metrics;
+  /** Telegram's pacer, shared by the person channel and the operators' group. */
+  pacer: Pacer;
+}
+
+/** Wire the service on `ports`. No I/O happens here; `start()` begins it. */
+export function wireApp(config: Config, ports: Ports, log: Logger): App {
+  const p: Parts = {
+    config,
+    ports,
+    log,
+    bundle: loadContent(config),
+    metrics: createMetrics(),
+    pacer: new Pacer({ limits: config.telegram?.limits ?? TELEGRAM_LIMITS }),
   };
-}
-
-/**
- * A message to the person was refused by their platform: if a human holds their case,
- * the operator sees it (code and title only, never the message).
- */
-async function showFailure(
-  failure: DeliveryFailure,
-  d: {
-    stores: Stores;
-    board: () => OperatorBoard | undefined;
-    caseOf: (key: string) => Promise<string | undefined>;
-  },
-): Promise<void> {
-  const ref = await d.caseOf(failure.conversation);
-  const c = ref ? await d.stores.cases.get(ref) : undefined;
-  if (c?.status !== "claimed") return;
-  await d.board()?.update(c, {
-    kind: "delivery_failed",
-    code: failure.code ?? 0,
-    title: failure.title ?? "unknown",
-  });
-}
-
-/** The operator side: the desk, its board (the Telegram group, or logs only), and SLAs. */
-function createOperators(
-  config: Config,
-  d: {
-    bot: ReturnType<typeof createBot> | undefined;
-    pacer: Pacer;
-    stores: Stores;
-    bundle: Bundle;
-    channels: Record<string, PersonChannel>;
-    log: Logger;
-    now: () => number;
-    runtime: () => Runtime;
-    mediaFile?: TelegramOperatorBoardDeps["mediaFile"];
-  },
-) {
-  const { bot, pacer, stores, bundle, log, now } = d;
-  const chatId = config.operators.chatId;
-  const telegram =
-    bot && chatId !== undefined
-      ? new TelegramOperatorBoard({
-          api: bot.api,
-          pacer,
-          store: stores.cases,
-          bundle,
-          chatId,
-          language: config.operators.language,
-          supervisorIds: config.operators.supervisorIds,
-          timeZone: config.timeZone,
-          log,
-          now,
-          ...(d.mediaFile ? { mediaFile: d.mediaFile } : {}),
-        })
-      : undefined;
-  if (!telegram)
-    log.warn("OPERATOR_CHAT_ID is not set: cases are queued, but no operator group shows them");
-  const board = telegram ?? new QuietBoard(log);
+  const { now, cases, scheduler } = ports;
+  const channels = personChannels(p);
+  const board = operatorBoard(p, channels.wa?.channel);
   const sla = new SlaService({
-    store: stores.cases,
-    scheduler: stores.scheduler,
-    announcer: board,
+    store: cases,
+    scheduler,
+    announcer: board.announcer,
     now,
     policy: config.sla,
   });
-  const person = new RuntimePersonLink({
-    runtime: d.runtime,
-    channels: d.channels,
-    reachability: stores.reachability,
-    chatLog: stores.chatLog,
-    log,
-    now,
-  });
-  const desk = new OperatorDesk({
-    store: stores.cases,
+  const intake = new CaseIntake({
+    store: cases,
     sla,
-    person,
-    board,
-    access: config.operators,
-    log,
-    timeZone: config.timeZone,
-    writeWindowMs: config.conversationWindowMs,
-    now,
-  });
-  const updates =
-    telegram && bot
-      ? new TelegramOperatorUpdates({ api: bot.api, desk, board: telegram, log, now })
-      : undefined;
-  return { desk, board, sla, updates, chatId };
-}
-
-const conversationJob = z.object({ conversation: z.string() });
-const tidyJob = conversationJob.extend({ upTo: z.number() });
-
-/** What tests may replace: the clock that timers, windows and sessions follow. */
-export interface AppOptions {
-  now?: () => number;
-}
-
-/** Build the service from configuration. Nothing listens or polls until `start()`. */
-export function createApp(config: Config, log: Logger, options: AppOptions = {}): App {
-  const now = options.now ?? Date.now;
-  const bundle = loadContent(config);
-  const metrics = createMetrics();
-  const stores = createStores(config, log);
-  const tg = config.telegram;
-  const bot = tg ? createBot({ token: tg.token, apiRoot: tg.apiRoot }) : undefined;
-  const pacer = new Pacer({ limits: tg?.limits ?? TELEGRAM_LIMITS });
-  const channels: Record<string, PersonChannel> = {};
-  if (bot) {
-    channels.tg = new TelegramChannel({
-      api: bot.api,
-      pacer,
-      reachability: stores.reachability,
-      log,
-      onSent: (outcome) => metrics.outbound.inc({ channel: "tg", outcome }),
-    });
-  }
-  let board: OperatorBoard | undefined;
-  const wa = config.whatsapp
-    ? createWhatsApp({
-        config: config.whatsapp,
-        runtime: () => runtime,
-        reachability: stores.reachability,
-        texts: bundle.texts,
-        log,
-        metrics,
-        now,
-        languageOf: sessionLanguage(stores.conversations),
-        onFailed: (failure) =>
-          showFailure(failure, {
-            stores,
-            board: () => board,
-            caseOf: sessionCaseRef(stores.conversations),
-          }),
-        ...(stores.redis && config.redis
-          ? {
-              redis: {
-                client: stores.redis,
-                prefix: config.redis.keyPrefix,
-                codec: stores.codec,
-                ...(stores.names ? { names: stores.names } : {}),
-              },
-            }
-          : {}),
-      })
-    : undefined;
-  if (wa) channels.wa = wa.channel;
-  const operators = createOperators(config, {
-    bot,
-    pacer,
-    stores,
-    bundle,
-    channels,
-    log,
-    now,
-    runtime: () => runtime,
-    ...(wa
-      ? {
-          mediaFile: (_channel: string, origin: string, kind: string) =>
-            wa.channel.mediaFile(origin, kind),
-        }
-      : {}),
-  });
-  board = operators.board;
-  const reattach = new ReattachService({
-    codes: stores.codes,
-    cases: stores.cases,
-    directory: bundle.directory,
-    tell: async (key, inbound) => {
-      await runtime.handle(key, inbound);
-    },
-    onReattached: (c) => operators.board.update(c, { kind: "reattached", channel: c.channel }),
+    board: board.board,
+    caseOf: sessionCaseRef(ports.conversations),
     log,
     now,
   });
-  const sink = new EffectRouter({
-    channels,
-    cases: withCaseCodes(operators.desk, stores.codes),
-    reattach,
-    chatLog: stores.chatLog,
-    scheduler: stores.scheduler,
-    eraser: {
-      async erase(key) {
-        await stores.conversations.remove(key);
-        await stores.reachability.markReachable(key);
-        await stores.chatLog.clear(key);
-      },
-    },
-    log,
-    windowMs: config.conversationWindowMs,
-    now,
-    ...(stores.names ? { names: stores.names } : {}),
-  });
+  const router = effectRouter(p, channels.all, intake);
   const runtime = new Runtime({
-    bundle,
-    store: stores.conversations,
-    sink,
+    bundle: p.bundle,
+    store: ports.conversations,
+    sink: router,
     log,
     ids: newCaseRef,
     codes: newCaseCode,
     now,
   });
-  const worker = new SchedulerWorker({
-    scheduler: stores.scheduler,
+  const desk = new OperatorDesk({
+    store: cases,
+    sla,
+    person: new RuntimePersonLink({ runtime, channels: channels.all }),
+    board: board.board,
+    access: config.operators,
+    log,
+    timeZone: config.timeZone,
     now,
+  });
+  const worker = schedulerWorker(p, { runtime, router, sla });
+  const telegram = telegramUpdates(p, runtime, board.telegram && { desk, board: board.telegram });
+  const wa =
+    ports.whatsapp &&
+    config.whatsapp &&
+    whatsappWebhook({
+      config: config.whatsapp,
+      store: ports.whatsapp.store,
+      runtime,
+      reachability: ports.reachability,
+      log,
+      metrics: p.metrics,
+      onFailed: (failure) => intake.undelivered(failure),
+    });
+  return lifecycle(p, {
+    runtime,
+    worker,
+    sla,
+    ...(telegram ? { telegram } : {}),
+    routes: wa ? [wa.routes] : [],
+    pacers: { tg: p.pacer, ...(channels.wa ? { wa: channels.wa.pacer } : {}) },
+  });
+}
+
+/** The channels that write to people: Telegram and WhatsApp, where configured. */
+function personChannels(p: Parts) {
+  const { ports, config, log, metrics } = p;
+  const all: Record<string, PersonChannel> = {};
+  if (ports.telegram) {
+    all.tg = new TelegramChannel({
+      api: ports.telegram.api,
+      pacer: p.pacer,
+      log,
+      onSent: (outcome) => metrics.outbound.inc({ channel: "tg", outcome }),
+    });
+  }
+  const wa =
+    ports.whatsapp && config.whatsapp
+      ? whatsappChannel({
+          config: config.whatsapp,
+          ports: ports.whatsapp,
+          reachability: ports.reachability,
+          texts: p.bundle.texts,
+          log,
+          metrics,
+          languageOf: sessionLanguage(ports.conversations),
+          now: ports.now,
+        })
+      : undefined;
+  if (wa) all.wa = wa.channel;
+  return { all, ...(wa ? { wa } : {}) };
+}
+
+/** The operators' board: the Telegram group, or the log only when there is none. */
+function operatorBoard(p: Parts, wa: WhatsAppChannel | undefined) {
+  const { config, ports, log } = p;
+  if (ports.board) return { board: ports.board, announcer: ports.board };
+  const chatId = config.operators.chatId;
+  const bot = ports.telegram;
+  const telegram =
+    bot && chatId !== undefined
+      ? new TelegramOperatorBoard({
+          api: bot.api,
+          pacer: p.pacer,
+          store: ports.cases,
+          bundle: p.bundle,
+          chatId,
+          language: config.operators.language,
+          supervisorIds: config.operators.supervisorIds,
+          timeZone: config.timeZone,
+          log,
+          now: ports.now,
+          ...(wa ? { mediaFile: (_channel, origin, kind) => wa.mediaFile(origin, kind) } : {}),
+        })
+      : undefined;
+  if (!telegram)
+    log.warn("OPERATOR_CHAT_ID is not set: cases are queued, but no operator group shows them");
+  const board: OperatorBoard & Announcer = telegram ?? new QuietBoard(log);
+  return { board, announcer: board, ...(telegram ? { telegram } : {}) };
+}
+
+/** Carries out effects; a message that did not go out is shown to the case's operator. */
+function effectRouter(p: Parts, channels: Record<string, PersonChannel>, intake: CaseIntake) {
+  const { ports, config, log } = p;
+  return new EffectRouter({
+    channels,
+    cases: withCaseCodes(intake, ports.codes),
+    reattach: new ReattachService({
+      codes: ports.codes,
+      cases: ports.cases,
+      directory: p.bundle.directory,
+      onReattached: (c) => intake.reattached(c),
+      log,
+      now: ports.now,
+    }),
+    chatLog: ports.chatLog,
+    scheduler: ports.scheduler,
+    reachability: ports.reachability,
+    eraser: {
+      async erase(key) {
+        await ports.conversations.remove(key);
+        await ports.reachability.markReachable(key);
+        await ports.chatLog.clear(key);
+      },
+    },
+    onRefused: (failure) => intake.undelivered(failure),
+    log,
+    windowMs: config.conversationWindowMs,
+    now: ports.now,
+    ...(ports.names ? { names: ports.names } : {}),
+  });
+}
+
+const conversationJob = z.object({ conversation: z.string() });
+const tidyJob = conversationJob.extend({ upTo: z.number() });
+
+/** Timers: SLAs, the retention purge, discreet mode's deletions and check-ins. */
+function schedulerWorker(
+  p: Parts,
+  d: { runtime: Runtime; router: EffectRouter; sla: SlaService },
+): SchedulerWorker {
+  const { ports, config, log } = p;
+  const { runtime } = d;
+  return new SchedulerWorker({
+    scheduler: ports.scheduler,
+    now: ports.now,
     handlers: {
-      ...operators.sla.handlers,
+      ...d.sla.handlers,
       purge: purgeHandler({
-        cases: stores.cases,
-        scheduler: stores.scheduler,
+        cases: ports.cases,
+        scheduler: ports.scheduler,
         policy: config.retention,
         log,
-        now,
+        now: ports.now,
       }),
       tidy: async (job: Job) => {
         const { conversation, upTo } = tidyJob.parse(job.payload);
-        await sink.tidy(conversation, upTo);
+        await d.router.tidy(conversation, upTo);
       },
       checkin: async (job: Job) => {
         const { conversation } = conversationJob.parse(job.payload);
@@ -411,23 +311,62 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     onError: (problem) =>
       log.warn({ job: problem.kind }, "scheduled job failed; it will be tried again"),
   });
-  const updates = bot
-    ? new TelegramUpdates({
-        api: bot.api,
-        runtime,
-        reachability: stores.reachability,
-        pacer,
-        log,
-        groupNotice: bundle.texts.t(bundle.texts.languages[0] as string, "telegram:group_private"),
-        ...(operators.chatId !== undefined ? { operatorChatId: operators.chatId } : {}),
-        ...(operators.updates ? { operators: operators.updates } : {}),
-        onUpdate: (kind, outcome) => metrics.updates.inc({ channel: "tg", kind, outcome }),
-      })
-    : undefined;
+}
+
+/** What comes in from Telegram: people's chats, and the operators' group when there is one. */
+function telegramUpdates(
+  p: Parts,
+  runtime: Runtime,
+  operators: { desk: OperatorDesk; board: TelegramOperatorBoard } | undefined,
+): TelegramUpdates | undefined {
+  const bot = p.ports.telegram;
+  if (!bot) return undefined;
+  const { bundle, log, metrics, config, ports } = p;
+  const chatId = config.operators.chatId;
+  return new TelegramUpdates({
+    api: bot.api,
+    runtime,
+    reachability: ports.reachability,
+    pacer: p.pacer,
+    log,
+    groupNotice: bundle.texts.t(bundle.texts.languages[0] as string, "telegram:group_private"),
+    ...(operators && chatId !== undefined
+      ? {
+          operatorChatId: chatId,
+          operators: new TelegramOperatorUpdates({
+            api: bot.api,
+            desk: operators.desk,
+            board: operators.board,
+            log,
+            now: ports.now,
+          }),
+        }
+      : {}),
+    onUpdate: (kind, outcome) => metrics.updates.inc({ channel: "tg", kind, outcome }),
+  });
+}
+
+/** Starting and stopping: the server, polling, timers, recovery, and Redis. */
+function lifecycle(
+  p: Parts,
+  d: {
+    runtime: Runtime;
+    worker: SchedulerWorker;
+    sla: SlaService;
+    telegram?: TelegramUpdates;
+    routes: ((app: FastifyInstance) => void)[];
+    pacers: Record<string, Pacer>;
+  },
+): App {
+  const { config, ports, log, metrics } = p;
+  const { runtime, worker } = d;
+  const tg = config.telegram;
+  const bot = ports.telegram;
   const ready = async (): Promise<ReadyCheck[]> => [
-    { name: "flows", ok: bundle.flows.steps.size > 0 },
-    ...(stores.redis ? [{ name: "redis", ok: await isRedisReady(stores.redis) }] : []),
+    { name: "flows", ok: p.bundle.flows.steps.size > 0 },
+    ...(ports.redis ? [{ name: "redis", ok: await isRedisReady(ports.redis) }] : []),
   ];
+  const updates = d.telegram;
   const server = createServer({
     log,
     metrics,
@@ -435,27 +374,27 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
     ...(tg?.mode === "webhook" && updates
       ? { telegram: { secret: tg.secret, handle: (u) => updates.handle(u) } }
       : {}),
-    routes: wa ? [wa.routes] : [],
+    routes: d.routes,
   });
   let runner: ReturnType<typeof startPolling> | undefined;
   let recovery: NodeJS.Timeout | undefined;
   const gaugePacing = setInterval(() => {
-    metrics.pacing.set({ channel: "tg" }, pacer.waiting);
-    if (wa) metrics.pacing.set({ channel: "wa" }, wa.pacer.waiting);
+    for (const [channel, pacer] of Object.entries(d.pacers))
+      metrics.pacing.set({ channel }, pacer.waiting);
   }, 5000);
   gaugePacing.unref();
 
   return {
     runtime,
     metrics,
-    cases: stores.cases,
-    scheduler: stores.scheduler,
+    cases: ports.cases,
+    scheduler: ports.scheduler,
     worker,
     async start() {
-      if (stores.redis) {
+      if (ports.redis) {
         // Commands fail fast while Redis is away (see connection.ts); give it a moment at
         // start-up. If it stays away, webhooks answer 503 and /readyz says why.
-        await waitUntilReady(stores.redis, 5000).catch(() =>
+        await waitUntilReady(ports.redis, 5000).catch(() =>
           log.warn("Redis is not reachable yet; updates will be refused until it is"),
         );
       }
@@ -471,11 +410,11 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
       }
       await server.listen({ port: config.http.port, host: config.http.host });
       worker.start();
-      await operators.sla
+      await d.sla
         .resync()
         .catch((err) => log.warn({ err: (err as Error).name }, "SLA timers not resynced"));
-      await stores.scheduler
-        .schedule(PURGE_JOB_ID, now() + 60_000, { kind: "purge" })
+      await ports.scheduler
+        .schedule(PURGE_JOB_ID, ports.now() + 60_000, { kind: "purge" })
         .catch(() => log.warn("retention purge not scheduled yet; it will be at the next start"));
       void runtime
         .recover(RECOVER_AT_START_AFTER_MS, 1000)
@@ -498,13 +437,13 @@ export function createApp(config: Config, log: Logger, options: AppOptions = {})
       if (!(await runtime.drain(SHUTDOWN_GRACE_MS))) {
         log.warn("stopping with replies still queued; they stay in the outbox for the next start");
       }
-      await stores.redis?.quit().catch(() => undefined);
+      await ports.redis?.quit().catch(() => undefined);
     },
   };
 }
 
 /** Learn the bot's identity, retrying a little: the network may come up after us. */
-async function initBot(bot: ReturnType<typeof createBot>, log: Logger): Promise<void> {
+async function initBot(bot: NonNullable<Ports["telegram"]>, log: Logger): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await bot.init();

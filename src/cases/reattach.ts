@@ -20,8 +20,6 @@ export interface ReattachDeps {
   codes: CaseCodes;
   cases: CaseStore;
   directory: DirectoryView;
-  /** Tells the engine of the new conversation how it went (a system inbound). */
-  tell(key: ConversationKey, inbound: Inbound): Promise<void>;
   /** Operators see that the case was reattached. */
   onReattached?: (c: Case) => Promise<void>;
   log: Logger;
@@ -49,28 +47,29 @@ export class ReattachService implements ReattachPort {
     this.#now = d.now ?? Date.now;
   }
 
+  /** Check the code and the answer; resolves with what the engine must hear of it. */
   async reattach(
     key: ConversationKey,
     effect: Extract<Effect, { type: "reattach" }>,
-  ): Promise<void> {
+  ): Promise<Inbound> {
     const { codes, cases } = this.d;
     const caseId = await codes.lookup(effect.code);
     const locked = (await codes.failures(effect.code)) >= MAX_CODE_FAILURES;
     const c = caseId && !locked ? await cases.get(caseId) : undefined;
     const channel = channelSchema.safeParse(keyKind(key));
     if (!c || !channel.success || !this.#matches(c, effect.answer))
-      return this.#refuse(key, effect.code);
+      return this.#refuse(effect.code);
     const moved = await cases.reattach(c.id, key, channel.data as Channel, this.#now());
-    if (!moved.ok) return this.#refuse(key, effect.code);
+    if (!moved.ok) return this.#refuse(effect.code);
     this.d.log.info({ case: c.id, channel: channel.data }, "case reattached from another account");
-    await this.d.tell(key, { kind: "system", event: "reattached", caseRef: c.id });
     await this.d.onReattached?.(moved.case);
+    return { kind: "system", event: "reattached", caseRef: c.id };
   }
 
   /** Whatever went wrong, the person hears the same: nothing to learn by guessing. */
-  async #refuse(key: ConversationKey, code: string): Promise<void> {
+  async #refuse(code: string): Promise<Inbound> {
     await this.d.codes.fail(code);
-    await this.d.tell(key, { kind: "system", event: "reattach_failed" });
+    return { kind: "system", event: "reattach_failed" };
   }
 
   /** The answer names the place the case holds: the same known place, or the same words. */

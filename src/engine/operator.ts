@@ -1,6 +1,6 @@
 /**
  * What operators do to a conversation, as the engine hears it: a human joined, left,
- * closed the case, or asked for the embassy steps to be sent.
+ * closed the case, asked for the embassy steps to be sent, or wrote to the person.
  */
 import { goTo } from "./run.js";
 import type { Turn } from "./turn.js";
@@ -10,11 +10,15 @@ import type { Inbound } from "./types.js";
  * Operators taking over, handing back or closing. While a human holds the case the bot
  * stays silent (the runtime relays), keeping the open question to come back to.
  */
-export function operatorEvent(
-  turn: Turn,
-  event: Extract<Inbound, { kind: "operator" }>["event"],
-): void {
+export function operatorEvent(turn: Turn, inbound: Extract<Inbound, { kind: "operator" }>): void {
   const { s, bundle } = turn;
+  const { event } = inbound;
+  if (event === "message") {
+    // The operator's words, as written: a reply like any other, so it is discreet when
+    // the person is, and goes out only when the bot itself could write.
+    turn.reply(inbound.text);
+    return;
+  }
   if (event === "steps") {
     turn.replyAll(missionSteps(turn));
     return;

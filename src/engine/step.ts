@@ -112,7 +112,7 @@ function dispatch(turn: Turn, inbound: Inbound): void {
     return;
   }
   if (inbound.kind === "operator") {
-    operatorEvent(turn, inbound.event);
+    operatorEvent(turn, inbound);
     return;
   }
   if (quickExit(turn, inbound)) return;

@@ -37,6 +37,11 @@ export type Inbound = (
    * `steps` for where the person is.
    */
   | { kind: "operator"; event: "joined" | "left" | "closed" | "steps" }
+  /**
+   * An operator's own words to the person. They go out as an ordinary reply, so discreet
+   * mode, never writing first, the outbox and dedupe apply to humans as to the bot.
+   */
+  | { kind: "operator"; event: "message"; text: string }
   /** Timers the person asked for, and the answer to a reattach check (from the runtime). */
   | { kind: "system"; event: "checkin_due" | "checkin_missed" | "reattach_failed" }
   | { kind: "system"; event: "reattached"; caseRef: string }

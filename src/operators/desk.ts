@@ -1,9 +1,9 @@
 /**
- * The operator desk: the one place where escalations become cases and operators act on
- * them. Channels hand it effects (it is the runtime's CasePort); operator surfaces (the
- * Telegram group today) hand it actions. It checks who may act, changes the case through
- * the store (atomic, audited), keeps the SLA timers in step, tells the person's side
- * through the PersonLink, and tells the board what to show. It knows no platform.
+ * The operator desk: where operators act on cases (escalations become cases in the
+ * intake, `intake.ts`). Operator surfaces (the Telegram group today) hand it actions. It
+ * checks who may act, changes the case through the store (atomic, audited), keeps the SLA
+ * timers in step, tells the person's side through the PersonLink (the engine), and tells
+ * the board what to show. It knows no platform.
  *
  * Caller mistakes (a stale button, a double claim, a stranger in the group) come back as
  * typed refusals, never as exceptions: an exception means the store itself failed.
@@ -20,15 +20,13 @@
  *   blocks a case change (the SLA re-announcement and the next message heal a missing topic).
  */
 import type { Case, Outcome } from "../cases/model.js";
-import { type Channel, channelSchema, PERSON } from "../cases/model.js";
-import type { CaseError, CaseStats, CaseStore, EscalationInput } from "../cases/store.js";
-import type { Effect, Inbound, Priority } from "../engine/types.js";
+import type { CaseError, CaseStats, CaseStore } from "../cases/store.js";
+import type { Inbound, Priority } from "../engine/types.js";
 import type { Logger } from "../log.js";
-import type { CasePort } from "../runtime/effects.js";
-import type { ConversationKey } from "../runtime/ports.js";
-import { errorSummary, keyKind } from "../runtime/runtime.js";
+import { type Delivery, errorSummary } from "../runtime/runtime.js";
+import type { WriteRefusal } from "../runtime/write-rule.js";
 import { type AccessLists, type Role, roleOf } from "./access.js";
-import type { OperatorEvent, PersonLink } from "./person-link.js";
+import type { OperatorEvent, PersonLink, Said } from "./person-link.js";
 
 /** What happened to a case, for the board to show (a line in the topic, a fresh card). */
 export type BoardEvent =
@@ -40,8 +38,11 @@ export type BoardEvent =
   | { kind: "handed_back"; by: string }
   /** The person found this case again from another account, with their case code. */
   | { kind: "reattached"; channel: string }
-  /** A message to the person was refused by their platform (no content: code and title). */
-  | { kind: "delivery_failed"; code: number; title: string };
+  /**
+   * A message to the person did not go out: refused by their platform (its code and title,
+   * never content), or by the rule on when we may write (`why`).
+   */
+  | { kind: "delivery_failed"; code?: number; title?: string; why?: WriteRefusal };
 
 /**
  * What an operator surface shows. Every method is idempotent and may fail (the platform is
@@ -69,7 +70,7 @@ export type DeskError =
   | "unreachable"
   /** Sending to the person failed for another reason; the operator may try again. */
   | "failed"
-  /** The person has not written for longer than we may write to them (see `writeWindowMs`). */
+  /** The person has not written for longer than we may write to them (the write rule). */
   | "window_closed"
   /** The window is closed; the platform's neutral invitation to reply went out instead. */
   | "template_sent";
@@ -81,8 +82,13 @@ export interface Refusal {
   case?: Case;
 }
 
-/** The result of an action on one case. `changed: false`: it was already so (a double tap). */
-export type CaseOutcome = { ok: true; case: Case; changed: boolean } | Refusal;
+/**
+ * The result of an action on one case. `changed: false`: it was already so (a double tap).
+ * `delivered`: for what goes to the person, settles once it went out (or was kept to retry).
+ */
+export type CaseOutcome =
+  | { ok: true; case: Case; changed: boolean; delivered?: Promise<Delivery> }
+  | Refusal;
 /** The result of a listing. */
 export type ListOutcome = { ok: true; cases: Case[] } | Refusal;
 /** The result of `/stats`. */
@@ -102,12 +108,6 @@ export interface OperatorDeskDeps {
   log: Logger;
   /** For `/stats`: what "today" is. */
   timeZone?: string;
-  /**
-   * How long after the person last wrote an operator may still write to them: the bot's own
-   * rule (`config.conversationWindowMs`), because their phone may be in other hands by now.
-   * Unset: no limit.
-   */
-  writeWindowMs?: number;
   now?: () => number;
 }
 
@@ -119,107 +119,36 @@ function refuse(error: DeskError, c?: Case): Refusal {
   return c ? { ok: false, error, case: c } : { ok: false, error };
 }
 
-/**
- * The store input of an `escalate` or `report` effect. Reports are families' missing-relative
- * reports (kind `family`); both carry the priority and reasons the flow's triage gave them.
- */
-export function escalationInput(
-  key: ConversationKey,
-  effect: Extract<Effect, { type: "escalate" | "report" }>,
-  channel: Channel,
-  now: number,
-): EscalationInput {
-  const base = {
-    caseRef: effect.caseRef,
-    conversation: key,
-    channel,
-    summary: effect.summary,
-    lang: effect.summary.lang,
-    now,
-  };
-  const kind = effect.type === "escalate" ? "help" : "family";
-  return { ...base, kind, priority: effect.priority, reasons: effect.reasons };
-}
-
-/** When the person last did something the case knows of: wrote, escalated, came back. */
-export function lastHeard(c: Case): number {
-  let at = Math.max(c.createdAt, c.lastPersonMessageAt ?? 0);
-  for (const a of c.audit) if (a.by === PERSON && a.at > at) at = a.at;
-  return at;
-}
-
-/** Whether the case knows where the person is on a map. */
-function hasPin(c: Case | undefined): boolean {
-  return c?.summary.place?.lat !== undefined && c.summary.place.lon !== undefined;
-}
-
 /** Whether the case's last audit entry is `action` by `by` at `now`: this call did it. */
 function didNow(c: Case, action: string, by: string, now: number): boolean {
   const last = c.audit.at(-1);
   return last?.action === action && last.by === by && last.at === now;
 }
 
+/**
+ * What the board shows is best effort: a Telegram failure is logged and never undoes or
+ * blocks a case change (the SLA re-announcement and the next message heal a missing topic).
+ */
+export async function bestEffort(
+  log: Logger,
+  what: string,
+  show: () => Promise<void>,
+): Promise<void> {
+  try {
+    await show();
+  } catch (err) {
+    log.warn({ what, err: errorSummary(err) }, "operator board not updated");
+  }
+}
+
 /** See the file comment. */
-export class OperatorDesk implements CasePort {
+export class OperatorDesk {
   readonly #d: OperatorDeskDeps;
   readonly #now: () => number;
 
   constructor(deps: OperatorDeskDeps) {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
-  }
-
-  // ---- From the runtime (CasePort) -----------------------------------------------------
-
-  /** Create or update the person's case, arm its timer, and show it to operators. */
-  async escalate(
-    key: ConversationKey,
-    effect: Extract<Effect, { type: "escalate" | "report" }>,
-  ): Promise<void> {
-    const channel = channelSchema.safeParse(keyKind(key));
-    if (!channel.success) {
-      this.#d.log.error(
-        { channel: keyKind(key), case: effect.caseRef },
-        "case from unknown channel",
-      );
-      return;
-    }
-    const input = escalationInput(key, effect, channel.data, this.#now());
-    const before = await this.#d.store.get(input.caseRef);
-    const { case: c, change } = await this.#d.store.upsert(input);
-    if (change === "erased") return;
-    await this.#d.sla.onCaseChanged(c);
-    this.#d.log.info({ case: c.id, priority: c.priority, change, type: effect.type }, "case");
-    if (change === "created" || change === "reopened") {
-      await this.#board("show", () => this.#d.board.show(c, change));
-      return;
-    }
-    const located = hasPin(c) && !hasPin(before);
-    const event: BoardEvent =
-      change === "raised" && before
-        ? { kind: "raised", from: before.priority, located }
-        : { kind: "updated", located };
-    await this.#board("update", () => this.#d.board.update(c, event));
-  }
-
-  /** The person wrote while waiting for or talking to an operator: show it in the case. */
-  async relay(_key: ConversationKey, effect: Extract<Effect, { type: "relay" }>): Promise<void> {
-    const r = await this.#d.store.recordPersonMessage(effect.caseRef, this.#now());
-    const c = r.case;
-    if (!c || c.erased) {
-      this.#d.log.warn({ case: effect.caseRef }, "message for a case that is gone; dropped");
-      return;
-    }
-    await this.#board("person", () => this.#d.board.personMessage(c, effect.inbound, !r.ok));
-  }
-
-  /** The person asked to be forgotten: anonymise the case, stop its timer, drop its topic. */
-  async erase(_key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void> {
-    if (!effect.caseRef) return;
-    const r = await this.#d.store.erase(effect.caseRef, this.#now());
-    if (!r.ok) return;
-    await this.#d.sla.onCaseChanged(r.case);
-    await this.#board("remove", () => this.#d.board.remove(r.case));
   }
 
   // ---- From operators ------------------------------------------------------------------
@@ -315,44 +244,52 @@ export class OperatorDesk implements CasePort {
     return { ok: true, case: c, changed: true };
   }
 
-  /** The bot sends the person the embassy steps for where they are. */
-  async sendSteps(user: string, id: string): Promise<CaseOutcome> {
+  /**
+   * The bot sends the person the embassy steps for where they are. `dedupeId`: the
+   * operator's update, so a redelivered tap sends them once.
+   */
+  async sendSteps(user: string, id: string, dedupeId?: string): Promise<CaseOutcome> {
     const role = this.authorise(user, "steps");
     if (!role) return refuse("not_allowed");
     const held = await this.#held(user, role, id);
     if (!held.ok) return held;
-    await this.#tellPerson(held.case, "steps");
+    const said = await this.#d.person.event(held.case.conversation as string, "steps", dedupeId);
+    if (said.status === "refused") return refuse(said.why, held.case);
     const r = await this.#d.store.audit(id, user, "steps_sent", this.#now());
     const c = r.ok ? r.case : held.case;
     await this.#board("update", () => this.#d.board.update(c, { kind: "steps", by: user }));
-    return { ok: true, case: c, changed: true };
+    return { ok: true, case: c, changed: true, delivered: said.delivered };
   }
 
   /**
    * An operator's words to the person: only from the holder of a claimed case, or a
-   * supervisor. Audited as `replied`, without the text; a failed send is audited too.
+   * supervisor. They go through the engine like any reply (see RuntimePersonLink); when we
+   * may not write to the person now, nothing is saved and the operator is told why (after
+   * the window, the platform's neutral invitation to reply goes out instead, where there is
+   * one). Audited as `replied`, without the text; a refused attempt is audited too.
+   * `dedupeId`: the operator's update, so a redelivered one reaches the person once.
    */
-  async message(user: string, id: string, text: string): Promise<CaseOutcome> {
+  async message(user: string, id: string, text: string, dedupeId?: string): Promise<CaseOutcome> {
     const role = this.authorise(user, "message");
     if (!role) return refuse("not_allowed");
     if (text.trim() === "") return refuse("empty");
     const held = await this.#held(user, role, id);
     if (!held.ok) return held;
-    const window = this.#d.writeWindowMs;
-    if (window !== undefined && this.#now() - lastHeard(held.case) > window) {
-      return refuse(await this.#reachOut(user, held.case), held.case);
-    }
-    const conversation = held.case.conversation as string;
-    const sent = await this.#d.person.say(conversation, text, held.case.priority);
-    const now = this.#now();
-    if (sent !== "sent") {
-      await this.#d.store.audit(id, user, "reply_failed", now, sent);
-      return refuse(sent, held.case);
-    }
-    const r = await this.#d.store.recordOperatorReply(id, user, now);
+    const said = await this.#d.person.say(held.case.conversation as string, text, dedupeId);
+    if (said.status === "refused") return this.#notSaid(user, held.case, said.why);
+    if (said.status === "duplicate")
+      return { ok: true, case: held.case, changed: false, delivered: said.delivered };
+    const r = await this.#d.store.recordOperatorReply(id, user, this.#now());
     if (!r.ok) return r;
     await this.#d.sla.onCaseChanged(r.case);
-    return { ok: true, case: r.case, changed: true };
+    return { ok: true, case: r.case, changed: true, delivered: said.delivered };
+  }
+
+  /** The words were refused: after the window, reach out where the platform can; audited. */
+  async #notSaid(user: string, c: Case, why: Extract<Said, { status: "refused" }>["why"]) {
+    if (why === "window_closed") return refuse(await this.#reachOut(user, c), c);
+    await this.#d.store.audit(c.id, user, "reply_failed", this.#now(), why);
+    return refuse(why, c);
   }
 
   /**
@@ -419,11 +356,7 @@ export class OperatorDesk implements CasePort {
     if (c.conversation) await this.#d.person.event(c.conversation, event);
   }
 
-  async #board(what: string, show: () => Promise<void>): Promise<void> {
-    try {
-      await show();
-    } catch (err) {
-      this.#d.log.warn({ what, err: errorSummary(err) }, "operator board not updated");
-    }
+  #board(what: string, show: () => Promise<void>): Promise<void> {
+    return bestEffort(this.#d.log, what, show);
   }
 }

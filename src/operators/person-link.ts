@@ -4,6 +4,8 @@
  * and pass an operator's words to the person.
  */
 import type { Priority } from "../engine/types.js";
+import type { Delivery } from "../runtime/runtime.js";
+import type { WriteRefusal } from "../runtime/write-rule.js";
 
 /** An operator action as the engine hears it (see the engine's `operator` inbound). */
 export type OperatorEvent = "joined" | "left" | "closed" | "steps";
@@ -11,21 +13,29 @@ export type OperatorEvent = "joined" | "left" | "closed" | "steps";
 /** What reaching out after the window came to (WhatsApp's re-engagement template). */
 export type ReachOut = "template_sent" | "window_closed" | "unreachable" | "failed";
 
+/**
+ * What became of an operator's words or action: saved and on its way (`delivered` settles
+ * when it went out), saved before under the same id (a redelivered update), or refused
+ * before anything was saved because we may not write to the person now.
+ */
+export type Said =
+  | { status: "saved" | "duplicate"; delivered: Promise<Delivery> }
+  | { status: "refused"; why: WriteRefusal };
+
 export interface PersonLink {
   /**
    * After the window closed, send the platform's approved neutral invitation to reply, if
    * it has one (WhatsApp templates); never anything else, never the operator's words.
    */
   reachOut?(conversation: string, priority: Priority): Promise<ReachOut>;
-  /** The engine updates the session and answers the person in their language. */
-  event(conversation: string, event: OperatorEvent): Promise<void>;
   /**
-   * An operator's words to the person, through their channel (escaped, paced). Resolves
-   * `sent`, or why not (`unreachable`: the person blocked us or the platform refused).
+   * The engine updates the session and answers the person in their language. `dedupeId`:
+   * the operator's update, so a redelivered one is acted on once.
    */
-  say(
-    conversation: string,
-    text: string,
-    priority: Priority,
-  ): Promise<"sent" | "unreachable" | "failed">;
+  event(conversation: string, event: OperatorEvent, dedupeId?: string): Promise<Said>;
+  /**
+   * An operator's words to the person, through the engine like any reply: discreet when
+   * the person is, saved in the outbox, sent once per `dedupeId`.
+   */
+  say(conversation: string, text: string, dedupeId?: string): Promise<Said>;
 }

@@ -3,21 +3,54 @@
  * escalations and reports to the case queue, relays to the operator, timers the person
  * asked for, and the deleting that discreet mode and the quick exit promise.
  */
-import type { Effect, Priority } from "../engine/types.js";
+import type { Effect, Inbound, Priority } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type { Scheduler } from "../schedule/scheduler.js";
 import type { ChatLog } from "./chat-log.js";
-import type { ConversationKey, DeliveryMeta, EffectSink } from "./ports.js";
-import { keyKind } from "./runtime.js";
+import type { ConversationKey, DeliveryMeta, EffectSink, RunReport } from "./ports.js";
+import type { Reachability } from "./reachability.js";
+import { errorSummary, keyKind } from "./runtime.js";
+import { type WriteRefusal, writeRefusal } from "./write-rule.js";
 
 type Reply = Extract<Effect, { type: "reply" }>;
 
-/** A channel that can write to a person (Telegram, WhatsApp, the simulator). */
+/** The platform's reason for refusing a message: its code and short title, never content. */
+export interface PlatformRefusal {
+  code?: number;
+  title?: string;
+}
+
+/** What became of a step's replies at the platform. */
+export interface Sent {
+  /** Ids of the messages now in the chat, for deleting later; none where it cannot delete. */
+  ids: string[];
+  /** The platform will not deliver to this person (they blocked the bot): the rest is dropped. */
+  refused?: PlatformRefusal;
+}
+
+/** A message to a person that did not go out: refused by their platform, or by the write rule. */
+export interface DeliveryFailure extends PlatformRefusal {
+  conversation: ConversationKey;
+  /** Refused when sending, or reported failed later by a delivery receipt. */
+  via: "send" | "status";
+  /** The write rule's reason, when it was ours. */
+  why?: WriteRefusal;
+}
+
+/**
+ * A channel that can write to a person (Telegram, WhatsApp, the simulator). It only
+ * translates and sends: whether we may write at all is decided before, by one rule.
+ */
 export interface PersonChannel {
-  /** Send replies in order; resolves with the ids of the messages now in the chat. */
-  deliver(key: ConversationKey, replies: readonly Reply[], priority: Priority): Promise<string[]>;
+  /** Send replies in order. Rejects on a passing failure, so they are tried again. */
+  deliver(key: ConversationKey, replies: readonly Reply[], priority: Priority): Promise<Sent>;
   /** Delete messages from the person's chat where the platform allows; best effort. */
   deleteMessages(key: ConversationKey, ids: readonly string[]): Promise<void>;
+  /**
+   * Until when the platform itself lets us write to this person (WhatsApp: 24 hours after
+   * their last message). Absent or undefined: the platform sets no such limit.
+   */
+  openUntil?(key: ConversationKey): Promise<number | undefined>;
 }
 
 /** Where escalations, reports, relays and erasures go (the operator desk). */
@@ -30,9 +63,12 @@ export interface CasePort {
   erase(key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void>;
 }
 
-/** Checks a case code typed from a new account, and tells the engine the outcome. */
+/**
+ * Checks a case code typed from a new account. Resolves with what the engine must hear of
+ * the outcome (a system inbound of the same conversation), which the runtime steps next.
+ */
 export interface ReattachPort {
-  reattach(key: ConversationKey, effect: Extract<Effect, { type: "reattach" }>): Promise<void>;
+  reattach(key: ConversationKey, effect: Extract<Effect, { type: "reattach" }>): Promise<Inbound>;
 }
 
 /** Forgets everything held about a conversation (sessions, dedupe ids, outbox...). */
@@ -48,9 +84,13 @@ export interface EffectRouterDeps {
   chatLog: ChatLog;
   scheduler: Scheduler;
   eraser: ConversationEraser;
+  /** Who blocked the bot: nobody is written to who cannot receive it. */
+  reachability: Reachability;
   log: Logger;
   /** How long after the person last wrote we may still write to them. */
   windowMs: number;
+  /** The platform refused a message (the person blocked the bot): tell their operator. */
+  onRefused?: (failure: DeliveryFailure) => void | Promise<void>;
   /** Conversation key -> the pseudonymous name used in job ids. */
   names?: (key: ConversationKey) => string;
   now?: () => number;
@@ -62,6 +102,20 @@ export interface EffectRouterDeps {
  */
 export function jobPrefix(name: string): string {
   return `conv:${name}:`;
+}
+
+/** What carrying out a unit came to, besides success. */
+interface Outcome {
+  /** The replies were not sent on purpose: the write rule's reason. */
+  refused?: WriteRefusal;
+  /** What the engine must hear next (the outcome of a reattach check). */
+  next?: Inbound;
+}
+
+/** Effects carried out (and, after a failure, retried) together, by their indices. */
+interface Unit {
+  indices: number[];
+  run: () => Promise<Outcome>;
 }
 
 /** Deletions due within the same two minutes share one timer. */
@@ -78,42 +132,137 @@ export class EffectRouter implements EffectSink {
     return jobPrefix(this.d.names ? this.d.names(key) : key);
   }
 
-  async run(key: ConversationKey, effects: readonly Effect[], meta: DeliveryMeta): Promise<void> {
+  /**
+   * Carry out a step's effects, each once: those in `done` were carried out by an earlier
+   * try. The step's replies (with their tidying) are one unit, because a channel merges
+   * them into as few messages as fit; every other effect is a unit of its own. Units run
+   * side by side, and when one fails the report says which were done, so a retry carries
+   * out only the rest: a failed escalation does not send the person the same reply twice.
+   */
+  async run(
+    key: ConversationKey,
+    effects: readonly Effect[],
+    meta: DeliveryMeta,
+    done: ReadonlySet<number> = new Set(),
+  ): Promise<RunReport> {
+    const pending = (i: number) => !done.has(i);
     // A quick exit or an erase clears the chat before its answer goes out.
-    if (effects.some((e) => e.type === "wipe" || e.type === "erase")) await this.#wipe(key);
-    const replies = effects.filter((e): e is Reply => e.type === "reply");
-    const work: Promise<unknown>[] = [this.#replies(key, replies, effects, meta)];
-    for (const effect of effects) work.push(this.#other(key, effect));
-    const results = await Promise.allSettled(work);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) throw failed.reason;
+    if (effects.some((e, i) => (e.type === "wipe" || e.type === "erase") && pending(i))) {
+      try {
+        await this.#wipe(key);
+      } catch (failed) {
+        return { done: [], failed };
+      }
+    }
+    const units = this.#units(key, effects, meta, pending);
+    const results = await Promise.allSettled(units.map((u) => u.run()));
+    const report: RunReport = { done: [] };
+    for (const [n, r] of results.entries()) {
+      if (r.status === "rejected") {
+        report.failed ??= r.reason ?? new Error("effect failed");
+        continue;
+      }
+      report.done?.push(...(units[n] as Unit).indices);
+      if (r.value.refused) report.refused = r.value.refused;
+      if (r.value.next) report.next = [...(report.next ?? []), r.value.next];
+    }
+    return report;
+  }
+
+  /** The step's pending effects, grouped into what is carried out (and retried) together. */
+  #units(
+    key: ConversationKey,
+    effects: readonly Effect[],
+    meta: DeliveryMeta,
+    pending: (i: number) => boolean,
+  ): Unit[] {
+    const replies = effects.filter((e, i): e is Reply => e.type === "reply" && pending(i));
+    const grouped = (e: Effect) => replies.length > 0 && (e.type === "reply" || e.type === "tidy");
+    const units: Unit[] = [];
+    if (replies.length > 0) {
+      units.push({
+        indices: effects.flatMap((e, i) => (grouped(e) && pending(i) ? [i] : [])),
+        run: async () => {
+          const refused = await this.#replies(key, replies, effects, meta);
+          return refused ? { refused } : {};
+        },
+      });
+    }
+    for (const [i, effect] of effects.entries()) {
+      if (pending(i) && !grouped(effect))
+        units.push({ indices: [i], run: () => this.#other(key, effect) });
+    }
+    return units;
   }
 
   /**
-   * The person wrote within the window, or asked for this (a check-in): otherwise we do not
-   * write. Their phone may be in someone else's hands by now.
+   * Why we may not write to this person now, if we may not: the one rule (see
+   * `write-rule.ts`), over what the session, the reachability marks and the platform know.
    */
-  mayWrite(meta: DeliveryMeta): boolean {
-    if (meta.solicited) return true;
-    return meta.heard !== undefined && this.#now() - meta.heard <= this.d.windowMs;
+  async refusal(key: ConversationKey, meta: DeliveryMeta): Promise<WriteRefusal | undefined> {
+    const [unreachable, openUntil] = await Promise.all([
+      this.d.reachability.isUnreachable(key),
+      this.#channel(key).openUntil?.(key),
+    ]);
+    const facts = { ...meta, unreachable, ...(openUntil !== undefined ? { openUntil } : {}) };
+    return writeRefusal(facts, this.#now(), this.d.windowMs);
   }
 
+  /** Send the replies if the rule allows; resolves with the refusal when it did not. */
   async #replies(
     key: ConversationKey,
     replies: readonly Reply[],
     effects: readonly Effect[],
     meta: DeliveryMeta,
-  ) {
-    if (replies.length === 0) return;
-    if (!this.mayWrite(meta)) {
+  ): Promise<WriteRefusal | undefined> {
+    if (replies.length === 0) return undefined;
+    const refused = await this.refusal(key, meta);
+    if (refused) {
+      this.#logRefusal(key, refused);
+      await this.#tell({ conversation: key, via: "send", why: refused });
+      return refused;
+    }
+    const sent = await this.#channel(key).deliver(key, replies, meta.priority);
+    await this.#tidyLater(key, sent.ids, effects);
+    if (!sent.refused) return undefined;
+    await this.#unreachable(key, sent.refused);
+    return "unreachable";
+  }
+
+  #logRefusal(key: ConversationKey, refused: WriteRefusal): void {
+    if (refused === "window_closed")
       this.d.log.warn(
         { channel: keyKind(key) },
         "refused to write first to a person who has not written",
       );
-      return;
+    else this.d.log.debug({ channel: keyKind(key) }, "not writing to an unreachable person");
+  }
+
+  /** The platform will not deliver to this person: not again until they write, and say so. */
+  async #unreachable(key: ConversationKey, platform: PlatformRefusal): Promise<void> {
+    await this.d.reachability.markUnreachable(key);
+    this.d.log.info(
+      { channel: keyKind(key), code: platform.code },
+      "person unreachable; not writing again until they write",
+    );
+    await this.#tell({ conversation: key, ...platform, via: "send", why: "unreachable" });
+  }
+
+  /** Tell the case's operator (best effort: the delivery itself is settled). */
+  async #tell(failure: DeliveryFailure): Promise<void> {
+    try {
+      await this.d.onRefused?.(failure);
+    } catch (err) {
+      this.d.log.warn({ err: errorSummary(err) }, "delivery failure not passed on");
     }
-    const channel = this.#channel(key);
-    const sent = await channel.deliver(key, replies, meta.priority);
+  }
+
+  /** Discreet mode: remember what is now in the chat, and when to delete it. */
+  async #tidyLater(
+    key: ConversationKey,
+    sent: readonly string[],
+    effects: readonly Effect[],
+  ): Promise<void> {
     const tidy = effects.find((e): e is Extract<Effect, { type: "tidy" }> => e.type === "tidy");
     if (!tidy) return;
     const ids = [...sent, ...(tidy.origin ? [tidy.origin] : [])];
@@ -154,32 +303,38 @@ export class EffectRouter implements EffectSink {
     await this.d.chatLog.remove(key, ids);
   }
 
-  async #other(key: ConversationKey, effect: Effect): Promise<void> {
+  /** Carry out one effect other than replies; resolves with what the engine must hear next. */
+  async #other(key: ConversationKey, effect: Effect): Promise<Outcome> {
     switch (effect.type) {
       case "escalate":
       case "report":
-        return this.d.cases.escalate(key, effect);
+        await this.d.cases.escalate(key, effect);
+        return {};
       case "relay":
-        return this.d.cases.relay(key, effect);
+        await this.d.cases.relay(key, effect);
+        return {};
       case "reattach":
-        return this.d.reattach.reattach(key, effect);
+        return { next: await this.d.reattach.reattach(key, effect) };
       case "erase":
         await this.d.cases.erase(key, effect);
         await this.d.scheduler.cancelPrefix(this.#jobs(key));
-        return this.d.eraser.erase(key);
+        await this.d.eraser.erase(key);
+        return {};
       case "schedule":
-        return this.d.scheduler.schedule(`${this.#jobs(key)}${effect.job}`, effect.at, {
+        await this.d.scheduler.schedule(`${this.#jobs(key)}${effect.job}`, effect.at, {
           kind: effect.job,
           conversation: key,
         });
+        return {};
       case "cancel":
-        return this.d.scheduler.cancel(`${this.#jobs(key)}${effect.job}`);
+        await this.d.scheduler.cancel(`${this.#jobs(key)}${effect.job}`);
+        return {};
       case "error":
       case "reply":
       case "end":
       case "tidy":
       case "wipe":
-        return;
+        return {};
     }
   }
 }

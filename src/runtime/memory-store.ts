@@ -29,6 +29,8 @@ interface Entry {
   seen: Map<string, number>;
   /** Outbox entry id -> encoded effects. */
   outbox: Map<number, string>;
+  /** Outbox entry id -> indices of its effects already carried out. */
+  done: Map<number, number[]>;
   /** When the outbox last went from empty to pending. */
   pendingSince?: number;
   expiresAt: number;
@@ -97,14 +99,23 @@ export class MemoryConversationStore
     if (!e) return [];
     return [...e.outbox.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([id, text]) => ({ id, effects: this.#codec.decode(text) as Effect[] }));
+      .map(([id, text]) => {
+        const done = e.done.get(id);
+        return { id, effects: this.#codec.decode(text) as Effect[], ...(done ? { done } : {}) };
+      });
   }
 
   async ackOutbox(key: ConversationKey, id: number): Promise<void> {
     const e = this.#live(key);
     if (!e) return;
     e.outbox.delete(id);
+    e.done.delete(id);
     if (e.outbox.size === 0) e.pendingSince = undefined;
+  }
+
+  async markDone(key: ConversationKey, id: number, indices: readonly number[]): Promise<void> {
+    const e = this.#live(key);
+    if (e?.outbox.has(id)) e.done.set(id, [...indices]);
   }
 
   async staleOutboxes(olderThanMs: number, now: number, limit: number): Promise<ConversationKey[]> {
@@ -170,7 +181,13 @@ export class MemoryConversationStore
   }
 
   #create(key: ConversationKey): Entry {
-    const e: Entry = { version: 0, seen: new Map(), outbox: new Map(), expiresAt: 0 };
+    const e: Entry = {
+      version: 0,
+      seen: new Map(),
+      outbox: new Map(),
+      done: new Map(),
+      expiresAt: 0,
+    };
     this.#entries.set(key, e);
     return e;
   }

@@ -3,8 +3,9 @@
  * implementation and an in-memory twin that pass the same contract tests.
  */
 import type { Session } from "../engine/session.js";
-import type { Effect, Priority } from "../engine/types.js";
+import type { Effect, Inbound, Priority } from "../engine/types.js";
 import type { Codec } from "../stores/codec.js";
+import type { WriteRefusal } from "./write-rule.js";
 
 /** A conversation key: `tg:<chat id>`, `wa:<E.164 number>`, `sim:<id>`. */
 export type ConversationKey = string;
@@ -42,6 +43,11 @@ export type CommitResult = "ok" | "conflict" | "duplicate";
 export interface OutboxEntry {
   id: number;
   effects: Effect[];
+  /**
+   * Which effects (by index) were already carried out: the entry's delivery ids are
+   * `<id>.<index>`, and a retry carries out only the others.
+   */
+  done?: number[];
 }
 
 /** What a commit carries besides the session. */
@@ -77,6 +83,12 @@ export interface ConversationStore {
   pendingOutbox(key: ConversationKey): Promise<OutboxEntry[]>;
   /** Mark an entry delivered (delete it). Unknown ids are ignored. */
   ackOutbox(key: ConversationKey, id: number): Promise<void>;
+  /**
+   * Remember that the effects at `indices` of entry `id` were carried out (some others were
+   * not), so a retry does not repeat them. Replaces what was remembered; ignored when the
+   * entry is gone (acked meanwhile).
+   */
+  markDone(key: ConversationKey, id: number, indices: readonly number[]): Promise<void>;
   /**
    * Conversations that have had pending entries for at least `olderThanMs` at time `now`,
    * longest-waiting first, at most `limit`: what a recovery sweeper re-delivers after a crash.
@@ -120,11 +132,34 @@ export interface DeliveryMeta {
   solicited?: boolean;
 }
 
+/** What carrying out a step's effects came to. */
+export interface RunReport {
+  /** The replies were not sent, on purpose: we may not write to the person now. */
+  refused?: WriteRefusal;
+  /** With `failed`: the effects (by index) that were carried out nonetheless. */
+  done?: number[];
+  /** Why some effects could not be carried out: they stay in the outbox for a retry. */
+  failed?: unknown;
+  /**
+   * What the engine must hear next in this conversation, as an effect's outcome (a case
+   * code checked): the runtime steps it like any message once these effects are settled.
+   */
+  next?: Inbound[];
+}
+
 /** Carries out effects for one conversation, after its session was saved. */
 export interface EffectSink {
   /**
-   * Carry out `effects` for one conversation. Rejects if any could not be carried out, so
-   * they stay in the outbox.
+   * Carry out `effects` for one conversation, except those at the indices in `done`
+   * (carried out by an earlier try). Reports which it carried out when others `failed`;
+   * rejecting means none was, and all stay in the outbox.
    */
-  run(key: ConversationKey, effects: readonly Effect[], meta: DeliveryMeta): Promise<void>;
+  run(
+    key: ConversationKey,
+    effects: readonly Effect[],
+    meta: DeliveryMeta,
+    done?: ReadonlySet<number>,
+  ): Promise<RunReport>;
+  /** Why we may not write to the person now (the one rule), if we may not. */
+  refusal?(key: ConversationKey, meta: DeliveryMeta): Promise<WriteRefusal | undefined>;
 }

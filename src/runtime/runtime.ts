@@ -10,6 +10,7 @@ import { priorityOf } from "../engine/triage.js";
 import type { Bundle, Effect, Inbound } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type { ConversationKey, ConversationStore, DeliveryMeta, EffectSink } from "./ports.js";
+import type { WriteRefusal } from "./write-rule.js";
 
 /** Tries before giving up on a conversation that keeps changing underneath us. */
 const MAX_COMMIT_ATTEMPTS = 20;
@@ -25,15 +26,36 @@ export interface RuntimeDeps {
   codes?: () => string;
 }
 
+/**
+ * What became of a step's effects: all carried out (`done`), left in the outbox for
+ * recovery (`kept`: a channel or store failed), or carried out except its replies, which
+ * the write rule refused (the person cannot be reached, or the window is closed).
+ */
+export type Delivery = "done" | "kept" | WriteRefusal;
+
 /** What became of one inbound message. */
 export type HandleOutcome =
   | {
       status: "handled";
       effects: readonly Effect[];
-      /** Settles once the effects were carried out (true) or left for recovery (false). */
-      delivered: Promise<boolean>;
+      /** Settles once the effects were carried out, or left for recovery. */
+      delivered: Promise<Delivery>;
     }
-  | { status: "duplicate"; delivered: Promise<boolean> };
+  | { status: "duplicate"; delivered: Promise<Delivery> }
+  /**
+   * Nothing was saved: the message exists only to reach the person (an operator's words),
+   * and we may not write to them now.
+   */
+  | { status: "refused"; why: WriteRefusal };
+
+/**
+ * Inbounds whose only point is to reach the person: an operator's words and the embassy
+ * steps an operator sends. When we may not write, they are refused before anything is
+ * saved, so the operator hears why at once and can choose what to do instead.
+ */
+function mustReach(inbound: Inbound): boolean {
+  return inbound.kind === "operator" && (inbound.event === "message" || inbound.event === "steps");
+}
 
 /** Saving kept conflicting with other writers; the message was not handled. */
 export class CommitConflictError extends Error {
@@ -44,7 +66,7 @@ export class Runtime {
   readonly #d: RuntimeDeps;
   readonly #now: () => number;
   /** Deliveries under way in this process, by conversation. */
-  readonly #inflight = new Map<ConversationKey, Promise<boolean>>();
+  readonly #inflight = new Map<ConversationKey, Promise<Delivery>>();
 
   constructor(deps: RuntimeDeps) {
     this.#d = deps;
@@ -79,6 +101,9 @@ export class Runtime {
         ids,
         ...(this.#d.codes ? { codes: this.#d.codes } : {}),
       });
+      const meta = this.#meta(result.session, inbound);
+      const refused = mustReach(inbound) ? await this.#d.sink.refusal?.(key, meta) : undefined;
+      if (refused) return { status: "refused", why: refused };
       const committed = await store.commit(key, record.version, result.session, {
         ...(dedupeId ? { dedupeId } : {}),
         outbox: result.effects,
@@ -91,7 +116,6 @@ export class Runtime {
       }
       if (committed === "ok") {
         this.#logErrors(key, result.effects);
-        const meta = this.#meta(result.session, inbound);
         const id = record.version + 1;
         // Ours to deliver: a redelivery's pending sweep must not send it a second time.
         this.#own(key, id, true);
@@ -115,7 +139,7 @@ export class Runtime {
     let delivered = 0;
     for (const key of keys) {
       if (this.#inflight.has(key)) continue;
-      if (await this.#track(key, () => this.#deliverPending(key))) delivered += 1;
+      if ((await this.#track(key, () => this.#deliverPending(key))) !== "kept") delivered += 1;
     }
     return delivered;
   }
@@ -153,8 +177,8 @@ export class Runtime {
   }
 
   /** Chain deliveries per conversation, so one person's replies never overtake each other. */
-  #track(key: ConversationKey, work: () => Promise<boolean>): Promise<boolean> {
-    const before = this.#inflight.get(key) ?? Promise.resolve(true);
+  #track(key: ConversationKey, work: () => Promise<Delivery>): Promise<Delivery> {
+    const before = this.#inflight.get(key) ?? Promise.resolve<Delivery>("done");
     const mine = before.then(work, work);
     this.#inflight.set(key, mine);
     void mine.finally(() => {
@@ -163,46 +187,85 @@ export class Runtime {
     return mine;
   }
 
+  /**
+   * Carry out outbox entry `id` (but for the effects in `done`, carried out before) and
+   * acknowledge it. When some effects fail, those that did not are remembered as done, so
+   * recovery repeats only the failed ones.
+   */
   async #deliver(
     key: ConversationKey,
     id: number,
     effects: readonly Effect[],
     meta: DeliveryMeta,
-  ): Promise<boolean> {
-    if (effects.length === 0) return true;
+    done: readonly number[] = [],
+  ): Promise<Delivery> {
+    if (effects.length === 0) return "done";
     try {
-      await this.#d.sink.run(key, effects, meta);
+      const report = await this.#d.sink.run(key, effects, meta, new Set(done));
+      const now = report.done ?? [];
+      if (report.failed !== undefined) {
+        await this.#markDone(key, id, [...done, ...now]);
+        throw report.failed;
+      }
+      await this.#followUp(key, id, effects, [...done, ...now], report.next ?? []);
       await this.#d.store.ackOutbox(key, id);
-      return true;
+      return report.refused ?? "done";
     } catch (err) {
       // The effects stay in the outbox; recovery tries again later.
       this.#d.log.warn(
         { conversation: keyKind(key), err: errorSummary(err) },
         "delivery failed; kept for recovery",
       );
-      return false;
+      return "kept";
     }
+  }
+
+  /**
+   * What the effects' outcomes tell the engine (a case code checked) is stepped and saved
+   * before the entry is let go. If that fails, the effects that produced it are tried again
+   * later, and nothing else.
+   */
+  async #followUp(
+    key: ConversationKey,
+    id: number,
+    effects: readonly Effect[],
+    done: readonly number[],
+    next: readonly Inbound[],
+  ): Promise<void> {
+    try {
+      for (const inbound of next) await this.handle(key, inbound);
+    } catch (err) {
+      const kept = done.filter((i) => effects[i]?.type !== "reattach");
+      await this.#markDone(key, id, kept);
+      throw err;
+    }
+  }
+
+  async #markDone(key: ConversationKey, id: number, done: readonly number[]): Promise<void> {
+    if (done.length > 0) await this.#d.store.markDone(key, id, done);
   }
 
   /**
    * A redelivered message: its step was saved before, but the process may have died before
    * (or while) carrying out the effects. Whatever is still pending goes out now, in order.
    */
-  async #deliverPending(key: ConversationKey): Promise<boolean> {
+  async #deliverPending(key: ConversationKey): Promise<Delivery> {
     const { store } = this.#d;
     const entries = await store.pendingOutbox(key);
-    if (entries.length === 0) return true;
+    if (entries.length === 0) return "done";
     const record = await store.load(key);
     const session = record.unreadable
       ? undefined
       : this.#readSession(key, record.session, this.#now());
     const meta = session ? this.#meta(session) : { priority: "P3" as const };
     const owned = this.#owned.get(key);
+    let last: Delivery = "done";
     for (const entry of entries) {
       if (owned?.has(entry.id)) continue; // queued here already: it goes out in its turn
-      if (!(await this.#deliver(key, entry.id, entry.effects, meta))) return false;
+      last = await this.#deliver(key, entry.id, entry.effects, meta, entry.done);
+      if (last === "kept") return last;
     }
-    return true;
+    return last;
   }
 
   /** The conversation's priority, when the person last wrote, and whether they asked for this. */

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { MemoryCaseCodes } from "../../src/cases/case-codes.js";
 import { MemoryCaseStore } from "../../src/cases/memory-case-store.js";
 import { MAX_CODE_FAILURES, ReattachService, withCaseCodes } from "../../src/cases/reattach.js";
-import type { Bundle, Inbound } from "../../src/engine/types.js";
+import type { Bundle, Effect, Inbound } from "../../src/engine/types.js";
 import { createLogger } from "../../src/log.js";
 import { realBundle } from "../helpers/content.js";
 
@@ -22,13 +22,10 @@ async function setup(place: { id?: string; country?: string; text?: string }) {
   const codes = new MemoryCaseCodes();
   const told: { key: string; inbound: Inbound }[] = [];
   const reattached: string[] = [];
-  const service = new ReattachService({
+  const checker = new ReattachService({
     codes,
     cases,
     directory: bundle.directory,
-    tell: async (key, inbound) => {
-      told.push({ key, inbound });
-    },
     onReattached: async (c) => {
       reattached.push(c.id);
     },
@@ -64,6 +61,12 @@ async function setup(place: { id?: string; country?: string; text?: string }) {
     summary: { flow: "help", lang: "id", answers: {}, place },
     code: CODE,
   });
+  // What the engine is told of each check, in order.
+  const service = {
+    async reattach(key: string, effect: Extract<Effect, { type: "reattach" }>) {
+      told.push({ key, inbound: await checker.reattach(key, effect) });
+    },
+  };
   return { cases, codes, service, told, reattached };
 }
 

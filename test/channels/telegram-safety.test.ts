@@ -14,16 +14,22 @@ import {
 } from "../fakes/telegram-api.js";
 import { rawValues } from "../helpers/redis.js";
 import { REDIS_URL } from "../helpers/redis-url.js";
-import { dropPrefix, type Service, startService } from "../helpers/service.js";
+import {
+  deletedIn as deletedInChat,
+  dropPrefix,
+  type Service,
+  serviceClock,
+  startService,
+} from "../helpers/service.js";
 
 let fake: FakeTelegramApi;
 let svc: Service;
-let clock = Date.now();
+const clock = serviceClock();
 let nextChat = 7_300_001;
 
 beforeAll(async () => {
   fake = await FakeTelegramApi.start();
-  svc = await startService({ fake, now: () => clock });
+  svc = await startService({ fake, now: clock.now });
 });
 
 afterAll(async () => {
@@ -46,20 +52,8 @@ async function tap(chat: number, data: string, count = 1) {
   await fake.waitFor(() => fake.sentTo(chat).length >= before + count, 5000);
 }
 
-/** Let the service's timers see `minutes` pass. */
-async function advance(minutes: number): Promise<void> {
-  await svc.app.runtime.drain();
-  clock += minutes * 60_000;
-  await svc.app.worker.tick();
-  await svc.app.runtime.drain();
-}
-
-function deletedIn(chat: number): number[] {
-  return fake
-    .callsTo("deleteMessages")
-    .filter((c) => Number(c.params.chat_id) === chat)
-    .flatMap((c) => c.params.message_ids as number[]);
-}
+const advance = (minutes: number) => clock.advance(svc, minutes);
+const deletedIn = (chat: number) => deletedInChat(fake, chat);
 
 describe("discreet mode on Telegram", () => {
   it("sends silently, offers the quick exit, and deletes both sides after about 30 minutes", async () => {
@@ -119,14 +113,22 @@ describe("never writing first", () => {
     await say(chat, "/checkin");
     await tap(chat, "c|checkin.when|h1");
     await tap(chat, "c|checkin.window|m15");
-    clock += 25 * 3_600_000;
+    clock.ms += 25 * 3_600_000;
     const before = fake.sentTo(chat).length;
-    // An operator event (not asked for by the person) arrives after the window closed.
-    const outcome = await svc.app.runtime.handle(`tg:${chat}`, {
+    // Operators' words (not asked for by the person) after the window closed: refused
+    // before anything is saved.
+    const words = await svc.app.runtime.handle(`tg:${chat}`, {
       kind: "operator",
-      event: "steps",
+      event: "message",
+      text: "Halo?",
     });
-    expect(outcome.status).toBe("handled");
+    expect(words).toEqual({ status: "refused", why: "window_closed" });
+    // An operator joining changes the conversation, so it is saved; its reply is not sent.
+    const joined = await svc.app.runtime.handle(`tg:${chat}`, {
+      kind: "operator",
+      event: "joined",
+    });
+    expect(joined.status).toBe("handled");
     await svc.app.runtime.drain();
     expect(fake.sentTo(chat)).toHaveLength(before);
     expect(svc.logs.join("")).toContain("refused to write first");

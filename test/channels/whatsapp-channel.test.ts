@@ -7,7 +7,11 @@
 import { describe, expect, it } from "vitest";
 import { Pacer } from "../../src/channels/pacer.js";
 import { WhatsAppChannel } from "../../src/channels/whatsapp/channel.js";
-import { createWhatsApp, whatsappLimits } from "../../src/channels/whatsapp/create.js";
+import {
+  whatsappChannel,
+  whatsappLimits,
+  whatsappPorts,
+} from "../../src/channels/whatsapp/create.js";
 import { GraphError } from "../../src/channels/whatsapp/graph.js";
 import { PairLimiter } from "../../src/channels/whatsapp/pair-limiter.js";
 import type { OutboundMessage } from "../../src/channels/whatsapp/render.js";
@@ -78,7 +82,7 @@ describe("WhatsAppChannel", () => {
     await store.heard(KEY, clock.now);
     const done = channel.deliver(KEY, [reply("Halo.")], "P2");
     await clock.runUntilIdle();
-    expect(await done).toEqual([]);
+    expect(await done).toEqual({ ids: [] });
     expect(sent).toEqual([{ to: "6281234567890", text: "Halo.", at: clock.now }]);
     expect(await store.statusOf("wamid.1")).toBe("sent");
   });
@@ -100,15 +104,14 @@ describe("WhatsAppChannel", () => {
     expect(sent.map((s) => s.at - start)).toEqual([0, 0, 6000, 12000]);
   });
 
-  it("stops writing to someone WhatsApp refuses, and resolves (the replies are dropped)", async () => {
-    const { channel, clock, sent, store, reachability } = setup({
+  it("says when WhatsApp refuses someone, and resolves (the replies are dropped)", async () => {
+    const { channel, clock, sent, store } = setup({
       fail: () => new GraphError(400, 131026, "(#131026) Message Undeliverable"),
     });
     await store.heard(KEY, clock.now);
     const done = channel.deliver(KEY, [reply("a")], "P1");
     await clock.runUntilIdle();
-    expect(await done).toEqual([]);
-    expect(await reachability.isUnreachable(KEY)).toBe(true);
+    expect(await done).toMatchObject({ ids: [], refused: { code: 131026 } });
     expect(sent).toEqual([]);
   });
 
@@ -125,33 +128,32 @@ describe("WhatsAppChannel", () => {
     expect(await reachability.isUnreachable(KEY)).toBe(false);
   });
 
-  it("does not write after WhatsApp's 24 hours, whatever the runtime's window says", async () => {
-    const { channel, clock, sent, store, reachability } = setup();
-    await store.heard(KEY, clock.now);
-    clock.now += 24 * 60 * 60 * 1000 + 1;
-    expect(await channel.deliver(KEY, [reply("a")], "P1")).toEqual([]);
-    expect(sent).toEqual([]);
-    expect(await reachability.isUnreachable(KEY)).toBe(true);
+  it("says WhatsApp's window closes 24 hours after the person's message", async () => {
+    const { channel, clock, store } = setup();
+    expect(await channel.openUntil(KEY)).toBe(0);
+    const wrote = clock.now - 60_000;
+    await store.heard(KEY, wrote);
+    expect(await channel.openUntil(KEY)).toBe(wrote + 24 * 60 * 60 * 1000);
   });
 
-  it("is built from configuration in one call", () => {
+  it("is built from configuration: its ports, then the channel on them", () => {
     const config = createConfig({
       WHATSAPP_PHONE_NUMBER_ID: "106540352242922",
       WHATSAPP_ACCESS_TOKEN: `EAAJB${"x".repeat(40)}`,
       WHATSAPP_APP_SECRET: "0123456789abcdef0123456789abcdef",
       WHATSAPP_VERIFY_TOKEN: "verify-token-0123456789",
     });
-    const parts = createWhatsApp({
-      config: config.whatsapp as NonNullable<typeof config.whatsapp>,
-      runtime: () => ({
-        handle: async () => ({ status: "duplicate", delivered: Promise.resolve(true) }),
-      }),
+    const wa = config.whatsapp as NonNullable<typeof config.whatsapp>;
+    const ports = whatsappPorts(wa, { now: Date.now });
+    expect(ports.store).toBeInstanceOf(MemoryWhatsAppStore);
+    const { channel } = whatsappChannel({
+      config: wa,
+      ports,
       reachability: new MemoryReachability(),
       texts: realBundle().texts,
       log: createLogger("silent"),
+      now: Date.now,
     });
-    expect(parts.channel).toBeInstanceOf(WhatsAppChannel);
-    expect(parts.store).toBeInstanceOf(MemoryWhatsAppStore);
-    expect(typeof parts.routes).toBe("function");
+    expect(channel).toBeInstanceOf(WhatsAppChannel);
   });
 });

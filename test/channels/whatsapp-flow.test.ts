@@ -148,9 +148,8 @@ describe("WhatsApp end to end", () => {
     await line.runtime.drain(5000);
     expect(textOf(fake.sent(wa).slice(joined))).toContain("Halo, saya di sini.");
 
-    expect(await line.person.say(key, "Halo, saya Dewi dari tim. Kamu di mana?", "P2")).toBe(
-      "sent",
-    );
+    const said = await line.person.say(key, "Halo, saya Dewi dari tim. Kamu di mana?");
+    expect(said.status === "saved" && (await said.delivered)).toBe("done");
     expect(FakeGraphApi.textOf(fake.sent(wa).at(-1) as SentMessage)).toBe(
       "Halo, saya Dewi dari tim. Kamu di mana?",
     );
@@ -211,12 +210,7 @@ describe("WhatsApp end to end", () => {
       status(id, "failed", { recipient: wa, code: 131026, title: "Message Undeliverable." }),
     );
     expect(res.status).toBe(200);
-    expect(line.failures).toContainEqual({
-      conversation: key,
-      code: 131026,
-      title: "Message Undeliverable.",
-      via: "status",
-    });
+    expect(line.logs.join("")).toContain("message to a person failed");
     expect(await line.reachability.isUnreachable(key)).toBe(true);
     // Writing again makes them reachable again.
     expect((await send(wa, textMessage(wa, "halo lagi"))).length).toBeGreaterThan(0);
@@ -228,8 +222,11 @@ describe("WhatsApp end to end", () => {
     const key = `wa:+${wa}`;
     await send(wa, textMessage(wa, "halo"));
     fake.failNext(131026, { to: wa });
-    expect(await line.person.say(key, "Halo?", "P1")).toBe("unreachable");
-    expect(line.failures.at(-1)).toMatchObject({ conversation: key, code: 131026, via: "send" });
+    const said = await line.person.say(key, "Halo?");
+    expect(said.status === "saved" && (await said.delivered)).toBe("unreachable");
+    expect(await line.reachability.isUnreachable(key)).toBe(true);
+    // Known now: the next words are refused before anything is saved.
+    expect(await line.person.say(key, "Halo??")).toEqual({ status: "refused", why: "unreachable" });
   });
 
   it("after 24 hours sends nothing but the template, and only when asked", async () => {
@@ -239,9 +236,11 @@ describe("WhatsApp end to end", () => {
     expect(await line.parts.channel.reachOut(key)).toEqual({ status: "open" });
     line.clock.offsetMs = 25 * 60 * 60 * 1000;
     const before = fake.calls.length;
-    expect(await line.person.say(key, "Halo, apa kabar?", "P2")).toBe("unreachable");
+    expect(await line.person.say(key, "Halo, apa kabar?")).toEqual({
+      status: "refused",
+      why: "window_closed",
+    });
     expect(fake.calls.length).toBe(before); // refused here, never tried at WhatsApp
-    expect(line.failures.at(-1)).toMatchObject({ conversation: key, code: 131047 });
     expect(await line.parts.channel.reachOut(key)).toEqual({ status: "template_sent" });
     expect(fake.sent(wa).at(-1)?.body).toMatchObject({
       type: "template",
@@ -267,9 +266,7 @@ describe("WhatsApp without a template", () => {
     });
     const before = fake.calls.length;
     expect(await channel.reachOut("wa:+6281299999999")).toEqual({ status: "window_closed" });
-    expect(
-      await channel.deliver("wa:+6281299999999", [{ type: "reply", text: "x" }], "P1"),
-    ).toEqual([]);
+    expect(await channel.openUntil("wa:+6281299999999")).toBe(0);
     expect(fake.calls.length).toBe(before);
   });
 });

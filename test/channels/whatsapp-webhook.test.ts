@@ -53,7 +53,7 @@ class RecordingRuntime {
     this.seen.add(dedupeId as string);
     if (!duplicate) this.handled.push({ key, text, dedupeId: dedupeId as string });
     this.events.push(`end ${text}`);
-    const delivered = Promise.resolve(true);
+    const delivered = Promise.resolve("done" as const);
     return duplicate
       ? { status: "duplicate", delivered }
       : { status: "handled", effects: [], delivered };

@@ -54,6 +54,24 @@ describe("operator takeover", () => {
     expect(chat.at).toBe("help.people");
   });
 
+  it("passes an operator's words on as a discreet reply, and stays where it was", () => {
+    const chat = waitingAtPhone();
+    chat.send({ kind: "operator", event: "joined" });
+    const before = chat.session;
+    chat.send({ kind: "operator", event: "message", text: "Halo, saya Dewi. Kamu aman?" });
+    expect(chat.of("reply")).toEqual([
+      {
+        type: "reply",
+        text: "Halo, saya Dewi. Kamu aman?",
+        silent: true,
+        quickExit: { label: expect.any(String) },
+      },
+    ]);
+    expect(chat.of("tidy")).toEqual([{ type: "tidy", afterMs: 30 * 60_000 }]);
+    expect(chat.session?.mode).toBe(before?.mode);
+    expect(chat.session?.heard).toBe(before?.heard);
+  });
+
   it("sends the embassy steps for where the person is when an operator asks", () => {
     const chat = waitingAtPhone();
     chat.send({ kind: "operator", event: "steps" });

@@ -64,17 +64,32 @@ function envOf(s: ServiceSetup): Record<string, string> {
   };
 }
 
-/** A service process; every line it logs is kept (to look for crashes and escalations). */
+/**
+ * A service process; every line it logs is kept (to look for crashes and escalations).
+ * `env`: settings beyond the shared ones (an operators' group).
+ */
 export async function startService(
   setup: ServiceSetup,
   lines: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ bot: BotProcess; lines: string[] }> {
   const bot = await BotProcess.start({
     kind: "pulang",
-    env: envOf(setup),
+    env: { ...envOf(setup), ...env },
     onLine: (line) => lines.push(line),
   });
   return { bot, lines };
+}
+
+/** POST one update to a service's webhook as Telegram would; resolves with the status. */
+export async function postUpdate(port: number, update: unknown): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/telegram/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+    body: JSON.stringify(update),
+  });
+  await res.arrayBuffer();
+  return res.status;
 }
 
 /** Lines that would mean the process met an error it did not handle. */

@@ -81,6 +81,7 @@ function loggingSink(log: Logger): EffectSink {
     async run(key: string, effects: readonly Effect[]) {
       log.debug({ conversation: key, effects, count: effects.length }, "effects");
       for (const e of effects) log.debug({ effect: e }, `effect ${e.type}`);
+      return {};
     },
   };
 }

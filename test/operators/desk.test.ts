@@ -25,7 +25,7 @@ const ID = "7QX9M-2PAKD";
 
 async function withCase(over: Parameters<typeof escalateEffect>[0] = {}) {
   const h = deskHarness();
-  await h.desk.escalate(PERSON_KEY, escalateEffect(over));
+  await h.intake.escalate(PERSON_KEY, escalateEffect(over));
   return h;
 }
 
@@ -68,7 +68,7 @@ describe("escalations and reports", () => {
 
   it("folds a new escalation into the open case and says when priority rose", async () => {
     const h = await withCase({ priority: "P3", reasons: ["asked_for_human"] });
-    await h.desk.escalate(PERSON_KEY, escalateEffect({ priority: "P1", reasons: ["beaten"] }));
+    await h.intake.escalate(PERSON_KEY, escalateEffect({ priority: "P1", reasons: ["beaten"] }));
     const c = await h.store.get(ID);
     expect(c?.priority).toBe("P1");
     expect(c?.reasons).toEqual(["asked_for_human", "beaten"]);
@@ -87,7 +87,7 @@ describe("escalations and reports", () => {
     async (p, why) => {
       const h = deskHarness();
       const effect = { ...reportEffect("unknown"), priority: p, reasons: [...why] };
-      await h.desk.escalate("wa:+6281200000000", effect);
+      await h.intake.escalate("wa:+6281200000000", effect);
       const c = await h.store.get("FAM01-AAAAA");
       expect(c).toMatchObject({ kind: "family", priority: p, reasons: why, channel: "wa" });
       expect(h.board.of("show")).toHaveLength(1);
@@ -97,21 +97,21 @@ describe("escalations and reports", () => {
   it("keeps a case even when the board cannot show it", async () => {
     const h = deskHarness();
     h.board.failing = true;
-    await expect(h.desk.escalate(PERSON_KEY, escalateEffect())).resolves.toBeUndefined();
+    await expect(h.intake.escalate(PERSON_KEY, escalateEffect())).resolves.toBeUndefined();
     expect(await h.store.get(ID)).toBeDefined();
     expect(h.logs.join("")).toContain("operator board not updated");
   });
 
   it("refuses a conversation from a channel it does not know, without throwing", async () => {
     const h = deskHarness();
-    await h.desk.escalate("xx:1", escalateEffect());
+    await h.intake.escalate("xx:1", escalateEffect());
     expect(await h.store.get(ID)).toBeUndefined();
   });
 
   it("reopens a closed case in the same place when the person asks again", async () => {
     const h = await claimed();
     expectOk(await h.desk.close(OPERATOR, ID, "safe"));
-    await h.desk.escalate(PERSON_KEY, escalateEffect({ reasons: ["asked_for_human"] }));
+    await h.intake.escalate(PERSON_KEY, escalateEffect({ reasons: ["asked_for_human"] }));
     expect((await h.store.get(ID))?.status).toBe("queued");
     expect(h.board.calls.at(-1)).toEqual({ method: "show", id: ID, change: "reopened" });
   });
@@ -235,7 +235,7 @@ describe("talking to the person", () => {
     h.clock.advance(MIN);
     const c = expectOk(await h.desk.message(OPERATOR, ID, "Halo, saya Dewi dari tim."));
     expect(h.person.said).toEqual([
-      { conversation: PERSON_KEY, text: "Halo, saya Dewi dari tim.", priority: "P1" },
+      { conversation: PERSON_KEY, text: "Halo, saya Dewi dari tim." },
     ]);
     expect(c.firstReplyAt).toBe(T0 + 2 * MIN);
     expect(lastAudit(c)).toEqual({ at: T0 + 2 * MIN, by: OPERATOR, action: "replied" });
@@ -254,7 +254,7 @@ describe("talking to the person", () => {
 
   it("says when the person cannot be reached, and audits the failed attempt", async () => {
     const h = await claimed();
-    h.person.sayResult = "unreachable";
+    h.person.refuse = "unreachable";
     expectRefused(await h.desk.message(OPERATOR, ID, "halo"), "unreachable");
     const c = await h.store.get(ID);
     expect(lastAudit(c)).toMatchObject({ action: "reply_failed", detail: "unreachable" });
@@ -262,30 +262,23 @@ describe("talking to the person", () => {
   });
 
   it("does not write to someone who has been silent longer than the bot may write", async () => {
-    const h = deskHarness({ writeWindowMs: 24 * 60 * MIN });
-    await h.desk.escalate(PERSON_KEY, escalateEffect());
-    expectOk(await h.desk.claim(OPERATOR, ID));
-    h.clock.advance(23 * 60 * MIN);
-    await h.desk.relay(PERSON_KEY, {
-      type: "relay",
-      caseRef: ID,
-      inbound: { kind: "text", text: "halo" },
-    });
-    h.clock.advance(23 * 60 * MIN);
+    const h = await claimed();
     expectOk(await h.desk.message(OPERATOR, ID, "Masih di sana?"));
-    h.clock.advance(25 * 60 * MIN);
+    h.person.refuse = "window_closed";
     expectRefused(await h.desk.message(OPERATOR, ID, "Halo?"), "window_closed");
+    expectRefused(await h.desk.sendSteps(OPERATOR, ID), "window_closed");
     expect(h.person.said.map((s) => s.text)).toEqual(["Masih di sana?"]);
   });
 
   it("after the window, sends the platform's neutral invitation instead, never the words", async () => {
-    const h = deskHarness({ writeWindowMs: 24 * 60 * MIN });
+    const h = deskHarness();
+    h.person.refuse = "window_closed";
     const invited: string[] = [];
     h.person.reachOut = async (conversation) => {
       invited.push(conversation);
       return "template_sent";
     };
-    await h.desk.escalate(PERSON_KEY, escalateEffect());
+    await h.intake.escalate(PERSON_KEY, escalateEffect());
     expectOk(await h.desk.claim(OPERATOR, ID));
     h.clock.advance(25 * 60 * MIN);
     expectRefused(await h.desk.message(OPERATOR, ID, "Halo?"), "template_sent");
@@ -336,8 +329,8 @@ describe("closing and handing back", () => {
       caseRef: ID,
       inbound: { kind: "text" as const, text: "tunggu" },
     };
-    await Promise.all([h.desk.close(OPERATOR, ID, "safe"), h.desk.relay(PERSON_KEY, relay)]);
-    await h.desk.relay(PERSON_KEY, relay);
+    await Promise.all([h.desk.close(OPERATOR, ID, "safe"), h.intake.relay(PERSON_KEY, relay)]);
+    await h.intake.relay(PERSON_KEY, relay);
     const c = await h.store.get(ID);
     expect(c?.status).toBe("closed");
     const shown = h.board.of("personMessage");
@@ -349,7 +342,7 @@ describe("relays, notes, views and lists", () => {
   it("shows what the person wrote in their case", async () => {
     const h = await claimed();
     h.clock.advance(MIN);
-    await h.desk.relay(PERSON_KEY, {
+    await h.intake.relay(PERSON_KEY, {
       type: "relay",
       caseRef: ID,
       inbound: { kind: "media", media: "photo", origin: "77" },
@@ -365,7 +358,7 @@ describe("relays, notes, views and lists", () => {
 
   it("drops a message for a case that does not exist", async () => {
     const h = deskHarness();
-    await h.desk.relay(PERSON_KEY, {
+    await h.intake.relay(PERSON_KEY, {
       type: "relay",
       caseRef: "GONE-1",
       inbound: { kind: "text", text: "x" },
@@ -391,7 +384,7 @@ describe("relays, notes, views and lists", () => {
 
   it("lists the queue, one's own cases and today's numbers", async () => {
     const h = await claimed();
-    await h.desk.escalate("tg:5", escalateEffect({ caseRef: "SECND-00002", priority: "P3" }));
+    await h.intake.escalate("tg:5", escalateEffect({ caseRef: "SECND-00002", priority: "P3" }));
     const queue = await h.desk.queue(OTHER);
     expect(queue.ok && queue.cases.map((c) => c.id)).toEqual([ID, "SECND-00002"]);
     const mine = await h.desk.mine(OPERATOR);
@@ -407,19 +400,19 @@ describe("relays, notes, views and lists", () => {
   it("erases: the case becomes a stub, its topic goes, its timer stops", async () => {
     const h = await withCase();
     await h.store.setTopic(ID, 55);
-    await h.desk.erase(PERSON_KEY, { type: "erase", caseRef: ID });
+    await h.intake.erase(PERSON_KEY, { type: "erase", caseRef: ID });
     const c = await h.store.get(ID);
     expect(c).toMatchObject({ erased: true, status: "closed" });
     expect(c?.conversation).toBeUndefined();
     expect(h.board.calls.at(-1)).toEqual({ method: "remove", id: ID, topic: 55 });
     expect(await h.scheduler.claimDue(T0 + 600 * MIN, 10, 1000)).toEqual([]);
     // A late message or escalation brings nothing back.
-    await h.desk.relay(PERSON_KEY, {
+    await h.intake.relay(PERSON_KEY, {
       type: "relay",
       caseRef: ID,
       inbound: { kind: "text", text: "x" },
     });
-    await h.desk.escalate(PERSON_KEY, escalateEffect());
+    await h.intake.escalate(PERSON_KEY, escalateEffect());
     expect((await h.store.get(ID))?.erased).toBe(true);
     expect(h.board.of("personMessage")).toEqual([]);
   });

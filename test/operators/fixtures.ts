@@ -6,10 +6,12 @@ import { Writable } from "node:stream";
 import { MemoryCaseStore } from "../../src/cases/memory-case-store.js";
 import type { Case } from "../../src/cases/model.js";
 import { type Announcer, SlaService } from "../../src/cases/sla-service.js";
-import type { Effect, Inbound, Priority } from "../../src/engine/types.js";
+import type { Effect, Inbound } from "../../src/engine/types.js";
 import { createLogger } from "../../src/log.js";
 import { type BoardEvent, type OperatorBoard, OperatorDesk } from "../../src/operators/desk.js";
-import type { OperatorEvent, PersonLink } from "../../src/operators/person-link.js";
+import { CaseIntake } from "../../src/operators/intake.js";
+import type { OperatorEvent, PersonLink, Said } from "../../src/operators/person-link.js";
+import type { WriteRefusal } from "../../src/runtime/write-rule.js";
 import { MemoryScheduler } from "../../src/schedule/memory-scheduler.js";
 import { fakeClock } from "../cases/redis-env.js";
 
@@ -24,18 +26,22 @@ export const PERSON_KEY = "tg:424242";
 /** Everything the desk told the person's side. */
 export class RecordingPerson implements PersonLink {
   readonly events: { conversation: string; event: OperatorEvent }[] = [];
-  readonly said: { conversation: string; text: string; priority: Priority }[] = [];
-  sayResult: "sent" | "unreachable" | "failed" = "sent";
+  readonly said: { conversation: string; text: string }[] = [];
+  /** Set by a test: the write rule refuses (nothing is recorded as said). */
+  refuse?: WriteRefusal;
   /** Set by a test to stand for a channel with re-engagement templates (WhatsApp). */
   reachOut?: PersonLink["reachOut"];
 
-  async event(conversation: string, event: OperatorEvent): Promise<void> {
+  async event(conversation: string, event: OperatorEvent): Promise<Said> {
+    if (this.refuse && event === "steps") return { status: "refused", why: this.refuse };
     this.events.push({ conversation, event });
+    return { status: "saved", delivered: Promise.resolve("done") };
   }
 
-  async say(conversation: string, text: string, priority: Priority) {
-    this.said.push({ conversation, text, priority });
-    return this.sayResult;
+  async say(conversation: string, text: string): Promise<Said> {
+    if (this.refuse) return { status: "refused", why: this.refuse };
+    this.said.push({ conversation, text });
+    return { status: "saved", delivered: Promise.resolve("done") };
   }
 }
 
@@ -88,7 +94,7 @@ export class RecordingBoard implements OperatorBoard, Announcer {
 }
 
 /** A desk and everything around it. */
-export function deskHarness(opts: { writeWindowMs?: number } = {}) {
+export function deskHarness() {
   const clock = fakeClock(T0);
   const store = new MemoryCaseStore();
   const scheduler = new MemoryScheduler();
@@ -114,9 +120,16 @@ export function deskHarness(opts: { writeWindowMs?: number } = {}) {
     log,
     timeZone: "Asia/Jakarta",
     now: clock.now,
-    ...opts,
   });
-  return { desk, store, scheduler, sla, board, person, clock, logs };
+  const intake = new CaseIntake({
+    store,
+    sla,
+    board,
+    caseOf: async () => undefined,
+    log,
+    now: clock.now,
+  });
+  return { desk, intake, store, scheduler, sla, board, person, clock, logs };
 }
 
 /** An escalate effect as the engine makes it (help flow, in danger, at Poipet). */

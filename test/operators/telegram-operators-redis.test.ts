@@ -15,7 +15,7 @@ import {
   locationUpdate,
   textUpdate,
 } from "../fakes/telegram-api.js";
-import { composeHelpline, GROUP } from "./compose.js";
+import { GROUP, startHelpline } from "./compose.js";
 
 const OPERATOR = 601;
 const env = useRedis();
@@ -25,7 +25,9 @@ beforeAll(async () => {
   fake = await FakeTelegramApi.start();
 });
 
+const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
+  for (const c of cleanups) await c();
   await fake.close();
 });
 
@@ -39,14 +41,16 @@ function buttonData(chatId: number, label: RegExp): string {
 
 describe("operators on Telegram, with Redis", () => {
   it("claims, relays both ways, survives a deleted topic and announces from Redis timers", async () => {
-    const h = composeHelpline(fake, {
+    const h = await startHelpline(fake, {
       operatorIds: [String(OPERATOR)],
       supervisorIds: [],
-      stores: {
+      ports: (ports) => ({
+        ...ports,
         cases: new RedisCaseStore(env.redis, { prefix: env.prefix }),
         scheduler: new RedisScheduler(env.redis, { prefix: env.prefix }),
-      },
+      }),
     });
+    cleanups.push(() => h.stop());
     const chat = 8_200_001;
     await h.handle(textUpdate(chat, "/start", { languageCode: "id" }));
     await h.handle(callbackUpdate(chat, buttonData(chat, /Butuh bantuan/)));

@@ -7,9 +7,13 @@ import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Bundle, Effect } from "../../src/engine/types.js";
 import { createLogger } from "../../src/log.js";
+import { MemoryChatLog } from "../../src/runtime/chat-log.js";
+import { EffectRouter } from "../../src/runtime/effects.js";
 import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
-import type { ConversationStore, EffectSink } from "../../src/runtime/ports.js";
-import { Runtime } from "../../src/runtime/runtime.js";
+import type { ConversationStore, EffectSink, RunReport } from "../../src/runtime/ports.js";
+import { MemoryReachability } from "../../src/runtime/reachability.js";
+import { type HandleOutcome, Runtime } from "../../src/runtime/runtime.js";
+import { MemoryScheduler } from "../../src/schedule/memory-scheduler.js";
 import { realBundle } from "../helpers/content.js";
 
 let bundle: Bundle;
@@ -20,10 +24,11 @@ beforeAll(() => {
 class RecordingSink implements EffectSink {
   readonly runs: { key: string; effects: readonly Effect[] }[] = [];
   fail = false;
-  async run(key: string, effects: readonly Effect[]): Promise<void> {
+  async run(key: string, effects: readonly Effect[]): Promise<RunReport> {
     await Promise.resolve();
     if (this.fail) throw new Error("channel down");
     this.runs.push({ key, effects });
+    return {};
   }
   get replies(): string[] {
     return this.runs.flatMap((r) => r.effects.flatMap((e) => (e.type === "reply" ? [e.text] : [])));
@@ -40,10 +45,17 @@ function wrap(
     commit: (...a) => store.commit(...a),
     pendingOutbox: (k) => store.pendingOutbox(k),
     ackOutbox: (k, id) => store.ackOutbox(k, id),
+    markDone: (k, id, done) => store.markDone(k, id, done),
     staleOutboxes: (...a) => store.staleOutboxes(...a),
     remove: (k) => store.remove(k),
     ...overrides,
   };
+}
+
+/** What became of a handled message's effects (a refused one has none). */
+async function delivered(outcome: HandleOutcome | Promise<HandleOutcome>) {
+  const o = await outcome;
+  return o.status === "refused" ? o.why : o.delivered;
 }
 
 function runtimeDeps(store: ConversationStore, sink: EffectSink) {
@@ -115,7 +127,7 @@ describe("Runtime", () => {
     const store = new MemoryConversationStore();
     await store.write("sim:1", { nonsense: true } as never);
     const { runtime, sink, logged } = setup(store);
-    await (await runtime.handle("sim:1", { kind: "text", text: "halo" })).delivered;
+    await delivered(runtime.handle("sim:1", { kind: "text", text: "halo" }));
     expect(sink.replies.join()).toContain("Pilih bahasa");
     expect(logged.join()).toContain("session unreadable");
   });
@@ -125,19 +137,65 @@ describe("Runtime", () => {
     sink.fail = true;
     const first = await runtime.handle("sim:1", { kind: "text", text: "tolong" }, "u9");
     expect(first.status).toBe("handled");
-    expect(await first.delivered).toBe(false);
+    expect(await delivered(first)).toBe("kept");
     sink.fail = false;
     const again = await runtime.handle("sim:1", { kind: "text", text: "tolong" }, "u9");
     expect(again.status).toBe("duplicate");
-    expect(await again.delivered).toBe(true);
+    expect(await delivered(again)).toBe("done");
     expect(sink.runs.flatMap((r) => r.effects).some((e) => e.type === "escalate")).toBe(true);
+  });
+
+  it("retries only the effects that failed: the person does not get the same reply twice", async () => {
+    const store = new MemoryConversationStore({ now: () => 1_000 });
+    const sent: string[] = [];
+    const escalated: string[] = [];
+    let queueDown = true;
+    const router = new EffectRouter({
+      channels: {
+        sim: {
+          deliver: async (_key, replies) => {
+            sent.push(...replies.map((r) => r.text));
+            return { ids: [] };
+          },
+          deleteMessages: async () => undefined,
+        },
+      },
+      cases: {
+        escalate: async (_key, effect) => {
+          if (queueDown) throw new Error("case store down");
+          escalated.push(effect.caseRef);
+        },
+        relay: async () => undefined,
+        erase: async () => undefined,
+      },
+      reattach: { reattach: async () => ({ kind: "system", event: "reattach_failed" }) },
+      chatLog: new MemoryChatLog(),
+      scheduler: new MemoryScheduler(),
+      eraser: { erase: async () => undefined },
+      reachability: new MemoryReachability(),
+      log: createLogger("silent"),
+      windowMs: 24 * 60 * 60 * 1000,
+      now: () => 1_000,
+    });
+    const runtime = new Runtime({ ...runtimeDeps(store, router), now: () => 1_000 });
+    expect(await delivered(runtime.handle("sim:1", { kind: "text", text: "tolong" }))).toBe("kept");
+    const replies = sent.length;
+    expect(replies).toBeGreaterThan(0);
+    expect(escalated).toEqual([]);
+
+    queueDown = false;
+    const later = new Runtime({ ...runtimeDeps(store, router), now: () => 121_000 });
+    expect(await later.recover(60_000)).toBe(1);
+    expect(escalated).toHaveLength(1);
+    expect(sent).toHaveLength(replies);
+    expect(await store.pendingOutbox("sim:1")).toEqual([]);
   });
 
   it("recovers what was saved but never delivered, once", async () => {
     const store = new MemoryConversationStore({ now: () => 1_000 });
     const { runtime, sink } = setup(store);
     sink.fail = true;
-    await (await runtime.handle("sim:1", { kind: "text", text: "halo" })).delivered;
+    await delivered(runtime.handle("sim:1", { kind: "text", text: "halo" }));
     sink.fail = false;
     const later = new Runtime({ ...runtimeDeps(store, sink), now: () => 1_000 + 120_000 });
     expect(await later.recover(60_000)).toBe(1);

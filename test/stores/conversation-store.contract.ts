@@ -184,6 +184,23 @@ export function conversationStoreContract(
         expect(await store.pendingOutbox(key)).toEqual([]);
       });
 
+      it("remembers which effects of an entry were carried out, until the entry is acked", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        const effects = [reply("a"), { type: "end" } as Effect];
+        await store.commit(key, 0, sessionAt(1), { outbox: effects });
+        await store.markDone(key, 1, [0]);
+        expect(await store.pendingOutbox(key)).toEqual([{ id: 1, effects, done: [0] }]);
+        await store.markDone(key, 1, [0, 1]);
+        expect((await store.pendingOutbox(key))[0]?.done).toEqual([0, 1]);
+        await store.ackOutbox(key, 1);
+        expect(await store.pendingOutbox(key)).toEqual([]);
+        // A mark for an entry already acked (by another process) is not kept.
+        await store.markDone(key, 1, [0]);
+        expect(await store.pendingOutbox(key)).toEqual([]);
+        expect(await store.staleOutboxes(0, Date.now() + 1, 100)).not.toContain(key);
+      });
+
       it("orders entries numerically past version 9", async () => {
         const store = makeStore();
         const key = freshKey();

@@ -1,13 +1,13 @@
 /**
  * Sending to a person on Telegram: render the step's replies, pace them within
- * Telegram's limits (most urgent people first), and stop writing to people who blocked
- * the bot instead of retrying forever.
+ * Telegram's limits (most urgent people first), and say when the person blocked the bot
+ * rather than retrying forever.
  */
 import { type Api, GrammyError } from "grammy";
 import type { Effect, Priority } from "../../engine/types.js";
 import type { Logger } from "../../log.js";
+import type { PersonChannel, Sent } from "../../runtime/effects.js";
 import type { ConversationKey } from "../../runtime/ports.js";
-import type { Reachability } from "../../runtime/reachability.js";
 import type { Pacer } from "../pacer.js";
 import { renderReplies, type TelegramMessage } from "./render.js";
 
@@ -16,7 +16,7 @@ type Reply = Extract<Effect, { type: "reply" }>;
 const PRIORITY_RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3 };
 
 /** Telegram's answers that mean the person cannot be written to. */
-export function isUnreachableError(err: unknown): boolean {
+export function isUnreachableError(err: unknown): err is GrammyError {
   if (!(err instanceof GrammyError)) return false;
   if (err.error_code === 403) return true;
   return err.error_code === 400 && /chat not found|user is deactivated/i.test(err.description);
@@ -25,13 +25,12 @@ export function isUnreachableError(err: unknown): boolean {
 export interface TelegramChannelDeps {
   api: Api;
   pacer: Pacer;
-  reachability: Reachability;
   log: Logger;
   /** Counts outbound results (for /metrics). */
   onSent?: (outcome: "sent" | "unreachable" | "failed") => void;
 }
 
-export class TelegramChannel {
+export class TelegramChannel implements PersonChannel {
   constructor(readonly d: TelegramChannelDeps) {}
 
   /** The chat id of a `tg:` conversation key. */
@@ -41,15 +40,16 @@ export class TelegramChannel {
 
   /**
    * Send replies to one person. Resolves with the ids of the messages sent, when all are
-   * sent or the person turned out to be unreachable (those replies are dropped on purpose).
-   * Rejects on other failures, so the runtime keeps the replies for recovery.
+   * sent or the person turned out to be unreachable (then with Telegram's refusal: the rest
+   * is dropped on purpose). Rejects on other failures, so the runtime keeps the replies for
+   * recovery.
    */
   async deliver(
     key: ConversationKey,
     replies: readonly Reply[],
     priority: Priority,
-  ): Promise<string[]> {
-    if (replies.length === 0 || (await this.d.reachability.isUnreachable(key))) return [];
+  ): Promise<Sent> {
+    if (replies.length === 0) return { ids: [] };
     const chatId = TelegramChannel.chatId(key);
     const target = { chat: key, group: false, priority: PRIORITY_RANK[priority] };
     // Queue every message now, in order; the pacer keeps one chat's messages in sequence.
@@ -59,15 +59,11 @@ export class TelegramChannel {
     const results = await Promise.allSettled(sends);
     const sent = results.flatMap((r) => (r.status === "fulfilled" ? [String(r.value)] : []));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (!failure) return sent;
-    if (isUnreachableError(failure.reason)) {
-      await this.d.reachability.markUnreachable(key);
+    if (!failure) return { ids: sent };
+    const err = failure.reason;
+    if (isUnreachableError(err)) {
       this.d.onSent?.("unreachable");
-      this.d.log.info(
-        { conversation: "tg" },
-        "person unreachable on Telegram; not writing again until they do",
-      );
-      return sent;
+      return { ids: sent, refused: { code: err.error_code, title: err.description } };
     }
     this.d.onSent?.("failed");
     throw failure.reason;

@@ -5,14 +5,14 @@
  * WhatsApp) instead of retrying forever; they become reachable again when they write.
  *
  * The 24-hour window: WhatsApp lets a business write freely only within 24 hours of the
- * person's last message. The runtime already refuses to write first (CONVERSATION_WINDOW_HOURS);
- * this channel also checks WhatsApp's own window before calling the API. Operators who need
- * to reach someone after it closed can send the approved re-engagement template
- * (`reachOut` / `sendTemplate`); the bot itself never does.
+ * person's last message. This channel says when that is (`openUntil`, from the message's own
+ * time); the one rule that decides whether we may write (`runtime/write-rule.ts`) holds it
+ * beside our own window. Operators who need to reach someone after it closed can send the
+ * approved re-engagement template (`reachOut` / `sendTemplate`); the bot itself never does.
  */
 import type { Effect, Priority, Texts } from "../../engine/types.js";
 import type { Logger } from "../../log.js";
-import type { PersonChannel } from "../../runtime/effects.js";
+import type { DeliveryFailure, PersonChannel, Sent } from "../../runtime/effects.js";
 import type { ConversationKey, ConversationStore } from "../../runtime/ports.js";
 import type { Reachability } from "../../runtime/reachability.js";
 import { errorSummary } from "../../runtime/runtime.js";
@@ -26,21 +26,11 @@ import { type WhatsAppStore, WINDOW_MS } from "./store.js";
 type Reply = Extract<Effect, { type: "reply" }>;
 
 const PRIORITY_RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3 };
-/** Meta's code for "more than 24 hours since the person wrote". */
-export const WINDOW_CLOSED_CODE = 131047;
 /** Largest media file fetched for operators (Telegram bots may upload 50 MB). */
 export const MAX_MEDIA_BYTES = 20 * 1024 * 1024;
 
-/** A message to a person that WhatsApp refused or could not deliver. */
-export interface DeliveryFailure {
-  conversation: ConversationKey;
-  /** Meta's error code (131047: window closed, 131026: cannot receive...). */
-  code?: number;
-  /** Meta's short title of the error (never the message). */
-  title?: string;
-  /** Refused when sending, or reported failed later by a delivery receipt. */
-  via: "send" | "status";
-}
+/** A message to a person that WhatsApp refused (131047: window closed, 131026: cannot receive...). */
+export type { DeliveryFailure };
 
 /** What reaching a person after the window can come to (for the operator side). */
 export type ReachOutcome =
@@ -81,8 +71,6 @@ export interface WhatsAppChannelDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Counts outbound results (for /metrics). */
   onSent?: (outcome: "sent" | "unreachable" | "failed") => void;
-  /** A message was refused for good: the composition root tells the case's operator. */
-  onFailed?: (failure: DeliveryFailure) => void | Promise<void>;
 }
 
 /**
@@ -100,8 +88,8 @@ export function sessionLanguage(
 }
 
 /**
- * The case a conversation's session points at, for `onFailed`: a failed message is shown
- * to the operator of that case when it is claimed.
+ * The case a conversation's session points at: a message that did not go out is shown to
+ * the operator of that case when it is claimed.
  */
 export function sessionCaseRef(
   store: Pick<ConversationStore, "load">,
@@ -129,9 +117,8 @@ export class WhatsAppChannel implements PersonChannel {
 
   /**
    * Send replies to one person. Resolves when all are sent, or when WhatsApp will not
-   * deliver to the person (those replies are dropped on purpose, and the person is marked
-   * unreachable until they write). Rejects on other failures, so the runtime keeps the
-   * replies for recovery.
+   * deliver to the person (then with its refusal: the rest is dropped on purpose). Rejects
+   * on other failures, so the runtime keeps the replies for recovery.
    *
    * Resolves with no message ids: WhatsApp cannot delete messages from a phone, so there is
    * nothing to keep them for (and a wamid encodes the person's number).
@@ -140,15 +127,19 @@ export class WhatsAppChannel implements PersonChannel {
     key: ConversationKey,
     replies: readonly Reply[],
     priority: Priority,
-  ): Promise<string[]> {
-    if (replies.length === 0 || (await this.d.reachability.isUnreachable(key))) return [];
-    if (!(await this.windowOpen(key))) {
-      await this.#unreachable(key, { code: WINDOW_CLOSED_CODE, title: "window closed" });
-      return [];
-    }
+  ): Promise<Sent> {
+    if (replies.length === 0) return { ids: [] };
     const messages = renderReplies(replies, await this.#words(key));
-    await this.#sendAll(key, messages, priority);
-    return [];
+    const refused = await this.#sendAll(key, messages, priority);
+    if (!refused) return { ids: [] };
+    this.d.onSent?.("unreachable");
+    return { ids: [], refused: refusalOf(refused) };
+  }
+
+  /** WhatsApp's own window: 24 hours after the person's last message (their message's time). */
+  async openUntil(key: ConversationKey): Promise<number> {
+    const at = await this.d.store.lastHeard(key);
+    return at === undefined ? 0 : at + WINDOW_MS;
   }
 
   /**
@@ -186,6 +177,7 @@ export class WhatsAppChannel implements PersonChannel {
     try {
       const refused = await this.#sendAll(key, [message], priority);
       if (!refused) return { status: "template_sent" };
+      await this.#unreachable(key, refusalOf(refused));
       return {
         status: "unreachable",
         ...(refused.code !== undefined ? { code: refused.code } : {}),
@@ -214,7 +206,7 @@ export class WhatsAppChannel implements PersonChannel {
 
   /**
    * Queue every message now, in order, and wait for all. A refusal that means the person
-   * cannot be written to marks them unreachable and resolves with it; other failures reject.
+   * cannot be written to resolves with it; other failures reject.
    */
   async #sendAll(
     key: ConversationKey,
@@ -239,13 +231,7 @@ export class WhatsAppChannel implements PersonChannel {
       }),
     );
     const results = await Promise.allSettled(sends);
-    if (refused) {
-      await this.#unreachable(key, {
-        ...(refused.code !== undefined ? { code: refused.code } : {}),
-        ...(refused.title ? { title: refused.title } : {}),
-      });
-      return refused;
-    }
+    if (refused) return refused;
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (!failure) return undefined;
     this.d.onSent?.("failed");
@@ -283,23 +269,17 @@ export class WhatsAppChannel implements PersonChannel {
     });
   }
 
-  /** WhatsApp will not deliver to this person now: stop until they write, and say so. */
-  async #unreachable(key: ConversationKey, why: { code?: number; title?: string }): Promise<void> {
+  /**
+   * WhatsApp will not take the re-engagement template for this person: stop until they
+   * write (the operator is answered with the outcome).
+   */
+  async #unreachable(key: ConversationKey, why: { code?: number }): Promise<void> {
     await this.d.reachability.markUnreachable(key);
     this.d.onSent?.("unreachable");
     this.d.log.info(
       { conversation: "wa", code: why.code },
       "person not reachable on WhatsApp; not writing again until they do",
     );
-    await this.#tell({ conversation: key, ...why, via: "send" });
-  }
-
-  async #tell(failure: DeliveryFailure): Promise<void> {
-    try {
-      await this.d.onFailed?.(failure);
-    } catch (err) {
-      this.d.log.warn({ err: errorSummary(err) }, "delivery failure not passed on");
-    }
   }
 
   /** The words the renderer adds, in the person's language. */
@@ -313,6 +293,14 @@ export class WhatsAppChannel implements PersonChannel {
       moreChoices: texts.t(lang, "whatsapp:more_choices"),
     };
   }
+}
+
+/** Meta's code and title of a refusal, for the operator (never the message). */
+function refusalOf(err: GraphError): { code?: number; title?: string } {
+  return {
+    ...(err.code !== undefined ? { code: err.code } : {}),
+    ...(err.title ? { title: err.title } : {}),
+  };
 }
 
 /** A file name extension for a MIME type WhatsApp uses. */

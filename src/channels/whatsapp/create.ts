@@ -1,7 +1,8 @@
 /**
- * The WhatsApp channel's pieces, built from its configuration for the composition root:
- * the Graph API client, a pacer with WhatsApp's limits, the store (Redis when there is
- * one), the person channel, the notification dispatcher and the webhook routes.
+ * The WhatsApp channel's pieces for the composition root, in the order it builds them:
+ * the ports (the Graph API client and the channel's store, Redis when there is one), the
+ * person channel with WhatsApp's pacing, and, once the runtime exists, the notification
+ * dispatcher and the webhook routes.
  */
 import type { FastifyInstance } from "fastify";
 import type { WhatsAppConfig } from "../../config.js";
@@ -9,13 +10,14 @@ import type { KeyNames } from "../../crypto/pseudonym.js";
 import type { Texts } from "../../engine/types.js";
 import type { Logger } from "../../log.js";
 import type { Metrics } from "../../metrics.js";
+import type { DeliveryFailure } from "../../runtime/effects.js";
 import type { ConversationKey } from "../../runtime/ports.js";
 import type { Reachability } from "../../runtime/reachability.js";
 import type { Runtime } from "../../runtime/runtime.js";
 import type { Codec } from "../../stores/codec.js";
 import type { RedisClient } from "../../stores/redis/conversation-store.js";
 import { type PaceLimits, Pacer } from "../pacer.js";
-import { type DeliveryFailure, WhatsAppChannel } from "./channel.js";
+import { WhatsAppChannel } from "./channel.js";
 import { GraphClient } from "./graph.js";
 import { RedisWhatsAppStore } from "./redis-store.js";
 import { MemoryWhatsAppStore, type WhatsAppStore } from "./store.js";
@@ -31,72 +33,93 @@ export function whatsappLimits(messagesPerSecond: number): PaceLimits {
   return { globalPerSecond: messagesPerSecond, perChatGapMs: 0, groupPerMinute: 20 };
 }
 
-export interface CreateWhatsAppOptions {
-  config: WhatsAppConfig;
-  /** The runtime, looked up when a message comes in (it is built after the channels). */
-  runtime: () => Pick<Runtime, "handle">;
-  reachability: Reachability;
-  texts: Texts;
-  log: Logger;
-  metrics?: Metrics;
-  /** Redis, with the deployment's prefix, key names and codec; memory when absent. */
-  redis?: { client: RedisClient; prefix: string; names?: KeyNames; codec?: Codec };
-  /** The person's language (see `sessionLanguage`). */
-  languageOf?: (key: ConversationKey) => Promise<string | undefined>;
-  /** A message to a person was refused or failed: tell the case's operator. */
-  onFailed?: (failure: DeliveryFailure) => void | Promise<void>;
-  now?: () => number;
-}
-
-/** Everything the composition root wires. */
-export interface WhatsAppParts {
-  /** Register as `channels.wa` (EffectRouter and RuntimePersonLink). */
-  channel: WhatsAppChannel;
-  updates: WhatsAppUpdates;
-  /** Pass to `createServer({ routes: [routes] })`. */
-  routes: (app: FastifyInstance) => void;
-  /** For the pacing gauge (`pacer.waiting`). */
-  pacer: Pacer;
-  store: WhatsAppStore;
+/** What WhatsApp's side of the helpline talks to. */
+export interface WhatsAppPorts {
   graph: GraphClient;
+  store: WhatsAppStore;
 }
 
-/** See the file comment. */
-export function createWhatsApp(o: CreateWhatsAppOptions): WhatsAppParts {
-  const { config, log, metrics } = o;
-  const now = o.now ?? Date.now;
+/** The Graph API client and the store: Redis, with the deployment's prefix, names and codec; memory when absent. */
+export function whatsappPorts(
+  config: WhatsAppConfig,
+  o: {
+    now: () => number;
+    redis?: { client: RedisClient; prefix: string; names?: KeyNames; codec?: Codec };
+  },
+): WhatsAppPorts {
   const graph = new GraphClient({
     apiRoot: config.apiRoot,
     version: config.apiVersion,
     phoneNumberId: config.phoneNumberId,
     accessToken: config.accessToken,
   });
-  const pacer = new Pacer({ limits: whatsappLimits(config.messagesPerSecond), now });
-  const store: WhatsAppStore = o.redis
-    ? new RedisWhatsAppStore(o.redis.client, {
-        prefix: o.redis.prefix,
+  const { now, redis } = o;
+  const store: WhatsAppStore = redis
+    ? new RedisWhatsAppStore(redis.client, {
+        prefix: redis.prefix,
         now,
-        ...(o.redis.names ? { names: o.redis.names } : {}),
-        ...(o.redis.codec ? { codec: o.redis.codec } : {}),
+        ...(redis.names ? { names: redis.names } : {}),
+        ...(redis.codec ? { codec: redis.codec } : {}),
       })
     : new MemoryWhatsAppStore({ now });
+  return { graph, store };
+}
+
+export interface WhatsAppChannelOptions {
+  config: WhatsAppConfig;
+  ports: WhatsAppPorts;
+  reachability: Reachability;
+  texts: Texts;
+  log: Logger;
+  metrics?: Metrics;
+  /** The person's language (see `sessionLanguage`). */
+  languageOf?: (key: ConversationKey) => Promise<string | undefined>;
+  now: () => number;
+}
+
+/** The person channel (register as `channels.wa`) and its pacer (for the pacing gauge). */
+export function whatsappChannel(o: WhatsAppChannelOptions): {
+  channel: WhatsAppChannel;
+  pacer: Pacer;
+} {
+  const { config, metrics } = o;
+  const pacer = new Pacer({ limits: whatsappLimits(config.messagesPerSecond), now: o.now });
   const channel = new WhatsAppChannel({
-    graph,
+    graph: o.ports.graph,
     pacer,
     reachability: o.reachability,
-    store,
+    store: o.ports.store,
     texts: o.texts,
-    log,
-    now,
+    log: o.log,
+    now: o.now,
     ...(o.languageOf ? { languageOf: o.languageOf } : {}),
     ...(config.template ? { template: config.template } : {}),
-    ...(o.onFailed ? { onFailed: o.onFailed } : {}),
     ...(metrics ? { onSent: (outcome) => metrics.outbound.inc({ channel: "wa", outcome }) } : {}),
   });
+  return { channel, pacer };
+}
+
+export interface WhatsAppWebhookOptions {
+  config: WhatsAppConfig;
+  store: WhatsAppStore;
+  runtime: Pick<Runtime, "handle">;
+  reachability: Reachability;
+  log: Logger;
+  metrics?: Metrics;
+  /** A message to a person failed after it was accepted (a `failed` receipt). */
+  onFailed?: (failure: DeliveryFailure) => void | Promise<void>;
+}
+
+/** The notification dispatcher and the routes to pass to `createServer({ routes })`. */
+export function whatsappWebhook(o: WhatsAppWebhookOptions): {
+  updates: WhatsAppUpdates;
+  routes: (app: FastifyInstance) => void;
+} {
+  const { config, log, metrics } = o;
   const updates = new WhatsAppUpdates({
-    runtime: { handle: (key, inbound, dedupeId) => o.runtime().handle(key, inbound, dedupeId) },
+    runtime: o.runtime,
     reachability: o.reachability,
-    store,
+    store: o.store,
     phoneNumberId: config.phoneNumberId,
     log,
     ...(o.onFailed ? { onFailed: o.onFailed } : {}),
@@ -111,5 +134,5 @@ export function createWhatsApp(o: CreateWhatsAppOptions): WhatsAppParts {
     log,
     ...(metrics ? { metrics } : {}),
   });
-  return { channel, updates, routes, pacer, store, graph };
+  return { updates, routes };
 }

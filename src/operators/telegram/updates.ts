@@ -4,9 +4,10 @@
  * /case, /note, /stats). Every tap is answered, every refusal explained in a sentence, in
  * the thread it came from. Nothing here decides who may do what: the desk does.
  *
- * A failure of the store or of Telegram while handling an update is logged and answered
- * ("try again") rather than thrown: a redelivered operator message would reach the person
- * twice, which is worse than asking the operator to send it again.
+ * An operator's words reach the person through the engine and the outbox, saved under the
+ * update's id (`op:<update id>`), so a redelivered update reaches them once; the 👍 comes
+ * when the message went out. A failure of the store or of Telegram while handling an update
+ * is logged and answered ("try again") rather than thrown.
  */
 import type { Api } from "grammy";
 import type { CallbackQuery, Message, Update } from "grammy/types";
@@ -70,9 +71,10 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
   }
 
   async handle(update: Update): Promise<void> {
-    if (update.callback_query) return this.#tap(update.callback_query);
+    const dedupeId = `op:${update.update_id}`;
+    if (update.callback_query) return this.#tap(update.callback_query, dedupeId);
     const message = update.message;
-    if (message) return this.#safely(threadOf(message), () => this.#message(message));
+    if (message) return this.#safely(threadOf(message), () => this.#message(message, dedupeId));
     const edited = update.edited_message;
     if (edited) return this.#safely(threadOf(edited), () => this.#edited(edited));
   }
@@ -90,10 +92,10 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
 
   // ---- Buttons ---------------------------------------------------------------------------
 
-  async #tap(q: CallbackQuery): Promise<void> {
+  async #tap(q: CallbackQuery, dedupeId: string): Promise<void> {
     let answer: string;
     try {
-      answer = await this.#runTap(q);
+      answer = await this.#runTap(q, dedupeId);
     } catch (err) {
       this.#d.log.error({ err: errorSummary(err) }, "operator tap failed");
       answer = this.#view.t("error.broken");
@@ -104,7 +106,7 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
   }
 
   /** Do what the tap asks; returns the short answer the operator sees. */
-  async #runTap(q: CallbackQuery): Promise<string> {
+  async #runTap(q: CallbackQuery, dedupeId: string): Promise<string> {
     const tap = decodeTap(q.data);
     const user = String(q.from.id);
     if (!tap) {
@@ -120,7 +122,7 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
       case "release":
         return this.#said(await desk.release(user, tap.caseId), "released");
       case "steps":
-        return this.#said(await desk.sendSteps(user, tap.caseId), "steps");
+        return this.#said(await desk.sendSteps(user, tap.caseId, dedupeId), "steps");
       case "handback":
         return this.#said(await desk.handBack(user, tap.caseId), "handed_back");
       case "close":
@@ -157,7 +159,7 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
 
   // ---- Messages --------------------------------------------------------------------------
 
-  async #message(m: Message): Promise<void> {
+  async #message(m: Message, dedupeId: string): Promise<void> {
     if (!m.from || m.from.is_bot || !this.#isOperatorContent(m)) return;
     const user = String(m.from.id);
     const thread = threadOf(m);
@@ -179,9 +181,13 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
         await this.#say(thread, this.#view.t("reply.only_text"));
       return;
     }
-    const r = await this.#d.desk.message(user, c.id, m.text);
-    if (r.ok) await this.#d.board.acknowledge(m.message_id);
-    else await this.#say(thread, this.#view.refusal(r.error, r.case));
+    const r = await this.#d.desk.message(user, c.id, m.text, dedupeId);
+    if (!r.ok) return this.#say(thread, this.#view.refusal(r.error, r.case));
+    // Saved: it goes out in its turn. The 👍 says it reached the person; a refusal at the
+    // platform is shown in the topic by the delivery itself.
+    void r.delivered?.then((d) =>
+      d === "done" ? this.#d.board.acknowledge(m.message_id) : undefined,
+    );
   }
 
   /** Text or media someone wrote (not a service message: topic created, member joined...). */

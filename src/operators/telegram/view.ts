@@ -199,7 +199,11 @@ export class OperatorView {
       case "reattached":
         return this.#e(this.t("line.reattached", { channel: this.t(`channel.${event.channel}`) }));
       case "delivery_failed":
-        return this.#e(this.t("line.delivery_failed", { code: event.code, title: event.title }));
+        // The platform's own reason when it refused; else why we did not write.
+        if (event.code === undefined && event.why) return this.#e(this.t(`error.${event.why}`));
+        return this.#e(
+          this.t("line.delivery_failed", { code: event.code ?? 0, title: event.title ?? "?" }),
+        );
     }
   }
 

@@ -7,7 +7,8 @@
  *
  * - `P c:{K}`           hash: `s` = encoded session, `v` = version (integer)
  * - `P c:{K}:seen`      sorted set: dedupe id -> commit time (48 h window, at most 32)
- * - `P c:{K}:out`       hash: version -> encoded effects (pending outbox entries)
+ * - `P c:{K}:out`       hash: version -> encoded effects (pending outbox entries), and
+ *                       `<version>:done` -> encoded indices of its effects carried out
  * - `P outbox:pending`  sorted set: key name -> first pending time (another slot)
  * - `P outbox:keys`     hash: key name -> the encoded conversation key, for recovery
  *
@@ -112,10 +113,24 @@ end
 return 1
 `;
 
-/** KEYS: out. ARGV: entry id. Deletes the entry; returns how many are still pending. */
+/**
+ * KEYS: out. ARGV: entry id. Deletes the entry and its done marks; returns how many fields
+ * are left (0: nothing pending, since marks never outlive their entry).
+ */
 const ACK = `
-redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[1], ARGV[1], ARGV[1] .. ':done')
 return redis.call('HLEN', KEYS[1])
+`;
+
+/**
+ * KEYS: out. ARGV: entry id, encoded indices. Only while the entry is pending: a mark
+ * written after another process acked it would keep the hash, and the index, alive.
+ */
+const MARK_DONE = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], ARGV[1] .. ':done', ARGV[2])
+end
+return 1
 `;
 
 /** The scripts, as ioredis methods once {@link defineScripts} ran on a client. */
@@ -130,6 +145,7 @@ interface Scripts {
   pulangConvSave(c: string, s: string, o: string, session: string, ttlMs: number): Promise<number>;
   pulangConvDropSession(c: string): Promise<number>;
   pulangConvAck(o: string, id: number): Promise<number>;
+  pulangConvMarkDone(o: string, id: number, indices: string): Promise<number>;
 }
 
 const SCRIPTS: Record<keyof Scripts, { numberOfKeys: number; lua: string }> = {
@@ -138,6 +154,7 @@ const SCRIPTS: Record<keyof Scripts, { numberOfKeys: number; lua: string }> = {
   pulangConvSave: { numberOfKeys: 3, lua: SAVE },
   pulangConvDropSession: { numberOfKeys: 1, lua: DROP_SESSION },
   pulangConvAck: { numberOfKeys: 1, lua: ACK },
+  pulangConvMarkDone: { numberOfKeys: 1, lua: MARK_DONE },
 };
 
 /** Register the scripts on `client` (EVALSHA with EVAL fallback, handled by ioredis). */
@@ -147,6 +164,9 @@ function defineScripts(client: RedisClient): RedisClient & Scripts {
   }
   return client as RedisClient & Scripts;
 }
+
+/** The outbox hash field of an entry's done marks: `<entry id>:done`. */
+const DONE = ":done";
 
 /** How many index entries staleOutboxes examines per round trip. */
 const STALE_BATCH = 100;
@@ -226,10 +246,16 @@ export class RedisConversationStore
     const out = this.#outKeyOf(this.#names(key));
     const raw = await this.#redis.hgetall(out);
     return Object.entries(raw)
-      .map(([id, text]) => ({
-        id: Number(id),
-        effects: this.#decodeEffects(text, this.#place(out, id)),
-      }))
+      .filter(([field]) => !field.endsWith(DONE))
+      .map(([id, text]) => {
+        const marks = raw[`${id}${DONE}`];
+        const done = marks === undefined ? undefined : this.#decodeDone(marks, out, id);
+        return {
+          id: Number(id),
+          effects: this.#decodeEffects(text, this.#place(out, id)),
+          ...(done ? { done } : {}),
+        };
+      })
       .sort((a, b) => a.id - b.id);
   }
 
@@ -237,6 +263,12 @@ export class RedisConversationStore
     const name = this.#names(key);
     const left = await this.#redis.pulangConvAck(this.#outKeyOf(name), id);
     if (left === 0) await this.#unmarkIfEmpty(name);
+  }
+
+  async markDone(key: ConversationKey, id: number, indices: readonly number[]): Promise<void> {
+    const out = this.#outKeyOf(this.#names(key));
+    const encoded = this.#codec.encode([...indices], this.#place(out, `${id}${DONE}`));
+    await this.#redis.pulangConvMarkDone(out, id, encoded);
   }
 
   /**
@@ -346,6 +378,16 @@ export class RedisConversationStore
     try {
       const key = this.#codec.decode(stored, this.#place(this.#keysKey(), name));
       return typeof key === "string" ? key : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Done marks that cannot be read count as none: at worst an effect is repeated. */
+  #decodeDone(text: string, out: string, id: string): number[] | undefined {
+    try {
+      const done = this.#codec.decode(text, this.#place(out, `${id}${DONE}`));
+      return Array.isArray(done) ? done.filter((i) => Number.isInteger(i)) : undefined;
     } catch {
       return undefined;
     }

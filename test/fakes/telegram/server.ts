@@ -490,6 +490,11 @@ export class FakeTelegramApi {
     this.#faults.push({ method, spec, remaining: spec.times ?? 1 });
   }
 
+  /** Forget every failure still waiting to happen (failNext): Telegram is well again. */
+  clearFaults(): void {
+    this.#faults.length = 0;
+  }
+
   /** Every call to `chatId` that would reach the user answers 403 "bot was blocked by the user". */
   blockUser(chatId: number | string): void {
     this.#blocked.add(this.#key(chatId));

@@ -1,26 +1,17 @@
 /**
- * The helpline over WhatsApp, wired as the composition root wires a channel: config from
- * the environment, the WhatsApp parts (`createWhatsApp`), the runtime and effect router on
- * memory stores, a recording case port (escalations, relays), the operator's person link,
- * and the real HTTP server with the webhook routes, against a fake Graph API on loopback.
+ * The helpline over WhatsApp, as `npm start` wires it (`wireApp`) on memory ports, against
+ * a fake Graph API on loopback. Its operators' board records what operators would be shown
+ * (cases, what the person wrote, messages that did not go out); a person link on the same
+ * runtime plays the operator's side, and a channel on the same ports is there to call.
  */
-import { Writable } from "node:stream";
-import { type DeliveryFailure, sessionLanguage } from "../../../src/channels/whatsapp/channel.js";
-import { createWhatsApp, type WhatsAppParts } from "../../../src/channels/whatsapp/create.js";
-import { createConfig } from "../../../src/config.js";
-import type { Effect } from "../../../src/engine/types.js";
-import { createServer } from "../../../src/http/server.js";
-import { createLogger } from "../../../src/log.js";
-import { createMetrics } from "../../../src/metrics.js";
+import type { Case } from "../../../src/cases/model.js";
+import type { Announcer } from "../../../src/cases/sla-service.js";
+import { whatsappChannel } from "../../../src/channels/whatsapp/create.js";
+import type { Inbound, Priority } from "../../../src/engine/types.js";
+import type { BoardEvent, OperatorBoard } from "../../../src/operators/desk.js";
 import { RuntimePersonLink } from "../../../src/operators/runtime-person-link.js";
-import { MemoryChatLog } from "../../../src/runtime/chat-log.js";
-import { type CasePort, EffectRouter } from "../../../src/runtime/effects.js";
-import { newCaseCode, newCaseRef } from "../../../src/runtime/ids.js";
-import { MemoryConversationStore } from "../../../src/runtime/memory-store.js";
-import { MemoryReachability } from "../../../src/runtime/reachability.js";
-import { Runtime } from "../../../src/runtime/runtime.js";
-import { MemoryScheduler } from "../../../src/schedule/memory-scheduler.js";
 import { realBundle } from "../../helpers/content.js";
+import { capturedLog, startService } from "../../helpers/service.js";
 import {
   FAKE_ACCESS_TOKEN,
   FAKE_APP_SECRET,
@@ -30,123 +21,100 @@ import {
 } from "./graph-api.js";
 import { type Notification, sign } from "./webhooks.js";
 
-/** What reached the operator side. */
+/** What reached the operators, in the shape of the effect that caused it. */
 export interface CaseCall {
-  what: "escalate" | "relay" | "erase";
+  what: "escalate" | "relay" | "failed";
   key: string;
-  effect: Effect;
+  effect: {
+    type: "escalate" | "report" | "relay" | "failed";
+    caseRef?: string;
+    priority?: Priority;
+    reasons?: string[];
+    inbound?: Inbound;
+  };
+  /** For `failed`: what the board was told. */
+  event?: BoardEvent;
+}
+
+/** A board that records what operators would see. */
+class RecordingBoard implements OperatorBoard, Announcer {
+  readonly calls: CaseCall[] = [];
+
+  #case(c: Case): CaseCall["effect"] {
+    const type = c.kind === "family" ? ("report" as const) : ("escalate" as const);
+    return { type, caseRef: c.id, priority: c.priority, reasons: c.reasons };
+  }
+
+  async show(c: Case): Promise<void> {
+    this.calls.push({ what: "escalate", key: c.conversation ?? "", effect: this.#case(c) });
+  }
+  async update(c: Case, event?: BoardEvent): Promise<void> {
+    const key = c.conversation ?? "";
+    if (event?.kind === "delivery_failed")
+      this.calls.push({ what: "failed", key, effect: { type: "failed" }, event });
+    else this.calls.push({ what: "escalate", key, effect: this.#case(c) });
+  }
+  async personMessage(c: Case, inbound: Inbound): Promise<void> {
+    const effect = { type: "relay" as const, caseRef: c.id, inbound };
+    this.calls.push({ what: "relay", key: c.conversation ?? "", effect });
+  }
+  async remove(): Promise<void> {}
+  async overdue(): Promise<void> {}
+  async returned(): Promise<void> {}
 }
 
 export interface HelplineOptions {
   env?: Record<string, string>;
-  /** The channel's clock (window, pacing), real time plus this offset. */
-  clock?: { offsetMs: number };
 }
 
 /** Build and start the helpline; `post` plays a notification as Meta would send it. */
 export async function startHelpline(fake: FakeGraphApi, o: HelplineOptions = {}) {
-  const bundle = realBundle();
-  const logs: string[] = [];
-  const log = createLogger(
-    "trace",
-    new Writable({
-      write(chunk, _enc, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    }),
-  );
-  const config = createConfig({
-    WHATSAPP_PHONE_NUMBER_ID: FAKE_PHONE_NUMBER_ID,
-    WHATSAPP_ACCESS_TOKEN: FAKE_ACCESS_TOKEN,
-    WHATSAPP_APP_SECRET: FAKE_APP_SECRET,
-    WHATSAPP_VERIFY_TOKEN: FAKE_VERIFY_TOKEN,
-    WHATSAPP_API_ROOT: fake.apiRoot,
-    ...o.env,
-  });
-  const wa = config.whatsapp;
-  if (!wa) throw new Error("WhatsApp is not configured");
-  const metrics = createMetrics();
-  const clock = o.clock ?? { offsetMs: 0 };
-  const now = () => Date.now() + clock.offsetMs;
-  const cases: CaseCall[] = [];
-  const failures: DeliveryFailure[] = [];
-  const reachability = new MemoryReachability();
-  const conversations = new MemoryConversationStore();
-  const chatLog = new MemoryChatLog();
-  let runtime: Runtime | undefined;
-  const parts: WhatsAppParts = createWhatsApp({
-    config: wa,
-    runtime: () => runtime as Runtime,
-    reachability,
-    texts: bundle.texts,
-    log,
-    metrics,
-    languageOf: sessionLanguage(conversations),
-    onFailed: (f) => {
-      failures.push(f);
+  const board = new RecordingBoard();
+  /** The service's clock: real time plus this offset. */
+  const clock = { offsetMs: 0 };
+  const svc = await startService({
+    fake: null,
+    redis: false,
+    now: () => Date.now() + clock.offsetMs,
+    env: {
+      WHATSAPP_PHONE_NUMBER_ID: FAKE_PHONE_NUMBER_ID,
+      WHATSAPP_ACCESS_TOKEN: FAKE_ACCESS_TOKEN,
+      WHATSAPP_APP_SECRET: FAKE_APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: FAKE_VERIFY_TOKEN,
+      WHATSAPP_API_ROOT: fake.apiRoot,
+      ...o.env,
     },
-    now,
+    ports: (ports) => ({ ...ports, board }),
   });
-  const channels = { wa: parts.channel };
-  const casePort: CasePort = {
-    escalate: async (key, effect) => void cases.push({ what: "escalate", key, effect }),
-    relay: async (key, effect) => void cases.push({ what: "relay", key, effect }),
-    erase: async (key, effect) => void cases.push({ what: "erase", key, effect }),
-  };
-  const sink = new EffectRouter({
-    channels,
-    cases: casePort,
-    reattach: { reattach: async () => undefined },
-    chatLog,
-    scheduler: new MemoryScheduler(),
-    eraser: { erase: (key) => conversations.remove(key) },
-    log,
-    windowMs: config.conversationWindowMs,
+  const { ports, config, app } = svc;
+  const wa = ports.whatsapp;
+  if (!wa || !config.whatsapp) throw new Error("WhatsApp is not configured");
+  // The same channel on the same ports, for tests that call it (templates, media).
+  const { channel } = whatsappChannel({
+    config: config.whatsapp,
+    ports: wa,
+    reachability: ports.reachability,
+    texts: realBundle().texts,
+    log: capturedLog(svc.logs),
+    now: ports.now,
   });
-  runtime = new Runtime({
-    bundle,
-    store: conversations,
-    sink,
-    log,
-    ids: newCaseRef,
-    codes: newCaseCode,
-  });
-  const person = new RuntimePersonLink({
-    runtime: () => runtime as Runtime,
-    channels,
-    reachability,
-    chatLog,
-    log,
-  });
-  const server = createServer({
-    log,
-    metrics,
-    ready: async () => [{ name: "flows", ok: true }],
-    routes: [parts.routes],
-  });
-  await server.listen({ port: 0, host: "127.0.0.1" });
-  const address = server.server.address();
-  const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  const ready = runtime;
   return {
-    base,
-    bundle,
-    cases,
+    base: svc.base,
+    cases: board.calls,
     clock,
-    conversations,
-    failures,
-    logs,
-    metrics,
-    parts,
-    person,
-    reachability,
-    runtime: ready,
+    conversations: ports.conversations,
+    logs: svc.logs,
+    metrics: app.metrics,
+    parts: { channel, store: wa.store },
+    /** The operator's side: their words and actions, through the engine. */
+    person: new RuntimePersonLink({ runtime: app.runtime, channels: { wa: channel } }),
+    reachability: ports.reachability,
+    runtime: app.runtime,
     /** POST a notification, signed with the app secret unless told otherwise. */
     post(body: Notification | string, signature?: string | null): Promise<Response> {
       const raw = typeof body === "string" ? body : JSON.stringify(body);
       const header = signature === undefined ? sign(raw, FAKE_APP_SECRET) : signature;
-      return fetch(`${base}/whatsapp/webhook`, {
+      return fetch(`${svc.base}/whatsapp/webhook`, {
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -155,10 +123,7 @@ export async function startHelpline(fake: FakeGraphApi, o: HelplineOptions = {})
         body: raw,
       });
     },
-    async stop() {
-      await server.close();
-      await ready.drain(5000);
-    },
+    stop: () => svc.stop(),
   };
 }
 

@@ -1,0 +1,140 @@
+/**
+ * The case intake: where what the engine decided about a person reaches the operators.
+ * The runtime hands it effects (it is the runtime's CasePort): an escalation or a family's
+ * report becomes a case (created, raised or reopened) with its SLA timer and its place on
+ * the board; what the person writes while waiting or talking to a human is shown with the
+ * case; an erase anonymises the case. It also shows a message to the person that did not
+ * go out. It needs nothing of the runtime, so the runtime can be built on it.
+ */
+import type { Case } from "../cases/model.js";
+import { type Channel, channelSchema } from "../cases/model.js";
+import type { CaseStore, EscalationInput } from "../cases/store.js";
+import type { Effect } from "../engine/types.js";
+import type { Logger } from "../log.js";
+import type { CasePort, DeliveryFailure } from "../runtime/effects.js";
+import type { ConversationKey } from "../runtime/ports.js";
+import { keyKind } from "../runtime/runtime.js";
+import { type BoardEvent, bestEffort, type OperatorBoard, type SlaHook } from "./desk.js";
+
+export interface CaseIntakeDeps {
+  store: CaseStore;
+  sla: SlaHook;
+  board: OperatorBoard;
+  /** The case a conversation is about now (its session's), for failed deliveries. */
+  caseOf: (key: ConversationKey) => Promise<string | undefined>;
+  log: Logger;
+  now?: () => number;
+}
+
+/**
+ * The store input of an `escalate` or `report` effect. Reports are families' missing-relative
+ * reports (kind `family`); both carry the priority and reasons the flow's triage gave them.
+ */
+export function escalationInput(
+  key: ConversationKey,
+  effect: Extract<Effect, { type: "escalate" | "report" }>,
+  channel: Channel,
+  now: number,
+): EscalationInput {
+  const base = {
+    caseRef: effect.caseRef,
+    conversation: key,
+    channel,
+    summary: effect.summary,
+    lang: effect.summary.lang,
+    now,
+  };
+  const kind = effect.type === "escalate" ? "help" : "family";
+  return { ...base, kind, priority: effect.priority, reasons: effect.reasons };
+}
+
+/** Whether the case knows where the person is on a map. */
+function hasPin(c: Case | undefined): boolean {
+  return c?.summary.place?.lat !== undefined && c.summary.place.lon !== undefined;
+}
+
+/** See the file comment. */
+export class CaseIntake implements CasePort {
+  readonly #d: CaseIntakeDeps;
+  readonly #now: () => number;
+
+  constructor(deps: CaseIntakeDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  /** Create or update the person's case, arm its timer, and show it to operators. */
+  async escalate(
+    key: ConversationKey,
+    effect: Extract<Effect, { type: "escalate" | "report" }>,
+  ): Promise<void> {
+    const channel = channelSchema.safeParse(keyKind(key));
+    if (!channel.success) {
+      this.#d.log.error(
+        { channel: keyKind(key), case: effect.caseRef },
+        "case from unknown channel",
+      );
+      return;
+    }
+    const input = escalationInput(key, effect, channel.data, this.#now());
+    const before = await this.#d.store.get(input.caseRef);
+    const { case: c, change } = await this.#d.store.upsert(input);
+    if (change === "erased") return;
+    await this.#d.sla.onCaseChanged(c);
+    this.#d.log.info({ case: c.id, priority: c.priority, change, type: effect.type }, "case");
+    if (change === "created" || change === "reopened") {
+      await bestEffort(this.#d.log, "show", () => this.#d.board.show(c, change));
+      return;
+    }
+    const located = hasPin(c) && !hasPin(before);
+    const event: BoardEvent =
+      change === "raised" && before
+        ? { kind: "raised", from: before.priority, located }
+        : { kind: "updated", located };
+    await bestEffort(this.#d.log, "update", () => this.#d.board.update(c, event));
+  }
+
+  /** The person wrote while waiting for or talking to an operator: show it in the case. */
+  async relay(_key: ConversationKey, effect: Extract<Effect, { type: "relay" }>): Promise<void> {
+    const r = await this.#d.store.recordPersonMessage(effect.caseRef, this.#now());
+    const c = r.case;
+    if (!c || c.erased) {
+      this.#d.log.warn({ case: effect.caseRef }, "message for a case that is gone; dropped");
+      return;
+    }
+    await bestEffort(this.#d.log, "person", () =>
+      this.#d.board.personMessage(c, effect.inbound, !r.ok),
+    );
+  }
+
+  /** The person asked to be forgotten: anonymise the case, stop its timer, drop its topic. */
+  async erase(_key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void> {
+    if (!effect.caseRef) return;
+    const r = await this.#d.store.erase(effect.caseRef, this.#now());
+    if (!r.ok) return;
+    await this.#d.sla.onCaseChanged(r.case);
+    await bestEffort(this.#d.log, "remove", () => this.#d.board.remove(r.case));
+  }
+
+  /** The person found their case again from another account: operators see it. */
+  async reattached(c: Case): Promise<void> {
+    await this.#d.board.update(c, { kind: "reattached", channel: c.channel });
+  }
+
+  /**
+   * A message to the person did not go out (their platform refused it, or we may not write
+   * now): if a human holds their case, the topic says so (code and title, never content).
+   */
+  async undelivered(failure: DeliveryFailure): Promise<void> {
+    const ref = await this.#d.caseOf(failure.conversation);
+    const c = ref ? await this.#d.store.get(ref) : undefined;
+    if (c?.status !== "claimed") return;
+    const event: BoardEvent = {
+      kind: "delivery_failed",
+      ...(failure.code !== undefined ? { code: failure.code } : {}),
+      ...(failure.title !== undefined ? { title: failure.title } : {}),
+      ...(failure.why !== undefined ? { why: failure.why } : {}),
+    };
+    await bestEffort(this.#d.log, "update", () => this.#d.board.update(c, event));
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The helpline's ports, built from configuration: what it keeps (Redis, or memory for the
+ * demo and tests), the platforms' clients, and the clock. This is the one place that opens
+ * connections; wiring the ports into the service (`app.ts`) does no I/O, so tests wire the
+ * real service on memory ports and fakes through the same function.
+ */
+import type { Redis } from "ioredis";
+import { type CaseCodes, MemoryCaseCodes, RedisCaseCodes } from "./cases/case-codes.js";
+import { MemoryCaseStore } from "./cases/memory-case-store.js";
+import { RedisCaseStore } from "./cases/redis-case-store.js";
+import type { Announcer } from "./cases/sla-service.js";
+import type { CaseStore } from "./cases/store.js";
+import { createBot } from "./channels/telegram/bot.js";
+import { type WhatsAppPorts, whatsappPorts } from "./channels/whatsapp/create.js";
+import type { Config } from "./config.js";
+import { createEncryptedCodec } from "./crypto/encrypted-codec.js";
+import { generateEphemeralKeys } from "./crypto/keys.js";
+import { hashedNames, type KeyNames, namesSecretFrom } from "./crypto/pseudonym.js";
+import type { Logger } from "./log.js";
+import type { OperatorBoard } from "./operators/desk.js";
+import { type ChatLog, MemoryChatLog } from "./runtime/chat-log.js";
+import { MemoryConversationStore } from "./runtime/memory-store.js";
+import type { ConversationStore } from "./runtime/ports.js";
+import { MemoryReachability, type Reachability } from "./runtime/reachability.js";
+import { MemoryScheduler } from "./schedule/memory-scheduler.js";
+import { RedisScheduler } from "./schedule/redis-scheduler.js";
+import type { Scheduler } from "./schedule/scheduler.js";
+import type { Codec } from "./stores/codec.js";
+import { RedisChatLog } from "./stores/redis/chat-log.js";
+import { createRedis } from "./stores/redis/connection.js";
+import { RedisConversationStore } from "./stores/redis/conversation-store.js";
+import { RedisReachability } from "./stores/redis/reachability.js";
+
+/** Everything the service talks to. */
+export interface Ports {
+  /** The clock every timer, window and session follows. */
+  now: () => number;
+  /** How stored values are encrypted. */
+  codec: Codec;
+  /** How conversation keys are named in Redis (and in job ids); plain in memory. */
+  names?: KeyNames;
+  /** The Redis connection, when there is one (readiness, shutdown). */
+  redis?: Redis;
+  conversations: ConversationStore;
+  cases: CaseStore;
+  codes: CaseCodes;
+  reachability: Reachability;
+  chatLog: ChatLog;
+  scheduler: Scheduler;
+  /** The Telegram bot (its API client), when a token is configured. */
+  telegram?: ReturnType<typeof createBot>;
+  /** WhatsApp's Graph API client and store, when it is configured. */
+  whatsapp?: WhatsAppPorts;
+  /**
+   * Where operators are shown cases, when it is not the Telegram group (`OPERATOR_CHAT_ID`)
+   * or the log: another surface, or a test's recording board.
+   */
+  board?: OperatorBoard & Announcer;
+}
+
+/**
+ * The codec every stored value goes through: AES-256-GCM under DATA_KEY, or, where no
+ * key is configured (allowed outside production), a throwaway key, said loudly.
+ */
+export function storageCodec(
+  config: Pick<Config, "dataKeys">,
+  warn: (line: string) => void,
+): Codec {
+  return storageSecrets({ ...config, pseudonymKey: undefined }, warn).codec;
+}
+
+/** The codec, and how conversation keys are named in Redis (never in the clear). */
+export function storageSecrets(
+  config: Pick<Config, "dataKeys" | "pseudonymKey">,
+  warn: (line: string) => void,
+): { codec: Codec; names: KeyNames } {
+  const keys = config.dataKeys ?? generateEphemeralKeys(warn);
+  return {
+    codec: createEncryptedCodec(keys),
+    names: hashedNames(config.pseudonymKey ?? namesSecretFrom(keys.current.key)),
+  };
+}
+
+/** What may be chosen rather than read from configuration (tests: their own clock). */
+export interface PortOptions {
+  now?: () => number;
+}
+
+/** Build the ports from configuration. Connections are made here; nothing is started. */
+export function createPorts(config: Config, log: Logger, options: PortOptions = {}): Ports {
+  const now = options.now ?? Date.now;
+  const stores = config.redis ? redisStores(config, log) : memoryStores(config, log);
+  const tg = config.telegram;
+  const redis = stores.redis;
+  return {
+    now,
+    ...stores,
+    ...(tg ? { telegram: createBot({ token: tg.token, apiRoot: tg.apiRoot }) } : {}),
+    ...(config.whatsapp
+      ? {
+          whatsapp: whatsappPorts(config.whatsapp, {
+            now,
+            ...(redis && config.redis
+              ? {
+                  redis: {
+                    client: redis,
+                    prefix: config.redis.keyPrefix,
+                    codec: stores.codec,
+                    ...(stores.names ? { names: stores.names } : {}),
+                  },
+                }
+              : {}),
+          }),
+        }
+      : {}),
+  };
+}
+
+type Stores = Omit<Ports, "now" | "telegram" | "whatsapp">;
+
+function memoryStores(config: Config, log: Logger): Stores {
+  const { codec, names } = storageSecrets(config, (line) => log.warn(line));
+  log.warn(
+    "REDIS_URL is not set: conversations are kept in memory only. Everything is lost on restart, " +
+      "and two instances will not share anything. Never run like this in production.",
+  );
+  return {
+    codec,
+    conversations: new MemoryConversationStore({ codec, ttlSeconds: config.sessionTtlSeconds }),
+    cases: new MemoryCaseStore({ codec }),
+    codes: new MemoryCaseCodes(names),
+    reachability: new MemoryReachability(),
+    chatLog: new MemoryChatLog(),
+    scheduler: new MemoryScheduler({ codec }),
+  };
+}
+
+function redisStores(config: Config, log: Logger): Stores {
+  const { codec, names } = storageSecrets(config, (line) => log.warn(line));
+  const { url, keyPrefix: prefix } = config.redis as NonNullable<Config["redis"]>;
+  const redis = createRedis(url, {
+    role: "commands",
+    onError: (problem) => log.warn({ code: problem.code }, "redis connection problem"),
+  });
+  return {
+    redis,
+    names,
+    codec,
+    conversations: new RedisConversationStore(redis, {
+      prefix,
+      codec,
+      names,
+      ttlSeconds: config.sessionTtlSeconds,
+    }),
+    cases: new RedisCaseStore(redis, { prefix, codec }),
+    codes: new RedisCaseCodes(redis, prefix, names),
+    reachability: new RedisReachability(redis, prefix, config.sessionTtlSeconds, names),
+    chatLog: new RedisChatLog(redis, prefix, names),
+    scheduler: new RedisScheduler(redis, { prefix, codec }),
+  };
+}
