@@ -1,5 +1,5 @@
 /**
- * What decision 0013 promises: nonces never repeat, and a stored value is bound to its
+ * What decision 0014 promises: nonces never repeat, and a stored value is bound to its
  * place: copied to another person's key, another field or another case, it does not
  * decrypt; values written before places were bound still do, and keep their form through
  * rotation.
