@@ -121,7 +121,7 @@ async function claimedCase(chat: number): Promise<number> {
   const thread = shown?.topic as number;
   const card = fake.sentTo(GROUP).find((m) => m.message_thread_id === thread) as Message;
   await post(callbackUpdate(GROUP, `o|claim|${c.id}`, card, { userId: OPERATOR }));
-  await fake.waitFor(() => (fake.lastTextTo(chat) ?? "").includes("sudah bergabung"), 8000);
+  await fake.waitFor(() => (fake.lastTextTo(chat) ?? "").includes("Halo, saya di sini"), 8000);
   return thread;
 }
 
