@@ -3,6 +3,7 @@
  * closed the case, asked for the embassy steps to be sent, or wrote to the person.
  */
 import { goTo } from "./run.js";
+import { DURESS_REASON } from "./safety.js";
 import type { Turn } from "./turn.js";
 import type { Inbound } from "./types.js";
 
@@ -25,12 +26,15 @@ export function operatorEvent(turn: Turn, inbound: Extract<Inbound, { kind: "ope
   }
   // A human joined, handed back or closed: a later wait is explained afresh.
   s.waitTold = undefined;
+  // Someone is making the person write (their duress word): whoever holds the phone must
+  // not read that a team joined or closed a case. The operator writes, in their own words.
+  const watched = s.reasons.includes(DURESS_REASON);
   if (event === "joined") {
     if (s.mode === "bot" && s.at !== undefined) s.resume = s.at;
     s.mode = "operator";
     s.at = undefined;
     s.waiting = false;
-    turn.reply(turn.t("common:operator.joined"));
+    if (!watched) turn.reply(turn.t("common:operator.joined"));
     return;
   }
   const wasOperator = s.mode === "operator";
@@ -38,7 +42,7 @@ export function operatorEvent(turn: Turn, inbound: Extract<Inbound, { kind: "ope
   s.waiting = false;
   if (event === "closed") {
     s.resume = undefined;
-    if (wasOperator) turn.reply(turn.t("common:operator.closed"));
+    if (wasOperator && !watched) turn.reply(turn.t("common:operator.closed"));
     return;
   }
   turn.reply(turn.t("common:operator.left"));

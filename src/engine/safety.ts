@@ -10,6 +10,9 @@ import type { Session } from "./session.js";
 import type { Turn } from "./turn.js";
 import type { Inbound } from "./types.js";
 
+/** The triage reason the duress word raises. */
+export const DURESS_REASON = "duress";
+
 /** Button id and command name of the quick exit. */
 export const EXIT = "_exit";
 
@@ -46,7 +49,7 @@ export function isQuickExit(turn: Turn, inbound: Inbound): boolean {
 export function duress(turn: Turn, text: string): boolean {
   const word = turn.s.safety.duressWord;
   if (word === undefined || ownWord(text) !== word) return false;
-  turn.flag("duress");
+  turn.flag(DURESS_REASON);
   turn.escalate();
   const current = turn.s.at ? turn.bundle.flows.steps.get(turn.s.at) : undefined;
   if (current) reask(turn, current);

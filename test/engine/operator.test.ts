@@ -115,3 +115,26 @@ describe("operator takeover", () => {
     expect(chat.at).toBe("welcome.menu");
   });
 });
+
+describe("a case raised by the duress word", () => {
+  it("is claimed and closed without a word to the phone that someone may be reading", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("halo");
+    chat.tap("other");
+    chat.tap("privacy");
+    expect(chat.at?.startsWith("privacy.")).toBe(true);
+    chat.session = {
+      ...(chat.session as NonNullable<typeof chat.session>),
+      safety: {
+        ...(chat.session?.safety as NonNullable<typeof chat.session>["safety"]),
+        duressWord: "kopi susu",
+      },
+    };
+    chat.say("kopi susu");
+    expect(chat.of("escalate")[0]?.reasons).toContain("duress");
+    chat.send({ kind: "operator", event: "joined" });
+    expect(chat.of("reply")).toEqual([]);
+    chat.send({ kind: "operator", event: "closed" });
+    expect(chat.of("reply")).toEqual([]);
+  });
+});
