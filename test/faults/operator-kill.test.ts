@@ -55,7 +55,7 @@ describe("kill -9 between an operator's commit and its delivery", () => {
     // The operator claims, and the person hears a human joined.
     await post(first, callbackUpdate(GROUP, `o|claim|${caseId}`, card, { userId: OPERATOR }));
     await eventually(
-      () => (fake.lastTextTo(PERSON) ?? "").includes("sudah bergabung"),
+      () => (fake.lastTextTo(PERSON) ?? "").includes("Halo, saya di sini"),
       "the person told a human joined",
     );
 
