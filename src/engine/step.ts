@@ -1,6 +1,7 @@
 /**
  * The engine: one pure function from (flows, session, message) to (session, effects).
  */
+import { caseCodeIn } from "../understanding/case-code.js";
 import type { CompiledStep } from "./flow-model.js";
 import { runCommand } from "./intents.js";
 import { operatorEvent } from "./operator.js";
@@ -85,7 +86,9 @@ function tooFast(turn: Turn, inbound: Inbound): boolean {
  */
 function languageOf(turn: Turn, inbound: Inbound): string | undefined {
   const languages = turn.bundle.texts.languages;
-  const written = inbound.kind === "text" ? turn.read(inbound.text).lang : undefined;
+  // A case code is letters and digits in no language ("7QX9-M2PA-KDC" is not English).
+  const words = inbound.kind === "text" && !caseCodeIn(inbound.text);
+  const written = words ? turn.read(inbound.text).lang : undefined;
   if (written && languages.includes(written)) return written;
   return inbound.langHint && languages.includes(inbound.langHint) ? inbound.langHint : undefined;
 }

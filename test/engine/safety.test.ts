@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Turn } from "../../src/engine/turn.js";
 import type { Bundle } from "../../src/engine/types.js";
+import { newCaseCode } from "../../src/runtime/ids.js";
 import { Chat } from "../helpers/chat.js";
 import { realBundle } from "../helpers/content.js";
 
@@ -314,6 +315,15 @@ describe("case code", () => {
       expect(chat.at, typed).toBe("reattach.question");
       chat.say("Poipet");
       expect(chat.of("reattach")[0]?.code).toBe(code);
+    }
+  });
+
+  it("typed first from a new account, keeps the account's language whatever letters it has", () => {
+    for (let i = 0; i < 200; i++) {
+      const code = newCaseCode();
+      const chat = new Chat(bundle, "id");
+      chat.say(code);
+      expect(chat.session?.lang).toBe("id");
     }
   });
 
