@@ -53,7 +53,9 @@ export function parseLine(line: string, lastQuestion: Reply | undefined): Inboun
       // As Telegram delivers them: commands, not words to match.
       return { kind: "command", name: command.slice(1) };
   }
-  if (lastQuestion?.expects === "choice" && /^\d{1,2}$/.test(trimmed)) {
+  // A place question's buttons ("I don't know", "Poipet, right?") are tapped by number too;
+  // only a question that wants typing keeps a typed number as text (an age, a count).
+  if (lastQuestion && lastQuestion.expects !== "text" && /^\d{1,2}$/.test(trimmed)) {
     const tapped = tap(Number(trimmed));
     if (tapped) return tapped;
   }

@@ -53,6 +53,17 @@ describe("npm run chat", () => {
     expect(out).toContain("Can you keep using this phone?");
   });
 
+  it("confirms a place it read in a sentence when the person types the button's number", () => {
+    const { out } = run(
+      "src/sim/cli.ts",
+      ["--lang", "id"],
+      "sy udah kabur dr kantor, skrg di hotel di poipet. paspor masih ditahan\n1\n",
+    );
+    expect(out).toContain("Poipet, Kamboja, betul?");
+    expect(out).toContain("KBRI Phnom Penh");
+    expect(out).not.toContain("Kami belum menemukan tempat itu");
+  });
+
   it("refuses an unknown language", () => {
     const { code, err } = run("src/sim/cli.ts", ["--lang", "fr"], "");
     expect(code).toBe(2);
