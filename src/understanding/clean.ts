@@ -46,56 +46,164 @@ const LOOK_ALIKES: Readonly<Record<string, string>> = {
 
 /** Symbols that stand for a word people would otherwise type. */
 const SYMBOL_WORDS: Readonly<Record<string, string>> = { "🆘": " sos ", "👍": " ok " };
+const SYMBOLS = Object.keys(SYMBOL_WORDS);
+const SYMBOL = new RegExp(SYMBOLS.join("|"), "gu");
 
-/**
- * Printable ASCII and line breaks, and emoji (astral characters, the variation selector and
- * the zero-width joiner that build them): nothing to decompose or look alike.
- */
-const ASCII_OR_EMOJI = /^(?:[\t\n\r\x20-\x7e\ud800-\udfff]|\ufe0f|\u200d)*$/;
+const NOT_ASCII = /[^\t\n\r\x20-\x7e]/;
 const EMOJI_JOINERS = /\ufe0f|\u200d/g;
 const INVISIBLE_OR_MARK = /[\p{Cf}\p{M}]/gu;
+const LOOK_ALIKE = new RegExp(`[${Object.keys(LOOK_ALIKES).join("")}]`, "gu");
+const LETTER = /^\p{L}$/u;
 /** Apostrophes inside words go ("can't" -> "cant", "i'm" -> "im"), as people often omit them. */
-const APOSTROPHE = /(?<=\p{L})['’`](?=\p{L})/gu;
-/** A letter typed three or more times in a row ("tolooong", "pleaseee"). */
-const STRETCHED = /(\p{L})\1{2,}/gu;
-/** Look-alike letters and symbols that stand for words, replaced in one pass. */
-const SUBSTITUTED = new RegExp(
-  [...Object.keys(LOOK_ALIKES), ...Object.keys(SYMBOL_WORDS)].map(escapeRegExp).join("|"),
-  "gu",
-);
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
+const APOSTROPHE = /['’`]/g;
+/**
+ * Where a letter is typed three times or more: an ASCII letter, a character other than
+ * printable ASCII or a surrogate pair three times in a row (no `u` flag: it is the fast kind of regular
+ * expression; whether the character is a letter is checked after).
+ */
+const STRETCH_HINT = /([a-z])\1\1|([^ -~])\2\2|([\ud800-\udbff][\udc00-\udfff])\3\3/g;
+/** The first character of the emoji blocks: astral characters below it may be letters. */
+const FIRST_EMOJI = 0x1f000;
 
 /**
  * Clean a message for reading. Cut to {@link MAX_READ_CHARS} only after cleaning, so a
  * message padded with invisible or compatibility characters reads like the plain text.
+ *
+ * Each step first looks whether it has anything to do (most messages have no stretched
+ * letters, apostrophes or emoji): a long plain message costs one lowercasing and a few scans.
  *
  * @example cleanText("TOLOOONG\u200B!!") === "tolong!!"
  */
 export function cleanText(raw: string): string {
   // Bound the work before Unicode normalisation: no message a person writes is this long.
   const bounded = raw.length > MAX_READ_CHARS * 4 ? raw.slice(0, MAX_READ_CHARS * 4) : raw;
-  // Most messages are plain ASCII, perhaps with emoji: nothing to decompose.
-  if (ASCII_OR_EMOJI.test(bounded)) {
-    const text = bounded
-      .toLowerCase()
-      .replace(EMOJI_JOINERS, "")
-      .replace(SUBSTITUTED, (c) => SYMBOL_WORDS[c] ?? c)
-      .replace(APOSTROPHE, "")
-      .replace(STRETCHED, "$1");
-    return text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text;
+  const text = squeezeStretched(withoutApostrophes(folded(bounded)));
+  return text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text;
+}
+
+/** Lowercase, with compatibility forms, marks, look-alikes and symbols made plain. */
+function folded(text: string): string {
+  // Most messages are plain ASCII: a regular expression finds the first other character fast.
+  const first = text.search(NOT_ASCII);
+  if (first < 0) return text.toLowerCase();
+  if (!plainOrEmoji(text, first)) return symbolsAsWords(decomposed(text));
+  return symbolsAsWords(text.toLowerCase().replace(EMOJI_JOINERS, ""));
+}
+
+/**
+ * Printable ASCII and line breaks, and emoji (with the variation selector and the joiner
+ * that build them): nothing to decompose or look alike. Astral letters ("𝐭𝐨𝐥𝐨𝐧𝐠" in a
+ * fancy font) are not plain: decomposition makes them ordinary letters.
+ */
+function plainOrEmoji(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x20 && c <= 0x7e) || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (c === 0xfe0f || c === 0x200d || isLowSurrogate(c)) continue;
+    if (c < 0xd800 || c > 0xdbff) return false;
+    const cp = text.codePointAt(i) as number;
+    if (cp >= 0x10000 && cp < FIRST_EMOJI) return false;
   }
-  // One decomposition does both: compatibility forms ("ｔｏｌｏｎｇ") and accents apart.
-  const text = bounded
+  return true;
+}
+
+/** One decomposition does both: compatibility forms ("ｔｏｌｏｎｇ") and accents apart. */
+function decomposed(text: string): string {
+  return text
     .normalize("NFKD")
     .toLowerCase()
     .replace(INVISIBLE_OR_MARK, "")
-    .replace(SUBSTITUTED, (c) => LOOK_ALIKES[c] ?? SYMBOL_WORDS[c] ?? c)
-    .replace(APOSTROPHE, "")
-    .replace(STRETCHED, "$1");
-  return text.length > MAX_READ_CHARS ? text.slice(0, MAX_READ_CHARS) : text;
+    .replace(LOOK_ALIKE, (c) => LOOK_ALIKES[c] ?? c);
+}
+
+function symbolsAsWords(text: string): string {
+  return SYMBOLS.some((s) => text.includes(s))
+    ? text.replace(SYMBOL, (c) => SYMBOL_WORDS[c] ?? c)
+    : text;
+}
+
+/** An apostrophe between two letters goes; others stay (they separate words). */
+function withoutApostrophes(text: string): string {
+  APOSTROPHE.lastIndex = 0;
+  let parts: string[] | undefined;
+  let from = 0;
+  for (let m = APOSTROPHE.exec(text); m !== null; m = APOSTROPHE.exec(text)) {
+    const i = m.index;
+    if (!letterBefore(text, i) || !letterAt(text, i + 1)) continue;
+    parts ??= [];
+    parts.push(text.slice(from, i));
+    from = i + 1;
+  }
+  if (parts === undefined) return text;
+  parts.push(text.slice(from));
+  return parts.join("");
+}
+
+/** A letter typed three or more times in a row ("tolooong", "pleaseee") counts once. */
+function squeezeStretched(text: string): string {
+  let parts: string[] | undefined;
+  let from = 0;
+  // Jump from one run of a repeated character to the next: nothing between can be stretched.
+  STRETCH_HINT.lastIndex = 0;
+  for (let m = STRETCH_HINT.exec(text); m !== null; m = STRETCH_HINT.exec(text)) {
+    const i = m.index;
+    const end = runEnd(text, i);
+    const width = (text.codePointAt(i) as number) > 0xffff ? 2 : 1;
+    if (isLetter(text.codePointAt(i) as number)) {
+      parts ??= [];
+      parts.push(text.slice(from, i + width));
+      from = end;
+    }
+    STRETCH_HINT.lastIndex = end;
+  }
+  if (parts === undefined) return text;
+  parts.push(text.slice(from));
+  return parts.join("");
+}
+
+/** Where the run of one character starting at `i` ends (an astral character is two units). */
+function runEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  let end = i + 1;
+  if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+    const low = text.charCodeAt(i + 1);
+    end = i + 2;
+    while (text.charCodeAt(end) === c && text.charCodeAt(end + 1) === low) end += 2;
+    return end;
+  }
+  while (text.charCodeAt(end) === c) end++;
+  return end;
+}
+
+function letterAt(text: string, i: number): boolean {
+  const cp = text.codePointAt(i);
+  return cp !== undefined && isLetter(cp);
+}
+
+/** Whether the character ending just before `i` is a letter (perhaps an astral one). */
+function letterBefore(text: string, i: number): boolean {
+  if (i === 0) return false;
+  const high = i >= 2 ? text.charCodeAt(i - 2) : 0;
+  const pair = high >= 0xd800 && high <= 0xdbff && isLowSurrogate(text.charCodeAt(i - 1));
+  return letterAt(text, pair ? i - 2 : i - 1);
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** Whether non-ASCII code points are letters, as met: asked for every character. */
+const LETTERS = new Map<number, boolean>();
+
+function isLetter(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a);
+  let letter = LETTERS.get(cp);
+  if (letter === undefined) {
+    letter = LETTER.test(String.fromCodePoint(cp));
+    if (LETTERS.size >= 10_000) LETTERS.clear();
+    LETTERS.set(cp, letter);
+  }
+  return letter;
 }
 
 /** Whether the text holds any letter or digit at all (not only emoji or punctuation). */

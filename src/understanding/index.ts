@@ -6,15 +6,15 @@
  */
 import { IntentClassifier } from "./classifier.js";
 import { cleanText, hasWords } from "./clean.js";
+import { type CommandName, covered, Found, type Mark, type Tag } from "./found.js";
 import { type Hit, Lexicon, type ReadWord } from "./lexicon.js";
+import { MessageReading, type OnDemand } from "./message-reading.js";
 import type { DangerLevel, PlaceMention, Reading } from "./reading.js";
 import { type Token, Tokenizer } from "./tokens.js";
 import { type Keywords, slangMap, stemmerFor, type Vocabulary } from "./vocabulary.js";
 
+export type { CommandName } from "./found.js";
 export type { Reading } from "./reading.js";
-
-/** Words that work at any step, whatever the flow. */
-export type CommandName = "emergency" | "human" | "language" | "menu" | "erase" | "stop";
 export const COMMANDS: readonly CommandName[] = [
   "emergency",
   "human",
@@ -69,32 +69,6 @@ const PHRASE_GAP = 3;
 /** How far before a word a negation ("tidak", "not") or a past marker still applies. */
 const SCOPE = 3;
 
-/** What a phrase of the vocabulary stands for: its list, and a value for some lists. */
-type Tag =
-  | { k: "fact"; v: string }
-  | { k: "number"; v: number }
-  | { k: "ordinal"; v: number }
-  | { k: "command"; v: CommandName }
-  | { k: "yesno"; v: "yes" | "no" }
-  | { k: Mark };
-
-/** Lists whose phrases only mark where they stand. */
-type Mark =
-  | "alarm"
-  | "plea"
-  | "polite"
-  | "address"
-  | "worry"
-  | "safe_now"
-  | "past"
-  | "neutral"
-  | "negation"
-  | "age_before"
-  | "age_after"
-  | "skip"
-  | "dont_know"
-  | "quick_exit";
-
 /** The marking lists of `understanding.json`. */
 const VOCABULARY_MARKS: readonly (Mark & keyof Vocabulary)[] = [
   "alarm",
@@ -123,7 +97,7 @@ const EXACT_MARKS: ReadonlySet<Mark> = new Set([
   "age_after",
 ]);
 
-/** One tag per marking list, shared by its phrases: their hits are equal in value. */
+/** One tag per marking list, shared by its phrases. */
 const MARK_TAGS = new Map<Mark, Tag>();
 function markTag(mark: Mark): Tag {
   let tag = MARK_TAGS.get(mark);
@@ -142,51 +116,6 @@ function exactly(phrase: string): string {
     .join(" ");
 }
 
-/** Every phrase the message holds, by list, found in one pass. */
-class Found {
-  readonly fact: Hit<string>[] = [];
-  readonly number: Hit<number>[] = [];
-  readonly ordinal: Hit<number>[] = [];
-  readonly command: Hit<CommandName>[] = [];
-  readonly yesno: Hit<"yes" | "no">[] = [];
-  readonly marks = new Map<Mark, Hit<true>[]>();
-
-  constructor(hits: readonly Hit<Tag>[]) {
-    for (const h of hits) {
-      const t = h.value;
-      const { start, length, words, exact } = h;
-      if (t.k === "fact") this.fact.push({ value: t.v, start, length, words, exact });
-      else if (t.k === "number") this.number.push({ value: t.v, start, length, words, exact });
-      else if (t.k === "ordinal") this.ordinal.push({ value: t.v, start, length, words, exact });
-      else if (t.k === "command") this.command.push({ value: t.v, start, length, words, exact });
-      else if (t.k === "yesno") this.yesno.push({ value: t.v, start, length, words, exact });
-      else {
-        // Marks only say where they stand: the hit itself serves, whatever its value.
-        const hit = h as unknown as Hit<true>;
-        const list = this.marks.get(t.k);
-        if (list) list.push(hit);
-        else this.marks.set(t.k, [hit]);
-      }
-    }
-  }
-
-  of(mark: Mark): Hit<true>[] {
-    return this.marks.get(mark) ?? [];
-  }
-
-  #covered = new Map<Mark, Set<number>>();
-
-  /** Token positions covered by a list's phrases. */
-  covered(mark: Mark): Set<number> {
-    let set = this.#covered.get(mark);
-    if (!set) {
-      set = covered(this.of(mark));
-      this.#covered.set(mark, set);
-    }
-    return set;
-  }
-}
-
 /** The understanding layer, compiled. */
 export class Understanding {
   readonly tokenizer: Tokenizer;
@@ -197,8 +126,8 @@ export class Understanding {
   readonly #factNames: ReadonlySet<string>;
   readonly #numberWords = new Map<string, number | string>();
   readonly #classifier: IntentClassifier;
-  /** What was found in each message read, for the questions asked of it afterwards. */
-  readonly #found = new WeakMap<Reading, Found>();
+  /** What a reading works out only when asked. */
+  readonly #onDemand: OnDemand;
   /** How much vocabulary was loaded, for `flows:check`. */
   readonly size: { commands: number; facts: number; examples: number };
 
@@ -275,6 +204,18 @@ export class Understanding {
     );
     this.#classifier = new IntentClassifier(examples);
     this.size = { commands, facts, examples: examples.length };
+    const classifier = this.#classifier;
+    // Where they are is said early: the gazetteer reads the words around place names.
+    const { placeFromText, placeWords } = setup;
+    this.#onDemand = {
+      intent: (tokens) => classifier.classify(tokens),
+      place: (tokens, cleaned) => {
+        const text = placeWindow(tokens, cleaned, placeWords);
+        return text === undefined ? undefined : placeFromText?.(text);
+      },
+      number: (found, tokens) => this.#number(found, tokens),
+      lang: (tokens) => this.#language(tokens),
+    };
   }
 
   /**
@@ -335,12 +276,12 @@ export class Understanding {
   read(text: string): Reading {
     const cleaned = cleanText(text);
     const tokens = this.tokenizer.tokens(cleaned);
-    const found = new Found(this.#all.hits(tokens));
+    const found = this.#find(tokens);
     const neutral = found.covered("neutral");
     const allFacts = found.fact.filter((h) => !neutral.has(h.start));
     // "gak bisa keluar, dipukul": a negation inside a phrase never negates what follows.
     const inPhrases = covered(allFacts);
-    const live = <T>(hits: Hit<T>[]): Hit<T>[] =>
+    const live = <T>(hits: readonly Hit<T>[]): Hit<T>[] =>
       hits.filter(
         (h) => !neutral.has(h.start) && !this.#negated(found, tokens, h.start, inPhrases),
       );
@@ -359,15 +300,7 @@ export class Understanding {
       worry: live(found.of("worry")).length > 0,
       safeNow: live(found.of("safe_now")).length > 0,
     };
-    const classifier = this.#classifier;
-    const placeFromText = this.setup.placeFromText;
-    const numberIn = (f: Found, t: readonly Token[]) => this.#number(f, t);
-    const languageOf = (t: readonly Token[]) => this.#language(t);
-    const placeWords = this.setup.placeWords;
-    const placeText = (): string | undefined => placeWindow(tokens, cleaned, placeWords);
-    const yesNo = this.#bare(tokens, found.yesno, COMMAND_SLACK)?.value;
-    const reading: Reading = {
-      tokens,
+    return new MessageReading(tokens, found, cleaned, this.#onDemand, {
       empty: !hasWords(cleaned),
       facts,
       danger: dangerLevel(signals),
@@ -375,38 +308,22 @@ export class Understanding {
       plea: plea === "plea",
       calls: plea === "plea" || plea === "long",
       alarm: signals.alarm,
-      // Worked out only when asked (then kept): most answers need none of these.
-      get intent() {
-        return keep(this, "intent", classifier.classify(tokens));
-      },
-      // Where they are is said early: the gazetteer reads the first part of a long message.
-      get place() {
-        const text = placeText();
-        const place = text === undefined ? undefined : placeFromText?.(text);
-        return keep(this, "place", place);
-      },
-      get number() {
-        return keep(this, "number", numberIn(found, tokens));
-      },
-      get lang() {
-        return keep(this, "lang", languageOf(tokens));
-      },
       dontKnow: live(found.of("dont_know")).length > 0,
       skip: this.#bare(tokens, found.of("skip"), 2) !== undefined,
-      ...(yesNo ? { yesNo } : {}),
+      yesNo: this.#bare(tokens, found.yesno, COMMAND_SLACK)?.value,
       onlyPlea: onlyPleaWords(found, tokens),
-    };
-    this.#found.set(reading, found);
-    return reading;
+    });
+  }
+
+  /** Every phrase of the vocabulary in the tokens, in one pass over the one index. */
+  #find(tokens: readonly Token[]): Found {
+    const found = new Found();
+    this.#all.each(tokens, found.add);
+    return found;
   }
 
   #foundIn(reading: Reading): Found {
-    let found = this.#found.get(reading);
-    if (!found) {
-      found = new Found(this.#all.hits(reading.tokens));
-      this.#found.set(reading, found);
-    }
-    return found;
+    return reading instanceof MessageReading ? reading.found : this.#find(reading.tokens);
   }
 
   /**
@@ -587,12 +504,6 @@ function placeWindow(
     .join(" ");
 }
 
-/** A value computed on first read, kept on the reading in place of its getter. */
-function keep<V>(reading: object, key: string, value: V): V {
-  Object.defineProperty(reading, key, { value, enumerable: true });
-  return value;
-}
-
 /** A past or hypothetical marker anywhere in the hit's clause ("dulu", "before", "apakah"). */
 function inPast<T>(found: Found, tokens: readonly Token[], hit: Hit<T>): boolean {
   const past = found.covered("past");
@@ -609,7 +520,7 @@ function inPast<T>(found: Found, tokens: readonly Token[], hit: Hit<T>): boolean
  * "tolong" as a call for help, or as a polite "please": followed by a request
  * ("tolong jelaskan") it is polite; with only a form of address ("tolong pak") unsure.
  */
-function pleaKind(found: Found, tokens: readonly Token[], pleas: Hit<true>[]): PleaKind {
+function pleaKind(found: Found, tokens: readonly Token[], pleas: readonly Hit<true>[]): PleaKind {
   if (pleas.length === 0) return "none";
   const polite = found.covered("polite");
   const address = found.covered("address");
@@ -661,13 +572,6 @@ function dangerLevel(s: DangerSignals): DangerLevel {
 export function compare<T>(a: Hit<T>, b: Hit<T>): number {
   if (a.words !== b.words) return a.words - b.words;
   return Number(a.exact) - Number(b.exact);
-}
-
-/** Token positions covered by any hit. */
-function covered<T>(hits: readonly Hit<T>[]): Set<number> {
-  const out = new Set<number>();
-  for (const h of hits) for (let i = h.start; i < h.start + h.length; i++) out.add(i);
-  return out;
 }
 
 function unique<T>(values: readonly T[]): T[] {

@@ -43,6 +43,22 @@ export interface Hit<T> {
   exact: boolean;
 }
 
+/** Told of each phrase found: its value, first token, tokens spanned, words, exactness. */
+export type Visit<T> = (
+  value: T,
+  start: number,
+  length: number,
+  words: number,
+  exact: boolean,
+) => void;
+
+/** Where a phrase stands in a message: tokens `start` to `end` (exclusive). */
+interface Match {
+  start: number;
+  end: number;
+  exact: boolean;
+}
+
 /** Turns a phrase into words with keys, the way a message is read. */
 export type PhraseReader = (phrase: string) => ReadWord[];
 
@@ -126,27 +142,32 @@ export class Lexicon<T> {
   /** Every occurrence of every phrase, in message order of their anchor word. */
   hits(tokens: readonly Token[]): Hit<T>[] {
     const found: Hit<T>[] = [];
+    this.each(tokens, (value, start, length, words, exact) => {
+      found.push({ value, start, length, words, exact });
+    });
+    return found;
+  }
+
+  /**
+   * Every occurrence of every phrase, told to `visit` as it is found (in message order of
+   * the anchor word): the caller keeps what it needs, with no list made in between.
+   */
+  each(tokens: readonly Token[], visit: Visit<T>): void {
+    const m = this.#match;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i] as Token;
       if (token.masked) continue;
       const anchored = this.#anchored(token);
-      for (const single of anchored.singles) {
-        found.push({ value: single.value, start: i, length: 1, words: 1, exact: single.exact });
-      }
+      for (const single of anchored.singles) visit(single.value, i, 1, 1, single.exact);
       for (const { entry, exact } of anchored.longer) {
-        const m = matchAround(entry, tokens, i, this.isWord);
-        if (m)
-          found.push({
-            value: entry.value,
-            start: m.start,
-            length: m.end - m.start,
-            words: entry.words.length,
-            exact: exact && m.exact,
-          });
+        if (!matchAround(entry, tokens, i, this.isWord, m)) continue;
+        visit(entry.value, m.start, m.end - m.start, entry.words.length, exact && m.exact);
       }
     }
-    return found;
   }
+
+  /** Where the last phrase checked stands: one object, reused for every check. */
+  readonly #match: Match = { start: 0, end: 0, exact: true };
 
   /** What a word anchors, worked out on its first occurrence (see `#byWord`). */
   #anchored(token: Token): Anchored<T> {
@@ -197,14 +218,15 @@ const WORD_CACHE_LIMIT = 50_000;
 /**
  * Whether the whole phrase stands around its anchor word at `at`: the words before it,
  * backwards, and the words after it, each within its gap, all in one clause. Where it
- * starts and ends, and whether without a typo.
+ * starts and ends, and whether without a typo, are written to `out`.
  */
 function matchAround<T>(
   entry: Entry<T>,
   tokens: readonly Token[],
   at: number,
   isWord: (word: string) => boolean,
-): { start: number; end: number; exact: boolean } | undefined {
+  out: Match,
+): boolean {
   const { words, anchor } = entry;
   const clause = (tokens[at] as Token).clause;
   let exact = true;
@@ -217,11 +239,11 @@ function matchAround<T>(
     let p = start - 1;
     for (; p >= Math.max(0, start - 1 - gap); p--) {
       const t = tokens[p] as Token;
-      if (t.clause !== clause) return undefined;
+      if (t.clause !== clause) return false;
       found = meets(t, w, isWord);
       if (found !== undefined) break;
     }
-    if (found === undefined) return undefined;
+    if (found === undefined) return false;
     exact &&= found;
     start = p;
   }
@@ -233,21 +255,25 @@ function matchAround<T>(
     let found: boolean | undefined;
     for (; end <= last; end++) {
       const t = tokens[end] as Token;
-      if (t.clause !== clause) return undefined;
+      if (t.clause !== clause) return false;
       found = meets(t, w, isWord);
       if (found !== undefined) break;
     }
-    if (found === undefined) return undefined;
+    if (found === undefined) return false;
     exact &&= found;
     end += 1;
   }
-  return { start, end, exact };
+  out.start = start;
+  out.end = end;
+  out.exact = exact;
+  return true;
 }
 
 /** Whether a token is the phrase word: exactly (true), by a forgiven typo (false), or not. */
 function meets(t: Token, w: PhraseWord, isWord: (word: string) => boolean): boolean | undefined {
   if (t.masked) return undefined;
-  if (t.keys.some((key) => w.keys.has(key))) return true;
+  // A loop, not `some`: this runs for every word near a candidate phrase.
+  for (const key of t.keys) if (w.keys.has(key)) return true;
   return typoOf(t.word, w.word) && !isWord(t.word) ? false : undefined;
 }
 
@@ -259,17 +285,31 @@ function typoOf(typed: string, expected: string): boolean {
   );
 }
 
-/** True when `a` and `b` differ by at most one insertion, deletion, substitution or swap. */
+/**
+ * True when `a` and `b` differ by at most one insertion, deletion, substitution or swap.
+ * Compares characters in place (no substrings made): it is asked for many word pairs.
+ */
 export function withinOneEdit(a: string, b: string): boolean {
   if (a === b) return true;
   const la = a.length;
   const lb = b.length;
   if (Math.abs(la - lb) > 1) return false;
   let i = 0;
-  while (i < la && i < lb && a[i] === b[i]) i++;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   if (la === lb) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    if (sameFrom(a, i + 1, b, i + 1)) return true;
+    return (
+      a.charCodeAt(i) === b.charCodeAt(i + 1) &&
+      a.charCodeAt(i + 1) === b.charCodeAt(i) &&
+      sameFrom(a, i + 2, b, i + 2)
+    );
   }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return la > lb ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1);
+}
+
+/** Whether `a` from `i` on equals `b` from `j` on. */
+function sameFrom(a: string, i: number, b: string, j: number): boolean {
+  if (a.length - i !== b.length - j) return false;
+  for (; i < a.length; i++, j++) if (a.charCodeAt(i) !== b.charCodeAt(j)) return false;
+  return true;
 }

@@ -62,22 +62,29 @@ export class Tokenizer {
   /** Each piece of text already read: the words it stands for, with their keys. */
   readonly #pieces = new Map<string, readonly (Word | typeof CLAUSE)[]>();
 
-  /** The tokens of a cleaned text (see `cleanText`). */
+  /**
+   * The tokens of a cleaned text (see `cleanText`), in one pass over its characters:
+   * each run of letters and digits is a piece, looked up in the memory of pieces read
+   * before; punctuation starts a new clause.
+   */
   tokens(cleaned: string): Token[] {
-    const out: Token[] = [];
-    let clause = 0;
-    for (const piece of joinSpelledOut(pieces(cleaned))) {
-      if (piece.length === 1 && PUNCTUATION.has(piece)) {
-        clause += 1;
+    const out = new Placed((piece) => this.#piece(piece));
+    let start = -1;
+    for (let i = 0; i <= cleaned.length; i++) {
+      const c = i < cleaned.length ? cleaned.charCodeAt(i) : 32;
+      if (isWordChar(c)) {
+        if (start < 0) start = i;
         continue;
       }
-      for (const word of this.#piece(piece)) {
-        if (word === CLAUSE) clause += 1;
-        else out.push(placed(word, clause));
+      if (start >= 0) {
+        out.piece(cleaned.slice(start, i));
+        start = -1;
       }
+      if (c < 128 && PUNCTUATION_CODES[c] === 1) out.punctuation(c === DOT);
     }
-    maskTimes(out, this.rules.timeWords);
-    return this.#joinPrefixes(out);
+    out.end();
+    maskTimes(out.tokens, this.rules.timeWords);
+    return this.#joinPrefixes(out.tokens);
   }
 
   /** A piece of text as words with their keys, read once however often it recurs. */
@@ -95,28 +102,37 @@ export class Tokenizer {
 
   /** "di jual" -> "dijual" when the joined word is one the vocabulary knows. */
   #joinPrefixes(tokens: Token[]): Token[] {
-    const { detachedPrefixes, spelt } = this.rules;
-    const joins = (t: Token, i: number): boolean => {
-      const next = tokens[i + 1];
-      return (
-        next !== undefined &&
-        detachedPrefixes.has(t.word) &&
-        next.clause === t.clause &&
-        spelt(t.word + next.word)
-      );
-    };
-    if (!tokens.some(joins)) return tokens;
-    const out: Token[] = [];
+    let out: Token[] | undefined;
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i] as Token;
       const next = tokens[i + 1];
-      const joined = next ? t.word + next.word : "";
-      if (next && detachedPrefixes.has(t.word) && next.clause === t.clause && spelt(joined)) {
-        out.push(this.#token(joined, t.clause));
+      if (next && next.clause === t.clause && this.#joins(t.word, next.word)) {
+        out ??= tokens.slice(0, i);
+        out.push(this.#token(t.word + next.word, t.clause));
         i += 1;
-      } else out.push(t);
+      } else out?.push(t);
     }
-    return out;
+    return out ?? tokens;
+  }
+
+  /** Prefix and word pairs seen before ("di" + "jual"), and whether they join. */
+  readonly #joined = new Map<string, Map<string, boolean>>();
+
+  /** Whether a detached prefix and the next word make a word the vocabulary knows. */
+  #joins(prefix: string, word: string): boolean {
+    if (!this.rules.detachedPrefixes.has(prefix)) return false;
+    let words = this.#joined.get(prefix);
+    if (!words) {
+      words = new Map();
+      this.#joined.set(prefix, words);
+    }
+    let joins = words.get(word);
+    if (joins === undefined) {
+      joins = this.rules.spelt(prefix + word);
+      if (words.size >= CACHE_LIMIT) words.clear();
+      words.set(word, joins);
+    }
+    return joins;
   }
 
   /** A piece of text as the words it stands for. */
@@ -170,58 +186,78 @@ export class Tokenizer {
 }
 
 /**
- * The text's words (runs of letters and digits) and clause marks (punctuation), in order:
- * one pass over the characters, as fast for a long message as for a short one.
+ * Tokens as they are placed, piece by piece, with their clause. Letters typed one by one
+ * ("s.o.s", "S O S", "t-o-l-o-n-g") are held back: three or more single letters in a row,
+ * with only dots between them, are one word.
  */
-function pieces(text: string): string[] {
-  const out: string[] = [];
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 32;
-    if (isWordChar(c, text, i)) {
-      if (start < 0) start = i;
-      continue;
+class Placed {
+  readonly tokens: Token[] = [];
+  #clause = 0;
+  /** Single letters held back, and how many. */
+  #letters = "";
+
+  constructor(readonly wordsOf: (piece: string) => readonly (Word | typeof CLAUSE)[]) {}
+
+  piece(piece: string): void {
+    if (piece.length === 1 && isLetter(piece)) {
+      this.#letters += piece;
+      return;
     }
-    if (start >= 0) {
-      out.push(text.slice(start, i));
-      start = -1;
-    }
-    if (c < 128 && PUNCTUATION_CODES[c] === 1) out.push(text[i] as string);
+    this.#flush();
+    this.#words(piece);
   }
-  return out;
+
+  punctuation(dot: boolean): void {
+    // A dot between single letters ("s.o.s") is part of the word they spell.
+    if (dot && this.#letters.length > 0) return;
+    this.#flush();
+    this.#clause += 1;
+  }
+
+  end(): void {
+    this.#flush();
+  }
+
+  #flush(): void {
+    const letters = this.#letters;
+    if (letters.length === 0) return;
+    this.#letters = "";
+    if (letters.length >= 3) this.#words(letters);
+    else for (const letter of letters) this.#words(letter);
+  }
+
+  #words(piece: string): void {
+    const words = this.wordsOf(piece);
+    for (let k = 0; k < words.length; k++) {
+      const word = words[k] as Word | typeof CLAUSE;
+      if (word === CLAUSE) this.#clause += 1;
+      else this.tokens.push(placed(word, this.#clause));
+    }
+  }
 }
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+const DOT = 46;
 const PUNCTUATION_CODES = new Uint8Array(128);
 for (const ch of PUNCTUATION) PUNCTUATION_CODES[ch.charCodeAt(0)] = 1;
 
-function isWordChar(c: number, text: string, i: number): boolean {
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const LETTER = /\p{L}/u;
+/** Whether each UTF-16 unit is part of a word, as met (0: not asked yet, 1: yes, 2: no). */
+const WORD_UNITS = new Uint8Array(0x10000);
+
+function isWordChar(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
-  return WORD_CHAR.test(text[i] as string);
+  let known = WORD_UNITS[c] as number;
+  if (known === 0) {
+    known = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+    WORD_UNITS[c] = known;
+  }
+  return known === 1;
 }
 
-/**
- * Letters typed one by one ("s.o.s", "S O S", "t-o-l-o-n-g") as the word they spell: three
- * or more single letters in a row, with only dots between them, are one word.
- */
-function joinSpelledOut(pieces: readonly string[]): string[] {
-  const out: string[] = [];
-  let run: string[] = [];
-  const flush = (): void => {
-    if (run.length >= 3) out.push(run.join(""));
-    else out.push(...run);
-    run = [];
-  };
-  for (const piece of pieces) {
-    if (piece.length === 1 && /\p{L}/u.test(piece)) run.push(piece);
-    else if (piece === "." && run.length > 0) continue;
-    else {
-      flush();
-      out.push(piece);
-    }
-  }
-  flush();
-  return out;
+function isLetter(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  return c < 128 ? (c >= 97 && c <= 122) || (c >= 65 && c <= 90) : LETTER.test(ch);
 }
 
 /** Words this long forgive one typo ("dikurng"); shorter ones must be exact. */

@@ -20,6 +20,8 @@ describe("cleaning", () => {
     ["TOLOOONG\u200B!!", "tolong!!"],
     ["tоlong", "tolong"], // a Cyrillic о
     ["ｔｏｌｏｎｇ", "tolong"], // full-width letters
+    ["𝐓𝐎𝐋𝐎𝐎𝐎𝐍𝐆 🙏", "tolong 🙏"], // a "fancy font" (mathematical letters), stretched
+    ["I’m lockeddd in!!!", "im locked in!!!"],
     ["Darurát", "darurat"],
     ["dipukul\u00adin", "dipukulin"], // a soft hyphen
     ["can\u2019t leave", "cant leave"],

@@ -1,0 +1,88 @@
+/**
+ * Every phrase of the vocabulary a message holds, sorted by list as the one index finds
+ * them (see `Understanding`): facts, numbers, commands, answers, and the marking lists.
+ */
+import type { Hit } from "./lexicon.js";
+
+/** Words that work at any step, whatever the flow. */
+export type CommandName = "emergency" | "human" | "language" | "menu" | "erase" | "stop";
+
+/** What a phrase of the vocabulary stands for: its list, and a value for some lists. */
+export type Tag =
+  | { k: "fact"; v: string }
+  | { k: "number"; v: number }
+  | { k: "ordinal"; v: number }
+  | { k: "command"; v: CommandName }
+  | { k: "yesno"; v: "yes" | "no" }
+  | { k: Mark };
+
+/** Lists whose phrases only mark where they stand. */
+export type Mark =
+  | "alarm"
+  | "plea"
+  | "polite"
+  | "address"
+  | "worry"
+  | "safe_now"
+  | "past"
+  | "neutral"
+  | "negation"
+  | "age_before"
+  | "age_after"
+  | "skip"
+  | "dont_know"
+  | "quick_exit";
+
+/** Every phrase the message holds, by list, found in one pass. */
+export class Found {
+  readonly fact: Hit<string>[] = [];
+  readonly number: Hit<number>[] = [];
+  readonly ordinal: Hit<number>[] = [];
+  readonly command: Hit<CommandName>[] = [];
+  readonly yesno: Hit<"yes" | "no">[] = [];
+  readonly marks = new Map<Mark, Hit<true>[]>();
+
+  /**
+   * Keep one phrase found (a `Visit` of the index): one hit object, made with the value
+   * its list needs, so nothing is copied afterwards.
+   */
+  readonly add = (t: Tag, start: number, length: number, words: number, exact: boolean): void => {
+    if (t.k === "fact") this.fact.push({ value: t.v, start, length, words, exact });
+    else if (t.k === "number") this.number.push({ value: t.v, start, length, words, exact });
+    else if (t.k === "ordinal") this.ordinal.push({ value: t.v, start, length, words, exact });
+    else if (t.k === "command") this.command.push({ value: t.v, start, length, words, exact });
+    else if (t.k === "yesno") this.yesno.push({ value: t.v, start, length, words, exact });
+    else {
+      // Marks only say where they stand: the value is never read.
+      const hit: Hit<true> = { value: true, start, length, words, exact };
+      const list = this.marks.get(t.k);
+      if (list) list.push(hit);
+      else this.marks.set(t.k, [hit]);
+    }
+  };
+
+  of(mark: Mark): readonly Hit<true>[] {
+    return this.marks.get(mark) ?? NONE;
+  }
+
+  #covered = new Map<Mark, Set<number>>();
+
+  /** Token positions covered by a list's phrases. */
+  covered(mark: Mark): ReadonlySet<number> {
+    let set = this.#covered.get(mark);
+    if (!set) {
+      set = covered(this.of(mark));
+      this.#covered.set(mark, set);
+    }
+    return set;
+  }
+}
+
+const NONE: readonly Hit<true>[] = [];
+
+/** Token positions covered by any hit. */
+export function covered<T>(hits: readonly Hit<T>[]): Set<number> {
+  const out = new Set<number>();
+  for (const h of hits) for (let i = h.start; i < h.start + h.length; i++) out.add(i);
+  return out;
+}
