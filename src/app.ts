@@ -16,6 +16,7 @@ import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
 import { attachUpdates, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
+import { telegramRoutes } from "./channels/telegram/webhook.js";
 import {
   sessionCaseRef,
   sessionLanguage,
@@ -371,10 +372,12 @@ function lifecycle(
     log,
     metrics,
     ready,
-    ...(tg?.mode === "webhook" && updates
-      ? { telegram: { secret: tg.secret, handle: (u) => updates.handle(u) } }
-      : {}),
-    routes: d.routes,
+    routes: [
+      ...(tg?.mode === "webhook" && bot && updates
+        ? [telegramRoutes({ bot, secret: tg.secret, log, metrics })]
+        : []),
+      ...d.routes,
+    ],
   });
   let runner: ReturnType<typeof startPolling> | undefined;
   let recovery: NodeJS.Timeout | undefined;
@@ -403,7 +406,9 @@ function lifecycle(
         if (tg?.mode === "polling") {
           attachUpdates(bot, updates, true);
           await bot.api.deleteWebhook({ drop_pending_updates: false });
-          runner = startPolling(bot, log);
+          runner = startPolling(bot, log, () =>
+            metrics.errors.inc({ stage: "telegram_malformed" }),
+          );
         } else {
           attachUpdates(bot, updates);
         }

@@ -4,9 +4,7 @@
  * (2xx) that was not saved.
  */
 import { timingSafeEqual } from "node:crypto";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { Update } from "grammy/types";
-import { telegramUpdateSchema } from "../channels/telegram/update-schema.js";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 
@@ -23,11 +21,7 @@ export interface ServerDeps {
   log: Logger;
   metrics: Metrics;
   ready: () => Promise<ReadyCheck[]>;
-  telegram?: {
-    secret: string;
-    handle: (update: Update) => Promise<void>;
-  };
-  /** Extra routes (later channels) registered on the same server. */
+  /** The channels' webhook routes (telegram/webhook.ts, whatsapp/webhook.ts). */
   routes?: ((app: FastifyInstance) => void)[];
 }
 
@@ -58,42 +52,6 @@ export function createServer(d: ServerDeps): FastifyInstance {
       .header("content-type", d.metrics.registry.contentType)
       .send(await d.metrics.registry.metrics());
   });
-  if (d.telegram) registerTelegram(app, d, d.telegram);
   for (const route of d.routes ?? []) route(app);
   return app;
-}
-
-function registerTelegram(
-  app: FastifyInstance,
-  d: ServerDeps,
-  tg: NonNullable<ServerDeps["telegram"]>,
-): void {
-  app.post(
-    "/telegram/webhook",
-    {
-      // Before the body is even read: a caller without the secret gets nothing processed.
-      onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
-        const presented = req.headers["x-telegram-bot-api-secret-token"];
-        if (!sameSecret(typeof presented === "string" ? presented : undefined, tg.secret)) {
-          d.metrics.errors.inc({ stage: "telegram_webhook_auth" });
-          return reply.status(401).send({ error: "unauthorized" });
-        }
-      },
-    },
-    async (req, reply) => {
-      const parsed = telegramUpdateSchema.safeParse(req.body);
-      if (!parsed.success) return reply.status(400).send({ error: "not a Telegram update" });
-      const started = performance.now();
-      try {
-        await tg.handle(parsed.data as unknown as Update);
-      } catch (err) {
-        // Not saved: ask Telegram to deliver it again.
-        d.metrics.errors.inc({ stage: "telegram_webhook" });
-        d.log.warn({ err: (err as Error).name }, "update not saved; asking Telegram to retry");
-        return reply.status(503).send({ error: "try again" });
-      }
-      d.metrics.handling.observe({ channel: "tg" }, (performance.now() - started) / 1000);
-      return reply.status(200).send();
-    },
-  );
 }
