@@ -174,6 +174,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
       log,
       metrics: p.metrics,
       onFailed: (failure) => intake.undelivered(failure),
+      now,
     });
   return lifecycle(p, {
     runtime,
@@ -372,6 +373,7 @@ function lifecycle(
     log,
     metrics,
     ready,
+    ...(config.http.metricsToken ? { metricsToken: config.http.metricsToken } : {}),
     routes: [
       ...(tg?.mode === "webhook" && bot && updates
         ? [telegramRoutes({ bot, secret: tg.secret, log, metrics })]
