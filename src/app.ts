@@ -124,6 +124,10 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     pacer: new Pacer({ limits: config.telegram?.limits ?? TELEGRAM_LIMITS }),
   };
   const { now, cases, scheduler } = ports;
+  cases.onDamaged?.((d) => {
+    p.metrics.errors.inc({ stage: "case_damaged" });
+    log.warn({ case: d.id, problem: d.problem }, "damaged case record skipped");
+  });
   const channels = personChannels(p);
   const board = operatorBoard(p, channels.wa?.channel);
   const sla = new SlaService({

@@ -42,6 +42,7 @@ export async function startHelpline(fake: FakeTelegramApi, o: ComposeOptions) {
   return {
     clock,
     logs: svc.logs,
+    metrics: svc.app.metrics,
     store: svc.app.cases,
     worker: svc.app.worker,
     /** Hand an update to the service as Telegram would, and wait for what it set off. */
