@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { type Case, SYSTEM } from "./cases/model.js";
 import { ReattachService, withCaseCodes } from "./cases/reattach.js";
 import { PURGE_JOB_ID, purgeHandler } from "./cases/retention.js";
 import { type Announcer, SlaService } from "./cases/sla-service.js";
@@ -165,7 +166,16 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     timeZone: config.timeZone,
     now,
   });
-  const worker = schedulerWorker(p, { runtime, router, sla });
+  const worker = schedulerWorker(p, {
+    runtime,
+    router,
+    sla,
+    // Closed for want of activity: no timer, the topic says so; the person is not written to.
+    onIdleClosed: async (c) => {
+      await sla.onCaseChanged(c);
+      await board.board.update(c, { kind: "closed", by: SYSTEM, outcome: "no_response" });
+    },
+  });
   const telegram = telegramUpdates(p, runtime, board.telegram && { desk, board: board.telegram });
   const wa =
     ports.whatsapp &&
@@ -285,7 +295,12 @@ const tidyJob = conversationJob.extend({ upTo: z.number() });
 /** Timers: SLAs, the retention purge, discreet mode's deletions and check-ins. */
 function schedulerWorker(
   p: Parts,
-  d: { runtime: Runtime; router: EffectRouter; sla: SlaService },
+  d: {
+    runtime: Runtime;
+    router: EffectRouter;
+    sla: SlaService;
+    onIdleClosed: (c: Case) => Promise<void>;
+  },
 ): SchedulerWorker {
   const { ports, config, log } = p;
   const { runtime } = d;
@@ -300,6 +315,7 @@ function schedulerWorker(
         policy: config.retention,
         log,
         now: ports.now,
+        onIdleClosed: d.onIdleClosed,
       }),
       tidy: async (job: Job) => {
         const { conversation, upTo } = tidyJob.parse(job.payload);

@@ -9,7 +9,7 @@
  * answers (the confirming answer of a case code).
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
-import { type Case, OUTCOMES } from "../../cases/model.js";
+import { type Case, OUTCOMES, SYSTEM } from "../../cases/model.js";
 import type { CaseStats } from "../../cases/store.js";
 import { chunks, escapeHtml } from "../../channels/telegram/render.js";
 import type { CompiledFlows } from "../../engine/flow-model.js";
@@ -192,10 +192,11 @@ export class OperatorView {
       case "steps":
       case "handed_back":
         return this.#e(this.t(`line.${event.kind}`, { who: event.by }));
-      case "closed":
-        return this.#e(
-          this.t("line.closed", { who: event.by, outcome: this.t(`outcome.${event.outcome}`) }),
-        );
+      case "closed": {
+        // Closed by the retention timer (idle), not by a person.
+        const key = event.by === SYSTEM ? "line.closed_idle" : "line.closed";
+        return this.#e(this.t(key, { who: event.by, outcome: this.t(`outcome.${event.outcome}`) }));
+      }
       case "reattached":
         return this.#e(this.t("line.reattached", { channel: this.t(`channel.${event.channel}`) }));
       case "delivery_failed":
