@@ -30,6 +30,7 @@ import { loadBundle, waitMinutesOf } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics.js";
+import { OperatorIds } from "./operators/access.js";
 import { type OperatorBoard, OperatorDesk } from "./operators/desk.js";
 import { CaseIntake } from "./operators/intake.js";
 import { QuietBoard } from "./operators/quiet-board.js";
@@ -112,6 +113,8 @@ interface Parts {
   metrics: Metrics;
   /** Telegram's pacer, shared by the person channel and the operators' group. */
   pacer: Pacer;
+  /** Operators' ids and the keyed-hash names stored data gives them. */
+  operatorIds: OperatorIds;
 }
 
 /** Wire the service on `ports`. No I/O happens here; `start()` begins it. */
@@ -123,6 +126,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     bundle: loadContent(config),
     metrics: createMetrics(),
     pacer: new Pacer({ limits: config.telegram?.limits ?? TELEGRAM_LIMITS }),
+    operatorIds: new OperatorIds(ports.pseudonyms, config.operators),
   };
   const { now, cases, scheduler } = ports;
   cases.onDamaged?.((d) => {
@@ -161,7 +165,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     sla,
     person: new RuntimePersonLink({ runtime, channels: channels.all }),
     board: board.board,
-    access: config.operators,
+    access: p.operatorIds.access,
     log,
     timeZone: config.timeZone,
     now,
@@ -245,6 +249,7 @@ function operatorBoard(p: Parts, wa: WhatsAppChannel | undefined) {
           chatId,
           language: config.operators.language,
           supervisorIds: config.operators.supervisorIds,
+          operatorLabel: (actor) => p.operatorIds.label(actor),
           timeZone: config.timeZone,
           log,
           now: ports.now,
@@ -359,6 +364,8 @@ function telegramUpdates(
             api: bot.api,
             desk: operators.desk,
             board: operators.board,
+            actorOf: (userId) => p.operatorIds.actor(userId),
+            isListed: (actor) => p.operatorIds.isListed(actor),
             log,
             now: ports.now,
           }),

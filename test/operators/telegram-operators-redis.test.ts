@@ -70,6 +70,14 @@ describe("operators on Telegram, with Redis", () => {
     const card = fake.sentTo(GROUP).find((m) => m.message_thread_id === thread && m.reply_markup);
     await h.handle(callbackUpdate(GROUP, `o|claim|${c.id}`, card, { userId: OPERATOR }));
     expect(fake.lastTextTo(chat)).toContain("Halo, saya di sini.");
+    // Redis holds the holder under a keyed hash: neither the plain field nor the record
+    // names the operator's Telegram id.
+    const raw = await env.redis.hgetall(`${env.prefix}case:{${c.id}}`);
+    expect(raw.o).toBe(h.actor(OPERATOR));
+    expect(raw.o).not.toContain(String(OPERATOR));
+    const stored = JSON.parse(raw.d as string) as { operator: string; audit: { by: string }[] };
+    expect(stored.operator).toBe(h.actor(OPERATOR));
+    expect(stored.audit.map((a) => a.by)).not.toContain(String(OPERATOR));
 
     fake.deleteTopic(GROUP, thread);
     await h.handle(textUpdate(chat, "Kami dipindahkan malam ini"));

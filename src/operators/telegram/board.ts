@@ -43,6 +43,8 @@ export interface TelegramOperatorBoardDeps {
   language: string;
   /** `config.operators.supervisorIds`: mentioned by the loudest announcements. */
   supervisorIds: readonly string[];
+  /** What operators read for an operator's stored name (`OperatorIds.label`). */
+  operatorLabel?: (actor: string) => string;
   /** `config.timeZone`: times on cards. */
   timeZone: string;
   log: Logger;
@@ -113,6 +115,7 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
       chatId: deps.chatId,
       timeZone: deps.timeZone,
       supervisorIds: deps.supervisorIds,
+      ...(deps.operatorLabel ? { operatorLabel: deps.operatorLabel } : {}),
     });
   }
 
