@@ -5,7 +5,7 @@
 import { connect } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { createServer, type ServerDeps } from "../../src/http/server.js";
+import { createServer, DEFAULT_TIMEOUTS, type ServerDeps } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import { createMetrics } from "../../src/metrics.js";
 
@@ -64,7 +64,8 @@ describe("/metrics", () => {
 });
 
 describe("slow callers", () => {
-  const timeouts = { headersMs: 300, requestMs: 600 };
+  // Short limits, so a test sees them at work; the service's own are 10 s and 20 s.
+  const timeouts = { headersMs: 500, requestMs: 1000 };
 
   it("drops a request whose body trickles in past the request timeout", async () => {
     const { port } = await serve({ timeouts });
@@ -82,7 +83,7 @@ describe("slow callers", () => {
   }, 10_000);
 
   it("still serves a caller that sends at once", async () => {
-    const { base } = await serve({ timeouts });
+    const { base } = await serve({ timeouts: DEFAULT_TIMEOUTS });
     const res = await fetch(`${base}/echo`, {
       method: "POST",
       headers: { "content-type": "application/json" },
