@@ -8,6 +8,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { type Case, SYSTEM } from "./cases/model.js";
 import { ReattachService, withCaseCodes } from "./cases/reattach.js";
 import { PURGE_JOB_ID, purgeHandler } from "./cases/retention.js";
 import { type Announcer, SlaService } from "./cases/sla-service.js";
@@ -16,6 +17,7 @@ import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
 import { attachUpdates, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
+import { telegramRoutes } from "./channels/telegram/webhook.js";
 import {
   sessionCaseRef,
   sessionLanguage,
@@ -28,6 +30,7 @@ import { loadBundle, waitMinutesOf } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
 import type { Logger } from "./log.js";
 import { createMetrics, type Metrics } from "./metrics.js";
+import { OperatorIds } from "./operators/access.js";
 import { type OperatorBoard, OperatorDesk } from "./operators/desk.js";
 import { CaseIntake } from "./operators/intake.js";
 import { QuietBoard } from "./operators/quiet-board.js";
@@ -110,6 +113,8 @@ interface Parts {
   metrics: Metrics;
   /** Telegram's pacer, shared by the person channel and the operators' group. */
   pacer: Pacer;
+  /** Operators' ids and the keyed-hash names stored data gives them. */
+  operatorIds: OperatorIds;
 }
 
 /** Wire the service on `ports`. No I/O happens here; `start()` begins it. */
@@ -121,8 +126,13 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     bundle: loadContent(config),
     metrics: createMetrics(),
     pacer: new Pacer({ limits: config.telegram?.limits ?? TELEGRAM_LIMITS }),
+    operatorIds: new OperatorIds(ports.pseudonyms, config.operators),
   };
   const { now, cases, scheduler } = ports;
+  cases.onDamaged?.((d) => {
+    p.metrics.errors.inc({ stage: "case_damaged" });
+    log.warn({ case: d.id, problem: d.problem }, "damaged case record skipped");
+  });
   const channels = personChannels(p);
   const board = operatorBoard(p, channels.wa?.channel);
   const sla = new SlaService({
@@ -155,12 +165,21 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     sla,
     person: new RuntimePersonLink({ runtime, channels: channels.all }),
     board: board.board,
-    access: config.operators,
+    access: p.operatorIds.access,
     log,
     timeZone: config.timeZone,
     now,
   });
-  const worker = schedulerWorker(p, { runtime, router, sla });
+  const worker = schedulerWorker(p, {
+    runtime,
+    router,
+    sla,
+    // Closed for want of activity: no timer, the topic says so; the person is not written to.
+    onIdleClosed: async (c) => {
+      await sla.onCaseChanged(c);
+      await board.board.update(c, { kind: "closed", by: SYSTEM, outcome: "no_response" });
+    },
+  });
   const telegram = telegramUpdates(p, runtime, board.telegram && { desk, board: board.telegram });
   const wa =
     ports.whatsapp &&
@@ -173,6 +192,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
       log,
       metrics: p.metrics,
       onFailed: (failure) => intake.undelivered(failure),
+      now,
     });
   return lifecycle(p, {
     runtime,
@@ -229,6 +249,7 @@ function operatorBoard(p: Parts, wa: WhatsAppChannel | undefined) {
           chatId,
           language: config.operators.language,
           supervisorIds: config.operators.supervisorIds,
+          operatorLabel: (actor) => p.operatorIds.label(actor),
           timeZone: config.timeZone,
           log,
           now: ports.now,
@@ -279,7 +300,12 @@ const tidyJob = conversationJob.extend({ upTo: z.number() });
 /** Timers: SLAs, the retention purge, discreet mode's deletions and check-ins. */
 function schedulerWorker(
   p: Parts,
-  d: { runtime: Runtime; router: EffectRouter; sla: SlaService },
+  d: {
+    runtime: Runtime;
+    router: EffectRouter;
+    sla: SlaService;
+    onIdleClosed: (c: Case) => Promise<void>;
+  },
 ): SchedulerWorker {
   const { ports, config, log } = p;
   const { runtime } = d;
@@ -294,6 +320,7 @@ function schedulerWorker(
         policy: config.retention,
         log,
         now: ports.now,
+        onIdleClosed: d.onIdleClosed,
       }),
       tidy: async (job: Job) => {
         const { conversation, upTo } = tidyJob.parse(job.payload);
@@ -337,6 +364,8 @@ function telegramUpdates(
             api: bot.api,
             desk: operators.desk,
             board: operators.board,
+            actorOf: (userId) => p.operatorIds.actor(userId),
+            isListed: (actor) => p.operatorIds.isListed(actor),
             log,
             now: ports.now,
           }),
@@ -371,10 +400,13 @@ function lifecycle(
     log,
     metrics,
     ready,
-    ...(tg?.mode === "webhook" && updates
-      ? { telegram: { secret: tg.secret, handle: (u) => updates.handle(u) } }
-      : {}),
-    routes: d.routes,
+    ...(config.http.metricsToken ? { metricsToken: config.http.metricsToken } : {}),
+    routes: [
+      ...(tg?.mode === "webhook" && bot && updates
+        ? [telegramRoutes({ bot, secret: tg.secret, log, metrics })]
+        : []),
+      ...d.routes,
+    ],
   });
   let runner: ReturnType<typeof startPolling> | undefined;
   let recovery: NodeJS.Timeout | undefined;
@@ -403,7 +435,9 @@ function lifecycle(
         if (tg?.mode === "polling") {
           attachUpdates(bot, updates, true);
           await bot.api.deleteWebhook({ drop_pending_updates: false });
-          runner = startPolling(bot, log);
+          runner = startPolling(bot, log, () =>
+            metrics.errors.inc({ stage: "telegram_malformed" }),
+          );
         } else {
           attachUpdates(bot, updates);
         }

@@ -57,6 +57,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyAsUndefined, z.string().default("0.0.0.0")),
+  METRICS_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "16-256 characters of A-Z, a-z, 0-9, _ and -")
+      .optional(),
+  ),
   FLOWS_DIR: z.preprocess(emptyAsUndefined, z.string().default(`${ROOT}flows`)),
   LOCALES_DIR: z.preprocess(emptyAsUndefined, z.string().default(`${ROOT}locales`)),
   DIRECTORY_DIR: z.preprocess(emptyAsUndefined, z.string().default(`${ROOT}directory`)),
@@ -80,6 +86,7 @@ const envSchema = z.object({
   CONVERSATION_WINDOW_HOURS: positiveInt(24),
   CLOSED_CASE_RETENTION_DAYS: positiveInt(30),
   REPORT_RETENTION_DAYS: positiveInt(180),
+  CASE_IDLE_CLOSE_DAYS: positiveInt(14),
   TELEGRAM_BOT_TOKEN: z.preprocess(
     emptyAsUndefined,
     z
@@ -160,15 +167,19 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   env: Env["NODE_ENV"];
   logLevel: Env["LOG_LEVEL"];
-  http: { port: number; host: string };
+  /** `metricsToken`: what `/metrics` asks for as a bearer token (required in production). */
+  http: { port: number; host: string; metricsToken: string | undefined };
   paths: { flows: string; locales: string; directory: string };
   languages: string[];
   redis: { url: string; keyPrefix: string } | undefined;
   sessionTtlSeconds: number;
   /** We write to a person only this long after they last wrote (check-ins they asked for aside). */
   conversationWindowMs: number;
-  /** Closed help cases and closed missing-person reports are deleted after these. */
-  retention: { closedCaseMs: number; reportMs: number };
+  /**
+   * Closed help cases and closed missing-person reports are deleted after these; an open
+   * case nobody wrote in for `idleCaseMs` is closed as "no response" (then deleted in turn).
+   */
+  retention: { closedCaseMs: number; reportMs: number; idleCaseMs: number };
   telegram: TelegramConfig | undefined;
   /** The WhatsApp Cloud API channel; undefined when WHATSAPP_PHONE_NUMBER_ID is unset. */
   whatsapp: WhatsAppConfig | undefined;
@@ -226,7 +237,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, metricsToken: e.METRICS_TOKEN },
     paths: { flows: e.FLOWS_DIR, locales: e.LOCALES_DIR, directory: e.DIRECTORY_DIR },
     languages: e.LANGUAGES,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
@@ -235,6 +246,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     retention: {
       closedCaseMs: e.CLOSED_CASE_RETENTION_DAYS * 86_400_000,
       reportMs: e.REPORT_RETENTION_DAYS * 86_400_000,
+      idleCaseMs: e.CASE_IDLE_CLOSE_DAYS * 86_400_000,
     },
     telegram: telegramConfig(e),
     whatsapp: whatsappConfig(e),
@@ -279,7 +291,7 @@ export function startMode(config: Config): StartMode {
       "Invalid configuration:\n  TELEGRAM_BOT_TOKEN or WHATSAPP_PHONE_NUMBER_ID: NODE_ENV=production needs a channel to serve (the terminal demo never runs in production)",
     );
   }
-  const problems = operatorSurfaceProblems(config);
+  const problems = [...operatorSurfaceProblems(config), ...metricsProblems(config)];
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
@@ -306,6 +318,14 @@ function operatorSurfaceProblems(config: Config): string[] {
     );
   }
   return problems;
+}
+
+/** `/metrics` tells anyone who asks how busy the helpline is and how it fails: not public. */
+function metricsProblems(config: Config): string[] {
+  if (config.http.metricsToken !== undefined) return [];
+  return [
+    "METRICS_TOKEN: required when NODE_ENV=production: 16-256 characters of A-Z, a-z, 0-9, _ and - (make one with: openssl rand -hex 24); /metrics then asks for it as a bearer token",
+  ];
 }
 
 function telegramConfig(e: Env): TelegramConfig | undefined {
@@ -389,6 +409,8 @@ export interface WhatsAppConfig {
   messagesPerSecond: number;
   /** The approved re-engagement template operators may send after the 24-hour window. */
   template: { name: string; language: string } | undefined;
+  /** A signed notification whose newest message is older than this is refused as a replay. */
+  replayWindowMs: number;
 }
 
 /** The WhatsApp variables (a function, so this block can sit here and still be spread above). */
@@ -426,6 +448,7 @@ function whatsappEnv() {
         .default(GRAPH_API_VERSION),
     ),
     WHATSAPP_MESSAGES_PER_SECOND: positiveInt(80),
+    WHATSAPP_REPLAY_WINDOW_MINUTES: positiveInt(10),
     WHATSAPP_TEMPLATE_NAME: rule(
       /^[a-z0-9_]{1,512}$/,
       "the name of an approved message template: lowercase letters, digits and _",
@@ -473,6 +496,7 @@ function whatsappConfig(e: Env): WhatsAppConfig | undefined {
     apiRoot: e.WHATSAPP_API_ROOT.replace(/\/$/, ""),
     apiVersion: e.WHATSAPP_API_VERSION,
     messagesPerSecond: e.WHATSAPP_MESSAGES_PER_SECOND,
+    replayWindowMs: e.WHATSAPP_REPLAY_WINDOW_MINUTES * 60_000,
     template: e.WHATSAPP_TEMPLATE_NAME
       ? { name: e.WHATSAPP_TEMPLATE_NAME, language: e.WHATSAPP_TEMPLATE_LANGUAGE }
       : undefined,

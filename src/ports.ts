@@ -39,6 +39,8 @@ export interface Ports {
   codec: Codec;
   /** How conversation keys are named in Redis (and in job ids); plain in memory. */
   names?: KeyNames;
+  /** Keyed hashes under the pseudonym key, for operators' ids in stored data (access.ts). */
+  pseudonyms: KeyNames;
   /** The Redis connection, when there is one (readiness, shutdown). */
   redis?: Redis;
   conversations: ConversationStore;
@@ -126,6 +128,7 @@ function memoryStores(config: Config, log: Logger): Stores {
   );
   return {
     codec,
+    pseudonyms: names,
     conversations: new MemoryConversationStore({ codec, ttlSeconds: config.sessionTtlSeconds }),
     cases: new MemoryCaseStore({ codec }),
     codes: new MemoryCaseCodes(names),
@@ -145,6 +148,7 @@ function redisStores(config: Config, log: Logger): Stores {
   return {
     redis,
     names,
+    pseudonyms: names,
     codec,
     conversations: new RedisConversationStore(redis, {
       prefix,

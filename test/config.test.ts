@@ -82,8 +82,9 @@ describe("what npm start may run", () => {
     WHATSAPP_VERIFY_TOKEN: "verify-token-0123456789",
   };
   const OPERATORS = { OPERATOR_CHAT_ID: "-1001234567890", OPERATOR_IDS: "111" };
+  const METRICS = { METRICS_TOKEN: "metrics-token-0123456789" };
   const production = (env: Record<string, string>) =>
-    startMode(createConfig({ NODE_ENV: "production", ...env }));
+    startMode(createConfig({ NODE_ENV: "production", ...METRICS, ...env }));
 
   it("runs the demo with no channel, and the service with one, outside production", () => {
     expect(startMode(createConfig({}))).toBe("demo");
@@ -115,6 +116,14 @@ describe("what npm start may run", () => {
     expect(() => production({ TELEGRAM_BOT_TOKEN: TOKEN, OPERATOR_CHAT_ID: "-100123" })).toThrow(
       /OPERATOR_IDS: required when NODE_ENV=production .*\(or SUPERVISOR_IDS\)/,
     );
+  });
+
+  it("refuses to start in production with /metrics open to anyone", () => {
+    const env = { NODE_ENV: "production", TELEGRAM_BOT_TOKEN: TOKEN, ...OPERATORS };
+    expect(() => startMode(createConfig(env))).toThrow(
+      /METRICS_TOKEN: required when NODE_ENV=production/,
+    );
+    expect(() => createConfig({ METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: 16-256/);
   });
 
   it("starts in production with a channel, the group and someone allowed to act", () => {

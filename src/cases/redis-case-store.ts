@@ -31,11 +31,17 @@
  * - The topic entry is written before the case (a case that names a topic is always
  *   findable by it); `byTopic` ignores entries the case does not confirm.
  *
+ * A case that cannot be read (undecryptable, or not a case any more) is skipped by every
+ * listing (`open`, `queued`, `byOperator`, `stats`, the retention purge) and reported to
+ * `onDamaged` listeners; it stays where it is, for someone to look at. Reading it by id
+ * still fails loudly.
+ *
  * Per-operator lists are derived from the open index and the plain `o` field (one HGET per
  * open case, no decoding) rather than kept in a third index that would need the same care:
  * an operator holds a handful of cases, and the open queue is thousands at the worst.
  */
 
+import { ZodError } from "zod";
 import { type Codec, jsonCodec, placeOf } from "../stores/codec.js";
 import type { RedisClient } from "../stores/redis/conversation-store.js";
 import {
@@ -55,6 +61,7 @@ import {
   type CaseStore,
   type CaseStoreOptions,
   type ConditionOptions,
+  type DamagedCase,
   DEFAULT_STATS_TIME_ZONE,
   type EscalationInput,
   type ReleaseOptions,
@@ -132,6 +139,7 @@ export class RedisCaseStore implements CaseStore {
   readonly #redis: RedisClient & Scripts;
   readonly #prefix: string;
   readonly #codec: Codec;
+  readonly #damagedListeners: ((damaged: DamagedCase) => void)[] = [];
 
   constructor(redis: RedisClient, opts: RedisCaseStoreOptions = {}) {
     this.#redis = defineScripts(redis);
@@ -158,6 +166,10 @@ export class RedisCaseStore implements CaseStore {
 
   async get(id: string): Promise<Case | undefined> {
     return (await this.#read(id))?.case;
+  }
+
+  onDamaged(listener: (damaged: DamagedCase) => void): void {
+    this.#damagedListeners.push(listener);
   }
 
   claim(id: string, operator: Actor, now: number) {
@@ -230,9 +242,9 @@ export class RedisCaseStore implements CaseStore {
     const ids = await this.#redis.zrange(this.#openKey(), 0, -1);
     const holders = await Promise.all(ids.map((id) => this.#redis.hget(this.#caseKey(id), "o")));
     const mine = ids.filter((_, i) => holders[i] === operator);
-    const cases = await Promise.all(mine.map((id) => this.get(id)));
+    const cases = await Promise.all(mine.map((id) => this.#listed(id)));
     return cases
-      .filter((c): c is Case => c?.status === "claimed" && c.operator === operator)
+      .filter((c): c is Case => isCase(c) && c.status === "claimed" && c.operator === operator)
       .sort(t.byQueueOrder);
   }
 
@@ -248,9 +260,9 @@ export class RedisCaseStore implements CaseStore {
       this.#redis.zrange(this.#openKey(), 0, -1),
     ]);
     const ids = [...new Set([...created, ...closed, ...open])];
-    const cases = await Promise.all(ids.map((id) => this.get(id)));
+    const cases = await Promise.all(ids.map((id) => this.#listed(id)));
     return computeStats(
-      cases.filter((c): c is Case => c !== undefined),
+      cases.filter((c): c is Case => isCase(c)),
       now,
       timeZone,
     );
@@ -292,7 +304,9 @@ export class RedisCaseStore implements CaseStore {
     cutoff: number,
     kind?: CaseKind,
   ): Promise<"purged" | "gone" | "kept"> {
-    const stored = await this.#read(id);
+    const stored = await this.#tryRead(id);
+    // Which retention applies is written inside it: leave it, reported, for a person.
+    if (stored === DAMAGED) return "kept";
     if (!stored) {
       await this.#forget(id, undefined);
       return "gone";
@@ -351,7 +365,11 @@ export class RedisCaseStore implements CaseStore {
       if (flat.length === 0) break;
       for (let i = 0; i < flat.length; i += 2) {
         const id = flat[i] as string;
-        const c = await this.get(id);
+        const c = await this.#listed(id);
+        if (c === DAMAGED) {
+          offset += 1; // stays in the index, skipped
+          continue;
+        }
         if (!c || !t.isOpen(c.status)) {
           await this.#repairGone(id, c);
           continue; // left the index: the offset stays
@@ -414,6 +432,26 @@ export class RedisCaseStore implements CaseStore {
     return { case: caseSchema.parse(decoded), version: Number(v ?? 0) };
   }
 
+  /** Like `#read`, but a record that cannot be decoded is reported and comes back DAMAGED. */
+  async #tryRead(id: string): Promise<Stored | undefined | typeof DAMAGED> {
+    const [d, v] = await this.#redis.hmget(this.#caseKey(id), "d", "v");
+    if (d == null) return undefined;
+    try {
+      const decoded = this.#codec.decode(d, this.#place(id));
+      return { case: caseSchema.parse(decoded), version: Number(v ?? 0) };
+    } catch (err) {
+      const damaged = { id, problem: problemOf(err) };
+      for (const listener of this.#damagedListeners) listener(damaged);
+      return DAMAGED;
+    }
+  }
+
+  /** A case as listings read it: damaged records are reported and come back DAMAGED. */
+  async #listed(id: string): Promise<Case | undefined | typeof DAMAGED> {
+    const stored = await this.#tryRead(id);
+    return stored === DAMAGED ? DAMAGED : stored?.case;
+  }
+
   async #cas(expected: number, c: Case): Promise<boolean> {
     const written = await this.#redis.pulangCaseWrite(
       this.#caseKey(c.id),
@@ -451,4 +489,20 @@ export class RedisCaseStore implements CaseStore {
   #topicKey(): string {
     return `${this.#prefix}cases:topic`;
   }
+}
+
+/** What a listing got for an id whose record cannot be read. */
+const DAMAGED = Symbol("damaged case");
+
+function isCase(c: Case | undefined | typeof DAMAGED): c is Case {
+  return c !== undefined && c !== DAMAGED;
+}
+
+/** Why a record could not be read: a schema path and code, or the error's kind; no values. */
+function problemOf(err: unknown): string {
+  if (err instanceof ZodError) {
+    const first = err.issues[0];
+    return first ? `${first.path.join(".") || "(case)"}: ${first.code}` : "not a case";
+  }
+  return `undecodable (${err instanceof Error ? err.name : typeof err})`;
 }

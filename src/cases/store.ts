@@ -99,6 +99,16 @@ export interface CaseStoreOptions {
 }
 
 /**
+ * A stored case that could not be read (undecryptable, or not a case): listings skip it
+ * and report it here, so one damaged record never breaks the queue or the numbers.
+ * `problem` names what failed (a schema path and code, or the error's kind), never a value.
+ */
+export interface DamagedCase {
+  id: string;
+  problem: string;
+}
+
+/**
  * Cases and the queue. Every successful change appends to the case's audit log.
  * Claims are atomic across processes: of many concurrent claims, exactly one succeeds.
  */
@@ -188,6 +198,8 @@ export interface CaseStore {
    * how many (the retention job: help cases and family reports are kept for different times).
    */
   purgeClosedBefore(cutoff: number, limit: number, kind?: CaseKind): Promise<number>;
+  /** Be told of every damaged case a listing skipped (stores that can hold one). */
+  onDamaged?(listener: (damaged: DamagedCase) => void): void;
 }
 
 /** Why each action can be refused. */

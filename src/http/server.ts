@@ -2,16 +2,30 @@
  * The HTTP surface: channel webhooks, health, readiness and metrics. Thin: each webhook
  * checks who is calling and what was sent, then hands over; nothing is acknowledged
  * (2xx) that was not saved.
+ *
+ * Every route is bounded: headers must arrive within `headersMs`, the whole request
+ * within `requestMs` (Fastify's default is no limit at all, so one slow body could hold
+ * a connection, and its memory, for ever), and bodies within `BODY_LIMIT`. `/metrics`
+ * asks for `Authorization: Bearer <METRICS_TOKEN>` when a token is set (production
+ * refuses to start without one: decision 0027).
  */
 import { timingSafeEqual } from "node:crypto";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { Update } from "grammy/types";
-import { telegramUpdateSchema } from "../channels/telegram/update-schema.js";
+import bearerAuth from "@fastify/bearer-auth";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 
 /** Largest request body accepted (Telegram updates are a few KB). */
 export const BODY_LIMIT = 1024 * 1024;
+
+/** How long a caller may take to send its headers, and its whole request. */
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+}
+
+/** Webhooks come from Telegram's and Meta's data centres: a few KB, sent at once. */
+export const DEFAULT_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 20_000 };
 
 /** One readiness check: what it looked at and whether it is fine. */
 export interface ReadyCheck {
@@ -23,11 +37,10 @@ export interface ServerDeps {
   log: Logger;
   metrics: Metrics;
   ready: () => Promise<ReadyCheck[]>;
-  telegram?: {
-    secret: string;
-    handle: (update: Update) => Promise<void>;
-  };
-  /** Extra routes (later channels) registered on the same server. */
+  /** METRICS_TOKEN: `/metrics` asks for it as a bearer token; unset: open (never in production). */
+  metricsToken?: string;
+  timeouts?: HttpTimeouts;
+  /** The channels' webhook routes (telegram/webhook.ts, whatsapp/webhook.ts). */
   routes?: ((app: FastifyInstance) => void)[];
 }
 
@@ -40,7 +53,18 @@ export function sameSecret(presented: string | undefined, expected: string): boo
 }
 
 export function createServer(d: ServerDeps): FastifyInstance {
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
+  const timeouts = d.timeouts ?? DEFAULT_TIMEOUTS;
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger: false,
+    requestTimeout: timeouts.requestMs,
+    http: {
+      headersTimeout: timeouts.headersMs,
+      // Node looks for overdue requests this often (its default, 30 s, would let a slow
+      // caller keep a connection well past the limits above).
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
+  });
   app.setErrorHandler((err: { statusCode?: number; code?: string }, _req, reply) => {
     // Oversized or unparseable bodies are the sender's mistake: 400, as for any bad body.
     const status = err.statusCode && err.statusCode < 500 ? 400 : 500;
@@ -53,47 +77,23 @@ export function createServer(d: ServerDeps): FastifyInstance {
     const ok = checks.every((c) => c.ok);
     return reply.status(ok ? 200 : 503).send({ status: ok ? "ready" : "not ready", checks });
   });
-  app.get("/metrics", async (_req, reply) => {
-    return reply
-      .header("content-type", d.metrics.registry.contentType)
-      .send(await d.metrics.registry.metrics());
-  });
-  if (d.telegram) registerTelegram(app, d, d.telegram);
+  void app.register(async (scope) => metricsRoute(scope, d));
   for (const route of d.routes ?? []) route(app);
   return app;
 }
 
-function registerTelegram(
-  app: FastifyInstance,
-  d: ServerDeps,
-  tg: NonNullable<ServerDeps["telegram"]>,
-): void {
-  app.post(
-    "/telegram/webhook",
-    {
-      // Before the body is even read: a caller without the secret gets nothing processed.
-      onRequest: async (req: FastifyRequest, reply: FastifyReply) => {
-        const presented = req.headers["x-telegram-bot-api-secret-token"];
-        if (!sameSecret(typeof presented === "string" ? presented : undefined, tg.secret)) {
-          d.metrics.errors.inc({ stage: "telegram_webhook_auth" });
-          return reply.status(401).send({ error: "unauthorized" });
-        }
-      },
-    },
-    async (req, reply) => {
-      const parsed = telegramUpdateSchema.safeParse(req.body);
-      if (!parsed.success) return reply.status(400).send({ error: "not a Telegram update" });
-      const started = performance.now();
-      try {
-        await tg.handle(parsed.data as unknown as Update);
-      } catch (err) {
-        // Not saved: ask Telegram to deliver it again.
-        d.metrics.errors.inc({ stage: "telegram_webhook" });
-        d.log.warn({ err: (err as Error).name }, "update not saved; asking Telegram to retry");
-        return reply.status(503).send({ error: "try again" });
-      }
-      d.metrics.handling.observe({ channel: "tg" }, (performance.now() - started) / 1000);
-      return reply.status(200).send();
-    },
-  );
+/** `GET /metrics`, behind the bearer token when there is one. */
+async function metricsRoute(scope: FastifyInstance, d: ServerDeps): Promise<void> {
+  if (d.metricsToken !== undefined) {
+    await scope.register(bearerAuth, {
+      keys: [d.metricsToken],
+      addHook: "onRequest",
+      errorResponse: () => ({ error: "unauthorized" }),
+    });
+  }
+  scope.get("/metrics", async (_req, reply) => {
+    return reply
+      .header("content-type", d.metrics.registry.contentType)
+      .send(await d.metrics.registry.metrics());
+  });
 }

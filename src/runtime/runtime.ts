@@ -3,6 +3,7 @@
  * Written once for every channel; adapters only translate.
  */
 
+import { errorSummary } from "../channels/errors.js";
 import type { Session } from "../engine/session.js";
 import { SessionFormatError } from "../engine/session.js";
 import { loadSession, step } from "../engine/step.js";
@@ -307,12 +308,8 @@ export class Runtime {
   }
 }
 
-/** An error's kind and code for the log: never its message, which may quote content. */
-export function errorSummary(err: unknown): { name: string; code?: string | number } {
-  const e = err as { name?: string; code?: string | number; error_code?: number };
-  const code = e?.error_code ?? e?.code;
-  return { name: e?.name ?? typeof err, ...(code !== undefined ? { code } : {}) };
-}
+/** An error's kind and code for the log (one shared classifier; never its message). */
+export { errorSummary };
 
 /** The channel part of a key (`tg`, `wa`, `sim`): enough for logs, never the id. */
 export function keyKind(key: ConversationKey): string {

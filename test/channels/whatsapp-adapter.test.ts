@@ -169,9 +169,17 @@ describe("WhatsApp notifications in", () => {
   it("refuses a body that is not a WhatsApp notification", () => {
     expect(parseWebhook({ object: "page", entry: [] }).ok).toBe(false);
     expect(parseWebhook({ object: "whatsapp_business_account", entry: [] }).ok).toBe(false);
+  });
+
+  it("leaves out a message it cannot read, and counts it, rather than refusing the batch", () => {
     const noId = textMessage(ID, "x");
     delete firstMessage(noId).id;
-    expect(parseWebhook(noId).ok).toBe(false);
+    const parsed = parseWebhook(batch(noId, textMessage(ID, "halo")));
+    expect(parsed.ok && parsed.payload.skipped).toBe(1);
+    const read = parsed.ok ? readNotification(parsed.payload) : undefined;
+    expect(read?.messages.map((m) => m.inbound)).toEqual([
+      { kind: "text", text: "halo", langHint: "id" },
+    ]);
   });
 
   it("keys only real numbers", () => {

@@ -29,6 +29,7 @@ describe("WhatsApp configuration", () => {
       apiVersion: GRAPH_API_VERSION,
       messagesPerSecond: 80,
       template: undefined,
+      replayWindowMs: 10 * 60_000,
     });
   });
 

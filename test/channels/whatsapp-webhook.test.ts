@@ -5,8 +5,12 @@
  * after), and a batch's messages in order per sender, different senders at once. The
  * Telegram route next to it keeps its own JSON parsing.
  */
+import { connect } from "node:net";
 import type { FastifyInstance } from "fastify";
+import type { UserFromGetMe } from "grammy/types";
 import { afterEach, describe, expect, it } from "vitest";
+import { createBot } from "../../src/channels/telegram/bot.js";
+import { telegramRoutes } from "../../src/channels/telegram/webhook.js";
 import { MemoryWhatsAppStore } from "../../src/channels/whatsapp/store.js";
 import { bySender, WhatsAppUpdates } from "../../src/channels/whatsapp/updates.js";
 import {
@@ -20,6 +24,7 @@ import { createLogger } from "../../src/log.js";
 import { createMetrics } from "../../src/metrics.js";
 import { MemoryReachability } from "../../src/runtime/reachability.js";
 import type { HandleOutcome } from "../../src/runtime/runtime.js";
+import { DEFAULT_BOT, FAKE_TOKEN } from "../fakes/telegram-api.js";
 import {
   FAKE_APP_SECRET,
   FAKE_PHONE_NUMBER_ID,
@@ -34,6 +39,8 @@ import {
   textMessage,
 } from "../fakes/whatsapp/webhooks.js";
 
+/** A minute ago: message times within the replay window. */
+const T = Date.now() - 60_000;
 const A = "6281200000001";
 const B = "6281200000002";
 
@@ -66,7 +73,7 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function serve(extra: { telegram?: (u: unknown) => Promise<void> } = {}) {
+async function serve(extra: { routes?: ((app: FastifyInstance) => void)[] } = {}) {
   const runtime = new RecordingRuntime();
   const log = createLogger("silent");
   const metrics = createMetrics();
@@ -81,10 +88,8 @@ async function serve(extra: { telegram?: (u: unknown) => Promise<void> } = {}) {
     log,
     metrics,
     ready: async () => [],
-    ...(extra.telegram
-      ? { telegram: { secret: "telegram-secret-0123456789", handle: extra.telegram as never } }
-      : {}),
     routes: [
+      ...(extra.routes ?? []),
       whatsappRoutes({
         verifyToken: FAKE_VERIFY_TOKEN,
         appSecret: FAKE_APP_SECRET,
@@ -181,9 +186,6 @@ describe("WhatsApp webhook signature", () => {
     expect((await signed({ object: "page", entry: [{ id: "1", changes: [] }] })).statusCode).toBe(
       400,
     );
-    const noTime = textMessage(A, "x");
-    delete firstMessage(noTime).timestamp;
-    expect((await signed(noTime)).statusCode).toBe(400);
     expect(runtime.events).toEqual([]);
   });
 });
@@ -194,8 +196,11 @@ describe("WhatsApp webhook processing", () => {
     // Meta's order within the call is not the order sent: a2 (later) comes first.
     const res = await signed(
       batch(
-        textMessage(A, "a2", { at: 2_000_000 }),
-        oneChange(textMessage(B, "b1", { at: 1_500_000 }), textMessage(A, "a1", { at: 1_000_000 })),
+        textMessage(A, "a2", { at: T + 20_000 }),
+        oneChange(
+          textMessage(B, "b1", { at: T + 15_000 }),
+          textMessage(A, "a1", { at: T + 10_000 }),
+        ),
         status("wamid.x", "delivered"),
       ),
     );
@@ -210,8 +215,8 @@ describe("WhatsApp webhook processing", () => {
   it("asks Meta to retry (503) when a message is not saved, and takes the batch again once", async () => {
     const { runtime, signed } = await serve();
     const n = batch(
-      textMessage(A, "a1", { at: 1_000_000 }),
-      textMessage(A, "a2", { at: 2_000_000 }),
+      textMessage(A, "a1", { at: T + 10_000 }),
+      textMessage(A, "a2", { at: T + 20_000 }),
       textMessage(B, "b1"),
     );
     runtime.failFor = "a1";
@@ -226,8 +231,8 @@ describe("WhatsApp webhook processing", () => {
   it("keeps one sender's order across two calls that arrive together", async () => {
     const { runtime, signed } = await serve();
     const [first, second] = await Promise.all([
-      signed(textMessage(A, "a1", { at: 1_000_000 })),
-      signed(textMessage(A, "a2", { at: 2_000_000 })),
+      signed(textMessage(A, "a1", { at: T + 10_000 })),
+      signed(textMessage(A, "a2", { at: T + 20_000 })),
     ]);
     expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
     expect(runtime.events).toEqual(["start a1", "end a1", "start a2", "end a2"]);
@@ -256,17 +261,99 @@ describe("WhatsApp webhook processing", () => {
       message: { message_id: 1, date: 1, chat: { id: 7, type: "private" }, text: "halo" },
     };
     const seen: unknown[] = [];
-    await serve({ telegram: async (u) => void seen.push(u) });
+    const bot = createBot({
+      token: FAKE_TOKEN,
+      apiRoot: "http://127.0.0.1:9",
+      botInfo: { ...DEFAULT_BOT, can_join_groups: true } as UserFromGetMe,
+    });
+    bot.use((ctx) => void seen.push(ctx.update));
+    const secret = "telegram-secret-0123456789";
+    const log = createLogger("silent");
+    await serve({ routes: [telegramRoutes({ bot, secret, log, metrics: createMetrics() })] });
     const res = await app?.inject({
       method: "POST",
       url: "/telegram/webhook",
-      headers: {
-        "content-type": "application/json",
-        "x-telegram-bot-api-secret-token": "telegram-secret-0123456789",
-      },
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
       payload: JSON.stringify(TELEGRAM_UPDATE),
     });
     expect(res?.statusCode).toBe(200);
     expect(seen).toEqual([TELEGRAM_UPDATE]);
   });
 });
+
+describe("WhatsApp webhook hardening", () => {
+  it("refuses a signed body whose messages are older than the replay window", async () => {
+    const { runtime, signed, metrics } = await serve();
+    const old = textMessage(A, "tolong", { at: Date.now() - 11 * 60_000 });
+    const res = await signed(old);
+    expect(res.statusCode).toBe(403);
+    expect(runtime.events).toEqual([]);
+    expect(await metrics.registry.metrics()).toMatch(
+      /pulang_errors_total\{stage="whatsapp_replay"\} 1/,
+    );
+    // Within the window (its newest message decides), the same words are taken.
+    const fresh = batch(
+      textMessage(A, "tolong", { at: Date.now() - 11 * 60_000 }),
+      textMessage(A, "halo", { at: Date.now() - 60_000 }),
+    );
+    expect((await signed(fresh)).statusCode).toBe(200);
+    expect(runtime.handled.map((h) => h.text)).toEqual(["tolong", "halo"]);
+  });
+
+  it("handles the readable messages of a batch in which one is malformed", async () => {
+    const { runtime, signed, metrics } = await serve();
+    const broken = textMessage(B, "b1", { at: T + 5_000 });
+    delete firstMessage(broken).id;
+    const noTime = textMessage(B, "b2");
+    delete firstMessage(noTime).timestamp;
+    const res = await signed(batch(textMessage(A, "a1", { at: T + 10_000 }), broken, noTime));
+    expect(res.statusCode).toBe(200);
+    expect(runtime.handled.map((h) => h.text)).toEqual(["a1"]);
+    expect(await metrics.registry.metrics()).toMatch(
+      /pulang_errors_total\{stage="whatsapp_malformed_message"\} 2/,
+    );
+  });
+
+  it("refuses a signature not in Meta's shape before reading the body", async () => {
+    const { port } = await listen();
+    // Headers promise a 1 MB body that never comes: only a refusal can answer this.
+    const answer = await rawRequest(
+      port,
+      [
+        "POST /whatsapp/webhook HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Content-Type: application/json",
+        "Content-Length: 1048576",
+        "X-Hub-Signature-256: sha256=not-a-signature",
+        "",
+        '{"object":',
+      ].join("\r\n"),
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 401/);
+  });
+});
+
+/** Serve the routes on a real port (loopback), for tests that speak raw HTTP. */
+async function listen(): Promise<{ port: number }> {
+  await serve();
+  await app?.listen({ port: 0, host: "127.0.0.1" });
+  const address = app?.server.address();
+  return { port: typeof address === "object" && address ? address.port : 0 };
+}
+
+/** Send `head` on a raw socket; resolves with what comes back before the server closes it. */
+function rawRequest(port: number, head: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(head));
+    let got = "";
+    socket.on("data", (chunk) => {
+      got += String(chunk);
+      if (got.includes("\r\n\r\n")) {
+        socket.destroy();
+        resolve(got);
+      }
+    });
+    socket.on("close", () => resolve(got));
+    socket.on("error", reject);
+  });
+}

@@ -5,6 +5,7 @@
  * are opened up so a test does not wait a minute for the group's 20 messages.
  */
 import type { Update } from "grammy/types";
+import { OperatorIds } from "../../src/operators/access.js";
 import { fakeClock } from "../cases/redis-env.js";
 import type { FakeTelegramApi } from "../fakes/telegram-api.js";
 import type { ServiceOptions } from "../helpers/service.js";
@@ -39,9 +40,13 @@ export async function startHelpline(fake: FakeTelegramApi, o: ComposeOptions) {
     },
     ...(o.ports ? { ports: o.ports } : {}),
   });
+  const ids = new OperatorIds(svc.ports.pseudonyms, { operatorIds: [], supervisorIds: [] });
   return {
+    /** The name stored data gives the Telegram user `id` (never the id itself). */
+    actor: (id: number) => ids.actor(id),
     clock,
     logs: svc.logs,
+    metrics: svc.app.metrics,
     store: svc.app.cases,
     worker: svc.app.worker,
     /** Hand an update to the service as Telegram would, and wait for what it set off. */

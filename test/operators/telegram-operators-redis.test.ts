@@ -7,6 +7,7 @@ import type { Message } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisCaseStore } from "../../src/cases/redis-case-store.js";
 import { RedisScheduler } from "../../src/schedule/redis-scheduler.js";
+import { created, PERSONAL } from "../cases/case-store.contract.js";
 import { useRedis } from "../cases/redis-env.js";
 import {
   callbackUpdate,
@@ -69,6 +70,14 @@ describe("operators on Telegram, with Redis", () => {
     const card = fake.sentTo(GROUP).find((m) => m.message_thread_id === thread && m.reply_markup);
     await h.handle(callbackUpdate(GROUP, `o|claim|${c.id}`, card, { userId: OPERATOR }));
     expect(fake.lastTextTo(chat)).toContain("Halo, saya di sini.");
+    // Redis holds the holder under a keyed hash: neither the plain field nor the record
+    // names the operator's Telegram id.
+    const raw = await env.redis.hgetall(`${env.prefix}case:{${c.id}}`);
+    expect(raw.o).toBe(h.actor(OPERATOR));
+    expect(raw.o).not.toContain(String(OPERATOR));
+    const stored = JSON.parse(raw.d as string) as { operator: string; audit: { by: string }[] };
+    expect(stored.operator).toBe(h.actor(OPERATOR));
+    expect(stored.audit.map((a) => a.by)).not.toContain(String(OPERATOR));
 
     fake.deleteTopic(GROUP, thread);
     await h.handle(textUpdate(chat, "Kami dipindahkan malam ini"));
@@ -86,5 +95,42 @@ describe("operators on Telegram, with Redis", () => {
     await h.handle(groupTextUpdate(GROUP, OPERATOR, "Baik, kami catat.", moved));
     expect(fake.lastTextTo(chat)).toBe("Baik, kami catat.");
     expect((await h.store.get(c.id))?.firstReplyAt).toBeDefined();
+  });
+
+  it("answers /queue and /stats around a damaged case, and reports it without its content", async () => {
+    const prefix = `${env.prefix}damaged:`;
+    const store = new RedisCaseStore(env.redis, { prefix });
+    const h = await startHelpline(fake, {
+      operatorIds: [String(OPERATOR)],
+      supervisorIds: [],
+      ports: (ports) => ({
+        ...ports,
+        cases: store,
+        scheduler: new RedisScheduler(env.redis, { prefix }),
+      }),
+    });
+    cleanups.push(() => h.stop());
+    const good = await created(store, { now: h.clock.now() });
+    const broken = await created(store, { now: h.clock.now(), priority: "P1" });
+    await env.redis.hset(`${prefix}case:{${broken.id}}`, "d", '{"id":"cut off');
+
+    const ask = async (text: string) => {
+      const before = fake.sentTo(GROUP).length;
+      await h.handle(groupTextUpdate(GROUP, OPERATOR, text));
+      return fake.sentTo(GROUP).slice(before).at(-1)?.text ?? "";
+    };
+    const queue = await ask("/queue");
+    expect(queue).toContain("Open cases:");
+    expect(queue).toContain(good.id);
+    expect(queue).not.toContain(broken.id);
+    expect(await ask("/stats")).toContain("New cases: 1");
+
+    const reported = h.logs.filter((l) => l.includes("damaged case record skipped"));
+    expect(reported.length).toBeGreaterThanOrEqual(2);
+    expect(reported[0]).toContain(broken.id);
+    expect(reported.join("")).not.toContain(PERSONAL.name);
+    expect(await h.metrics.registry.metrics()).toMatch(
+      /pulang_errors_total\{stage="case_damaged"\} [2-9]/,
+    );
   });
 });

@@ -176,7 +176,9 @@ describe("operators on Telegram", () => {
     // The 👍 once it reached the person.
     await fake.waitFor((call) => call.method === "setMessageReaction", 3000);
     const replied = await h.store.get(c.id);
-    expect(replied?.audit.at(-1)).toMatchObject({ by: String(OPERATOR), action: "replied" });
+    expect(replied?.audit.at(-1)).toMatchObject({ by: h.actor(OPERATOR), action: "replied" });
+    // Stored under a keyed hash, never the Telegram id itself.
+    expect(JSON.stringify(replied)).not.toContain(String(OPERATOR));
 
     // Another operator writing in the topic: refused and told why; nothing reaches the person.
     const other = await write(h, OTHER_OPERATOR, "Saya juga bisa bantu", thread);
@@ -261,7 +263,7 @@ describe("operators on Telegram", () => {
     const shown = await write(h, SUPERVISOR, `/case ${c.id}`);
     expect(shown.at(-1)?.text).toContain("Called the shelter.");
     expect((await h.store.get(c.id))?.audit.at(-1)).toMatchObject({
-      by: String(SUPERVISOR),
+      by: h.actor(SUPERVISOR),
       action: "viewed",
     });
 

@@ -195,6 +195,16 @@ describe("event lines", () => {
     expect(line).toContain("WhatsApp");
   });
 
+  it("says a case was closed for want of activity, not by whom", () => {
+    const idle = { kind: "closed", by: "system", outcome: "no_response" } as const;
+    expect(view().eventLine(helpCase({}), idle)).toBe(
+      "✅ Closed automatically: no activity for a long time (No response).",
+    );
+    expect(view("id").eventLine(helpCase({}), idle)).toContain("Ditutup otomatis");
+    const byOperator = { kind: "closed", by: "601", outcome: "safe" } as const;
+    expect(view().eventLine(helpCase({}), byOperator)).toMatch(/^✅ 601 closed the case/);
+  });
+
   it("says a message could not be delivered, with the platform's reason only", () => {
     const line = view("id").eventLine(helpCase({}), {
       kind: "delivery_failed",

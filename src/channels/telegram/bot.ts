@@ -1,12 +1,15 @@
 /**
- * The grammY bot: API calls with bounded retries on 429 and 5xx, and the same handler for
- * polling (@grammyjs/runner) and webhooks, with one conversation's updates in sequence.
+ * The grammY bot: API calls with bounded retries on 429 and 5xx, and one path for every
+ * update, polled (@grammyjs/runner) or pushed (grammY's `webhookCallback`, webhook.ts):
+ * the zod check, then one conversation's updates in sequence, then the handler.
  */
 import { autoRetry } from "@grammyjs/auto-retry";
 import { type RunnerHandle, run, sequentialize } from "@grammyjs/runner";
 import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { Logger } from "../../log.js";
+import { errorSummary } from "../errors.js";
+import { checkUpdate, MalformedUpdate } from "./update-schema.js";
 import type { TelegramUpdates } from "./updates.js";
 
 /** Updates the helpline asks Telegram for. */
@@ -41,11 +44,17 @@ function sequenceKey(ctx: Context): string | undefined {
 }
 
 /**
- * Route every update to `updates`, one chat at a time. With `persist` (polling), a
- * failure is retried with backoff instead of failing the update: polling cannot ask
- * Telegram to deliver it again, and later updates of that chat wait behind it.
+ * The one path of every update, polled or pushed by webhook: checked first (a malformed
+ * update is refused before anything reads it), then one chat at a time, then `updates`.
+ * With `persist` (polling), a failure is retried with backoff instead of failing the
+ * update: polling cannot ask Telegram to deliver it again, and later updates of that chat
+ * wait behind it.
  */
 export function attachUpdates(bot: Bot, updates: TelegramUpdates, persist = false): void {
+  bot.use((ctx, next) => {
+    checkUpdate(ctx.update);
+    return next();
+  });
   bot.use(sequentialize(sequenceKey));
   bot.use((ctx) =>
     persist ? withRetries(() => updates.handle(ctx.update)) : updates.handle(ctx.update),
@@ -69,12 +78,22 @@ async function withRetries(work: () => Promise<void>): Promise<void> {
 
 /**
  * Long polling. A handler failure (Redis down) is retried with backoff rather than
- * dropped: polling cannot ask Telegram to deliver an update again.
+ * dropped: polling cannot ask Telegram to deliver an update again. A malformed update is
+ * dropped at once, and counted.
  */
-export function startPolling(bot: Bot, log: Logger): RunnerHandle {
-  bot.catch((err) =>
-    log.error({ err: err.error instanceof Error ? err.error.name : "error" }, "update failed"),
-  );
+export function startPolling(
+  bot: Bot,
+  log: Logger,
+  onMalformed: () => void = () => undefined,
+): RunnerHandle {
+  bot.catch((err) => {
+    if (err.error instanceof MalformedUpdate) {
+      onMalformed();
+      log.warn({ problem: err.error.problem }, "malformed Telegram update dropped");
+      return;
+    }
+    log.error({ err: errorSummary(err.error) }, "update failed");
+  });
   return run(bot, {
     runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
   });

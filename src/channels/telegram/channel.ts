@@ -9,17 +9,16 @@ import type { Logger } from "../../log.js";
 import type { PersonChannel, Sent } from "../../runtime/effects.js";
 import type { ConversationKey } from "../../runtime/ports.js";
 import type { Pacer } from "../pacer.js";
+import { telegramFailure } from "./errors.js";
 import { renderReplies, type TelegramMessage } from "./render.js";
 
 type Reply = Extract<Effect, { type: "reply" }>;
 
 const PRIORITY_RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3 };
 
-/** Telegram's answers that mean the person cannot be written to. */
+/** Telegram's answers that mean the person cannot be written to (see errors.ts). */
 export function isUnreachableError(err: unknown): err is GrammyError {
-  if (!(err instanceof GrammyError)) return false;
-  if (err.error_code === 403) return true;
-  return err.error_code === 400 && /chat not found|user is deactivated/i.test(err.description);
+  return err instanceof GrammyError && telegramFailure(err).kind === "unreachable";
 }
 
 export interface TelegramChannelDeps {

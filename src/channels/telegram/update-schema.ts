@@ -61,3 +61,22 @@ export const telegramUpdateSchema = z
   })
   .loose()
   .refine((u) => Object.keys(u).length > 1, "an update carries one object besides update_id");
+
+/** An update that is not what Telegram sends: refused, never retried, nothing kept. */
+export class MalformedUpdate extends Error {
+  override readonly name = "MalformedUpdate";
+  constructor(
+    /** Where it went wrong (a path and zod's code, never a value: it may be a message). */
+    readonly problem: string,
+  ) {
+    super(`not a Telegram update (${problem})`);
+  }
+}
+
+/** Check `update`; throws {@link MalformedUpdate} when it is not one we can read. */
+export function checkUpdate(update: unknown): void {
+  const parsed = telegramUpdateSchema.safeParse(update);
+  if (parsed.success) return;
+  const first = parsed.error.issues[0];
+  throw new MalformedUpdate(first ? `${first.path.join(".") || "(update)"}: ${first.code}` : "?");
+}

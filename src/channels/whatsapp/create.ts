@@ -108,6 +108,8 @@ export interface WhatsAppWebhookOptions {
   metrics?: Metrics;
   /** A message to a person failed after it was accepted (a `failed` receipt). */
   onFailed?: (failure: DeliveryFailure) => void | Promise<void>;
+  /** The service's clock (the replay window is measured on it). */
+  now?: () => number;
 }
 
 /** The notification dispatcher and the routes to pass to `createServer({ routes })`. */
@@ -132,6 +134,8 @@ export function whatsappWebhook(o: WhatsAppWebhookOptions): {
     appSecret: config.appSecret,
     handle: (payload) => updates.handle(payload),
     log,
+    maxAgeMs: config.replayWindowMs,
+    ...(o.now ? { now: o.now } : {}),
     ...(metrics ? { metrics } : {}),
   });
   return { updates, routes };

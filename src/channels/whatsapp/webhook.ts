@@ -8,20 +8,33 @@
  * that hands the handler a Buffer for every content type, so the other routes (Telegram's)
  * keep their JSON parsing.
  *
+ * Order of checks: a signature header that is missing or not even shaped like one is
+ * refused before a byte of the body is read; the body is then read within a bound
+ * (`WEBHOOK_BODY_LIMIT`, and the server's request timeout) and its signature checked
+ * before it is parsed; a signed body whose newest message or status is older than
+ * `maxAgeMs` is refused as a replay (a captured body sent again after its message ids
+ * left the dedupe memory would otherwise be handled again); each message is then read on
+ * its own, so one malformed message does not fail the others.
+ *
  * Answers: 401 for a missing or wrong signature (nothing processed), 400 for a body that is
- * not a WhatsApp notification, 503 when a message could not be saved (Meta delivers the
- * batch again; message ids make that safe), 200 once every message in it is saved.
+ * not a WhatsApp notification, 403 for a replayed (stale) one, 503 when a message could not
+ * be saved (Meta delivers the batch again; message ids make that safe), 200 once every
+ * readable message in it is saved.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { sameSecret } from "../../http/server.js";
 import type { Logger } from "../../log.js";
 import type { Metrics } from "../../metrics.js";
-import { parseWebhook, type WebhookPayload } from "./schema.js";
+import { newestTime, parseWebhook, type WebhookPayload } from "./schema.js";
 
 /** Meta's notifications are at most a few MB (media is never inline). */
 export const WEBHOOK_BODY_LIMIT = 3 * 1024 * 1024;
 export const WEBHOOK_PATH = "/whatsapp/webhook";
+/** Default for how old a signed body may be (WHATSAPP_REPLAY_WINDOW_MINUTES). */
+export const DEFAULT_MAX_AGE_MS = 10 * 60 * 1000;
+/** What Meta puts in `X-Hub-Signature-256`. */
+const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
 
 export interface WhatsAppRoutesDeps {
   /** WHATSAPP_VERIFY_TOKEN: what we told Meta to present when verifying the URL. */
@@ -32,6 +45,10 @@ export interface WhatsAppRoutesDeps {
   handle: (payload: WebhookPayload) => Promise<void>;
   log: Logger;
   metrics?: Pick<Metrics, "errors" | "handling">;
+  /** A signed body whose newest message or status is older than this is a replay. */
+  maxAgeMs?: number;
+  /** The service's clock. */
+  now?: () => number;
 }
 
 /** The signature Meta sends for `body`: `sha256=<hex HMAC-SHA256 under the app secret>`. */
@@ -45,7 +62,7 @@ export function validSignature(
   header: string | undefined,
   appSecret: string,
 ): boolean {
-  const m = /^sha256=([0-9a-f]{64})$/i.exec(header?.trim() ?? "");
+  const m = SIGNATURE.exec(header?.trim() ?? "");
   if (!m) return false;
   const presented = Buffer.from((m[1] as string).toLowerCase(), "hex");
   const expected = createHmac("sha256", appSecret).update(body).digest();
@@ -87,9 +104,10 @@ async function verify(d: WhatsAppRoutesDeps, req: FastifyRequest, reply: Fastify
   return reply.status(200).type("text/plain").send(challenge);
 }
 
-/** No signature at all: refused before the body is even read. */
+/** No signature, or not one in Meta's shape: refused before the body is even read. */
 async function requireSignature(d: WhatsAppRoutesDeps, req: FastifyRequest, reply: FastifyReply) {
-  if (typeof req.headers["x-hub-signature-256"] === "string") return;
+  const header = req.headers["x-hub-signature-256"];
+  if (typeof header === "string" && SIGNATURE.test(header.trim())) return;
   d.metrics?.errors.inc({ stage: "whatsapp_webhook_auth" });
   return reply.status(401).send({ error: "unauthorized" });
 }
@@ -106,6 +124,15 @@ async function notification(d: WhatsAppRoutesDeps, req: FastifyRequest, reply: F
     d.log.info({ problem: parsed.problem }, "WhatsApp notification refused as malformed");
     return reply.status(400).send({ error: "not a WhatsApp notification" });
   }
+  if (parsed.payload.skipped > 0) {
+    d.metrics?.errors.inc({ stage: "whatsapp_malformed_message" }, parsed.payload.skipped);
+    d.log.warn({ count: parsed.payload.skipped }, "unreadable WhatsApp messages skipped");
+  }
+  if (isStale(d, parsed.payload)) {
+    d.metrics?.errors.inc({ stage: "whatsapp_replay" });
+    d.log.warn("WhatsApp notification refused as a replay: its newest message is too old");
+    return reply.status(403).send({ error: "stale notification" });
+  }
   const started = performance.now();
   try {
     await d.handle(parsed.payload);
@@ -117,6 +144,13 @@ async function notification(d: WhatsAppRoutesDeps, req: FastifyRequest, reply: F
   }
   d.metrics?.handling.observe({ channel: "wa" }, (performance.now() - started) / 1000);
   return reply.status(200).send();
+}
+
+/** Whether the newest message or status of `payload` is older than the replay window. */
+function isStale(d: WhatsAppRoutesDeps, payload: WebhookPayload): boolean {
+  const newest = newestTime(payload);
+  const now = (d.now ?? Date.now)();
+  return newest !== undefined && now - newest > (d.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
 }
 
 /** The body as JSON, or undefined (which the schema then refuses). */

@@ -15,12 +15,13 @@
  *   topic its escalation is creating). Two processes may still, rarely, open two topics for
  *   one new case; the store keeps the last one.
  */
-import { type Api, GrammyError, InputFile } from "grammy";
+import { type Api, InputFile } from "grammy";
 import type { InlineKeyboardMarkup, Message } from "grammy/types";
 import { type Case, SYSTEM } from "../../cases/model.js";
 import type { Announcer } from "../../cases/sla-service.js";
 import type { CaseStore } from "../../cases/store.js";
 import type { Pacer } from "../../channels/pacer.js";
+import { isTelegramFailure } from "../../channels/telegram/errors.js";
 import { chunks, MAX_TEXT } from "../../channels/telegram/render.js";
 import type { Bundle, Inbound, Priority } from "../../engine/types.js";
 import type { Logger } from "../../log.js";
@@ -42,6 +43,8 @@ export interface TelegramOperatorBoardDeps {
   language: string;
   /** `config.operators.supervisorIds`: mentioned by the loudest announcements. */
   supervisorIds: readonly string[];
+  /** What operators read for an operator's stored name (`OperatorIds.label`). */
+  operatorLabel?: (actor: string) => string;
   /** `config.timeZone`: times on cards. */
   timeZone: string;
   log: Logger;
@@ -72,21 +75,15 @@ const COPYABLE = new Set([
 
 /** Telegram says the topic is gone (deleted by hand). */
 export function isTopicGone(err: unknown): boolean {
-  return (
-    err instanceof GrammyError &&
-    /message thread not found|TOPIC_ID_INVALID|TOPIC_DELETED|TOPIC_CLOSED/i.test(err.description)
-  );
+  return isTelegramFailure(err, "topic_gone");
 }
 
 function isNotModified(err: unknown): boolean {
-  return err instanceof GrammyError && /not modified|TOPIC_NOT_MODIFIED/i.test(err.description);
+  return isTelegramFailure(err, "not_modified");
 }
 
 function isMessageGone(err: unknown): boolean {
-  return (
-    err instanceof GrammyError &&
-    /message to edit not found|MESSAGE_ID_INVALID|message can't be edited/i.test(err.description)
-  );
+  return isTelegramFailure(err, "message_gone");
 }
 
 /** Where the card of `c` is, if it is in the case's current topic. */
@@ -118,6 +115,7 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
       chatId: deps.chatId,
       timeZone: deps.timeZone,
       supervisorIds: deps.supervisorIds,
+      ...(deps.operatorLabel ? { operatorLabel: deps.operatorLabel } : {}),
     });
   }
 

@@ -27,6 +27,13 @@ export interface TelegramOperatorUpdatesDeps {
   board: TelegramOperatorBoard;
   log: Logger;
   now?: () => number;
+  /**
+   * The name stored data gives the Telegram user `userId` (`OperatorIds.actor`: a keyed
+   * hash, never the id itself). Default: the id as it is (tests).
+   */
+  actorOf?: (userId: number) => string;
+  /** Whether a stored name is on the allow-lists (`OperatorIds.isListed`). */
+  isListed?: (actor: string) => boolean;
 }
 
 /** Telegram's limit for a callback answer's text. */
@@ -82,8 +89,20 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
   /** Edits are not relayed (the person already has the first version): say so. */
   async #edited(m: Message): Promise<void> {
     if (!m.from || m.from.is_bot || !this.#isOperatorContent(m)) return;
-    if (!this.#d.desk.authorise(String(m.from.id), "edit")) return;
+    if (!this.#d.desk.authorise(this.#actor(m.from.id), "edit")) return;
     await this.#say(threadOf(m), this.#view.t("reply.edited"));
+  }
+
+  #actor(userId: number): string {
+    const actor = this.#d.actorOf ? this.#d.actorOf(userId) : String(userId);
+    if (this.#d.isListed && !this.#d.isListed(actor)) {
+      // The only place the id itself is said: so a coordinator can add someone who should act.
+      this.#d.log.info(
+        { user: String(userId) },
+        "someone not on the operators' allow-lists acted in the group (add them to OPERATOR_IDS if they should)",
+      );
+    }
+    return actor;
   }
 
   get #view() {
@@ -108,7 +127,7 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
   /** Do what the tap asks; returns the short answer the operator sees. */
   async #runTap(q: CallbackQuery, dedupeId: string): Promise<string> {
     const tap = decodeTap(q.data);
-    const user = String(q.from.id);
+    const user = this.#actor(q.from.id);
     if (!tap) {
       this.#d.desk.authorise(user, "tap");
       return this.#view.t("error.old_button");
@@ -161,7 +180,7 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
 
   async #message(m: Message, dedupeId: string): Promise<void> {
     if (!m.from || m.from.is_bot || !this.#isOperatorContent(m)) return;
-    const user = String(m.from.id);
+    const user = this.#actor(m.from.id);
     const thread = threadOf(m);
     const command = commandOf(m);
     if (command) return this.#command(user, thread, command);

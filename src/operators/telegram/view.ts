@@ -9,7 +9,7 @@
  * answers (the confirming answer of a case code).
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
-import { type Case, OUTCOMES } from "../../cases/model.js";
+import { type Case, OUTCOMES, SYSTEM } from "../../cases/model.js";
 import type { CaseStats } from "../../cases/store.js";
 import { chunks, escapeHtml } from "../../channels/telegram/render.js";
 import type { CompiledFlows } from "../../engine/flow-model.js";
@@ -28,6 +28,8 @@ export interface OperatorViewOptions {
   timeZone: string;
   /** Mentioned by the loudest announcements. */
   supervisorIds: readonly string[];
+  /** What operators read for an operator's stored name (`OperatorIds.label`). */
+  operatorLabel?: (actor: string) => string;
 }
 
 const DOT: Record<Priority, string> = { P1: "🔴", P2: "🟠", P3: "🟡" };
@@ -191,11 +193,14 @@ export class OperatorView {
       case "released":
       case "steps":
       case "handed_back":
-        return this.#e(this.t(`line.${event.kind}`, { who: event.by }));
-      case "closed":
+        return this.#e(this.t(`line.${event.kind}`, { who: this.#who(event.by) }));
+      case "closed": {
+        // Closed by the retention timer (idle), not by a person.
+        const key = event.by === SYSTEM ? "line.closed_idle" : "line.closed";
         return this.#e(
-          this.t("line.closed", { who: event.by, outcome: this.t(`outcome.${event.outcome}`) }),
+          this.t(key, { who: this.#who(event.by), outcome: this.t(`outcome.${event.outcome}`) }),
         );
+      }
       case "reattached":
         return this.#e(this.t("line.reattached", { channel: this.t(`channel.${event.channel}`) }));
       case "delivery_failed":
@@ -277,7 +282,7 @@ export class OperatorView {
 
   /** A refusal as a short sentence (plain text, at most 200 characters for a button's answer). */
   refusal(error: string, c?: Case): string {
-    const who = c?.operator ?? "?";
+    const who = this.#who(c?.operator);
     const key = `error.${error}`;
     const text = this.#o.texts.has(this.#o.lang, `operators:${key}`)
       ? this.t(key, { who })
@@ -294,7 +299,7 @@ export class OperatorView {
 
   /** The case's status and holder. */
   status(c: Case): string {
-    if (c.status === "claimed") return this.t("status.claimed", { who: c.operator ?? "?" });
+    if (c.status === "claimed") return this.t("status.claimed", { who: this.#who(c.operator) });
     if (c.status === "closed")
       return this.t("status.closed", { outcome: this.t(`outcome.${c.outcome ?? "other"}`) });
     return this.t("status.queued");
@@ -429,7 +434,7 @@ export class OperatorView {
   #listLine(c: Case, now: number): string {
     const state =
       c.status === "claimed"
-        ? this.t("list.claimed_by", { who: c.operator ?? "?" })
+        ? this.t("list.claimed_by", { who: this.#who(c.operator) })
         : this.t("list.waiting", { age: this.age(now - c.createdAt) });
     const id =
       c.topic === undefined
@@ -453,6 +458,12 @@ export class OperatorView {
     return this.#o.texts.has(this.#o.lang, `operators:${key}`)
       ? this.t(key)
       : fallback.replace(/_/g, " ");
+  }
+
+  /** An operator as operators read them: their Telegram id, not the stored name. */
+  #who(actor: string | undefined): string {
+    if (actor === undefined) return "?";
+    return this.#o.operatorLabel ? this.#o.operatorLabel(actor) : actor;
   }
 
   #e(text: string): string {
