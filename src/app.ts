@@ -16,11 +16,7 @@ import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
 import { attachUpdates, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
-import {
-  sessionCaseRef,
-  sessionLanguage,
-  type WhatsAppChannel,
-} from "./channels/whatsapp/channel.js";
+import { sessionCaseRef, type WhatsAppChannel } from "./channels/whatsapp/channel.js";
 import { whatsappChannel, whatsappWebhook } from "./channels/whatsapp/create.js";
 import type { Config } from "./config.js";
 import type { Bundle } from "./engine/types.js";
@@ -149,6 +145,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     ids: newCaseRef,
     codes: newCaseCode,
     now,
+    onQuarantined: (count) => p.metrics.errors.inc({ stage: "outbox_quarantined" }, count),
   });
   const desk = new OperatorDesk({
     store: cases,
@@ -205,7 +202,7 @@ function personChannels(p: Parts) {
           texts: p.bundle.texts,
           log,
           metrics,
-          languageOf: sessionLanguage(ports.conversations),
+          lastInbound: async (key) => (await ports.conversations.load(key)).lastInbound,
           now: ports.now,
         })
       : undefined;
@@ -258,13 +255,8 @@ function effectRouter(p: Parts, channels: Record<string, PersonChannel>, intake:
     chatLog: ports.chatLog,
     scheduler: ports.scheduler,
     reachability: ports.reachability,
-    eraser: {
-      async erase(key) {
-        await ports.conversations.remove(key);
-        await ports.reachability.markReachable(key);
-        await ports.chatLog.clear(key);
-      },
-    },
+    // Everything of the conversation is in its store: session, marks, chat log, timers.
+    eraser: { erase: (key) => ports.conversations.remove(key) },
     onRefused: (failure) => intake.undelivered(failure),
     log,
     windowMs: config.conversationWindowMs,
@@ -274,7 +266,6 @@ function effectRouter(p: Parts, channels: Record<string, PersonChannel>, intake:
 }
 
 const conversationJob = z.object({ conversation: z.string() });
-const tidyJob = conversationJob.extend({ upTo: z.number() });
 
 /** Timers: SLAs, the retention purge, discreet mode's deletions and check-ins. */
 function schedulerWorker(
@@ -296,8 +287,8 @@ function schedulerWorker(
         now: ports.now,
       }),
       tidy: async (job: Job) => {
-        const { conversation, upTo } = tidyJob.parse(job.payload);
-        await d.router.tidy(conversation, upTo);
+        const { conversation } = conversationJob.parse(job.payload);
+        await d.router.tidy(conversation);
       },
       checkin: async (job: Job) => {
         const { conversation } = conversationJob.parse(job.payload);
