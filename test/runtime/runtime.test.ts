@@ -7,11 +7,9 @@ import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Bundle, Effect } from "../../src/engine/types.js";
 import { createLogger } from "../../src/log.js";
-import { MemoryChatLog } from "../../src/runtime/chat-log.js";
 import { EffectRouter } from "../../src/runtime/effects.js";
 import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
 import type { ConversationStore, EffectSink, RunReport } from "../../src/runtime/ports.js";
-import { MemoryReachability } from "../../src/runtime/reachability.js";
 import { type HandleOutcome, Runtime } from "../../src/runtime/runtime.js";
 import { MemoryScheduler } from "../../src/schedule/memory-scheduler.js";
 import { realBundle } from "../helpers/content.js";
@@ -43,9 +41,9 @@ function wrap(
   return {
     load: (k) => store.load(k),
     commit: (...a) => store.commit(...a),
-    pendingOutbox: (k) => store.pendingOutbox(k),
-    ackOutbox: (k, id) => store.ackOutbox(k, id),
-    markDone: (k, id, done) => store.markDone(k, id, done),
+    pendingOutbox: (k, q) => store.pendingOutbox(k, q),
+    ackOutbox: (k, id, o) => store.ackOutbox(k, id, o),
+    markDone: (k, id, done, o) => store.markDone(k, id, done, o),
     staleOutboxes: (...a) => store.staleOutboxes(...a),
     remove: (k) => store.remove(k),
     ...overrides,
@@ -169,10 +167,10 @@ describe("Runtime", () => {
         erase: async () => undefined,
       },
       reattach: { reattach: async () => ({ kind: "system", event: "reattach_failed" }) },
-      chatLog: new MemoryChatLog(),
+      chatLog: store,
       scheduler: new MemoryScheduler(),
       eraser: { erase: async () => undefined },
-      reachability: new MemoryReachability(),
+      reachability: store,
       log: createLogger("silent"),
       windowMs: 24 * 60 * 60 * 1000,
       now: () => 1_000,
