@@ -113,7 +113,8 @@ export class MemoryConversationStore
     }
     const wrote = opts.personWrote;
     if (wrote) entry.unreachable = undefined;
-    if (wrote?.at !== undefined && wrote.at > (entry.lastInbound ?? 0)) entry.lastInbound = wrote.at;
+    if (wrote?.at !== undefined && wrote.at > (entry.lastInbound ?? 0))
+      entry.lastInbound = wrote.at;
     this.#touch(entry);
     return "ok";
   }

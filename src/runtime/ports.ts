@@ -2,9 +2,10 @@
  * What the runtime needs from the outside world, as small interfaces. Each has a Redis
  * implementation and an in-memory twin that pass the same contract tests.
  */
+
+import type { KeyNames } from "../crypto/pseudonym.js";
 import type { Session } from "../engine/session.js";
 import type { Effect, Inbound, Priority } from "../engine/types.js";
-import type { KeyNames } from "../crypto/pseudonym.js";
 import type { Scheduler } from "../schedule/scheduler.js";
 import type { Codec } from "../stores/codec.js";
 import type { WriteRefusal } from "./write-rule.js";
@@ -87,8 +88,6 @@ export interface AckOptions {
   /** Messages the entry put in the chat, to delete on schedule (arms the deletion timer). */
   chatLog?: ChatLogAddition;
 }
-
-
 
 /**
  * Sessions with optimistic concurrency and a transactional outbox: a commit succeeds only

@@ -173,7 +173,9 @@ return 1
 
 /** The scripts, as ioredis methods once {@link defineScripts} ran on a client. */
 interface Scripts {
-  pulangConvCommit(...args: [string, string, string, ...(string | number)[]]): Promise<CommitResult>;
+  pulangConvCommit(
+    ...args: [string, string, string, ...(string | number)[]]
+  ): Promise<CommitResult>;
   pulangConvSettle(out: string, msgs: string, ...argv: (string | number)[]): Promise<number>;
   pulangConvForgetMessages(msgs: string, ...ids: string[]): Promise<string | null>;
   pulangConvQuarantine(out: string, bad: string, ttlMs: number, ...ids: string[]): Promise<number>;
