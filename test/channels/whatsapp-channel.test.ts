@@ -92,7 +92,7 @@ describe("WhatsAppChannel", () => {
   });
 
   it("keeps one person's order and spreads a flood one message per 6 seconds", async () => {
-    const { channel, clock, sent, store } = setup({ burst: 2 });
+    const { channel, clock, sent } = setup({ burst: 2 });
     const start = clock.now;
     // A bot reply of two messages and, at the same moment, an operator's three lines.
     const a = channel.deliver(
@@ -108,7 +108,7 @@ describe("WhatsAppChannel", () => {
   });
 
   it("says when WhatsApp refuses someone, and resolves (the replies are dropped)", async () => {
-    const { channel, clock, sent, store } = setup({
+    const { channel, clock, sent } = setup({
       fail: () => new GraphError(400, 131026, "(#131026) Message Undeliverable"),
     });
     const done = channel.deliver(KEY, [reply("a")], "P1");
@@ -118,7 +118,7 @@ describe("WhatsAppChannel", () => {
   });
 
   it("rejects on a passing failure, so the runtime keeps the replies for recovery", async () => {
-    const { channel, clock, sent, store, reachability } = setup({
+    const { channel, clock, sent, reachability } = setup({
       fail: (_m, n) => (n === 1 ? new GraphError(503, undefined) : undefined),
     });
     // Two messages (over 4,096 characters): the second is not sent after the first failed.

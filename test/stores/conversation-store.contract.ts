@@ -348,9 +348,7 @@ export function conversationStoreContract(
         await store.forget(key, ["10", "11"]);
         expect(await store.all(key, at)).toEqual(["12"]);
         const nextSlot = Math.ceil((at + 600_000) / TIDY_SLOT_MS) * TIDY_SLOT_MS;
-        expect((await timers.claimDue(nextSlot, 10, 1_000)).map((j) => j.id)).toEqual([
-          job?.id,
-        ]);
+        expect((await timers.claimDue(nextSlot, 10, 1_000)).map((j) => j.id)).toEqual([job?.id]);
       });
 
       it("logs the messages of a partly carried out entry too, and a quick exit clears them", async () => {
