@@ -132,6 +132,17 @@ describe("redis", () => {
       expect(await redis.zscore(`${prefix}outbox:pending`, key)).not.toBeNull();
     });
 
+    it("keeps the encrypted conversation key for recovery only while something is pending", async () => {
+      const key = freshKey();
+      const s = new RedisConversationStore(redis, { prefix, codec: markingCodec() });
+      await s.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
+      expect(await redis.hget(conv(key), "k")).toBe(`X${JSON.stringify(key)}`);
+      expect(await s.staleOutboxes(0, Date.now() + 1_000, 10_000)).toContain(key);
+      await s.ackOutbox(key, 1);
+      expect(await redis.hget(conv(key), "k")).toBeNull();
+      expect(await redis.zscore(`${prefix}outbox:pending`, key)).toBeNull();
+    });
+
     it("remove() leaves no key of the conversation", async () => {
       const key = freshKey();
       const s = store();

@@ -7,7 +7,7 @@
  * key of a conversation in one Cluster slot, so each script touches one slot):
  *
  * - `P c:{K}`           hash: `s` = encoded session, `v` = version, `k` = the encoded
- *                       conversation key (for recovery), `g` = unreachable (the platform
+ *                       conversation key (for recovery, while something is pending), `g` = unreachable (the platform
  *                       said so), `h` = when the person last wrote, by their platform's clock
  * - `P c:{K}:seen`      sorted set: dedupe id -> commit time (48 h window, at most 32)
  * - `P c:{K}:out`       hash: version -> encoded effects (pending outbox entries), and
@@ -99,9 +99,10 @@ return 'ok'
 `;
 
 /**
- * KEYS: out, msgs. ARGV: entry id, encoded done marks ('' = acknowledge: delete the entry),
- * now, how long messages can be deleted, deletion time ('' = no messages), message ids...
- * Returns how many outbox fields are left (0: nothing pending, marks never outlive entries).
+ * KEYS: out, msgs, conversation. ARGV: entry id, encoded done marks ('' = acknowledge:
+ * delete the entry), now, how long messages can be deleted, deletion time ('' = no
+ * messages), message ids... Returns how many outbox fields are left (0: nothing pending,
+ * marks never outlive entries); with nothing pending, the key kept for recovery goes too.
  */
 const SETTLE = `
 if ARGV[2] == '' then
@@ -116,7 +117,9 @@ if ARGV[5] ~= '' then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - keep)
   redis.call('PEXPIRE', KEYS[2], math.max(tonumber(ARGV[5]) - now, 0) + keep)
 end
-return redis.call('HLEN', KEYS[1])
+local left = redis.call('HLEN', KEYS[1])
+if left == 0 then redis.call('HDEL', KEYS[3], 'k') end
+return left
 `;
 
 /** KEYS: msgs. ARGV: ids. Forgets them; returns the earliest deletion time left, if any. */
@@ -176,7 +179,12 @@ interface Scripts {
   pulangConvCommit(
     ...args: [string, string, string, ...(string | number)[]]
   ): Promise<CommitResult>;
-  pulangConvSettle(out: string, msgs: string, ...argv: (string | number)[]): Promise<number>;
+  pulangConvSettle(
+    out: string,
+    msgs: string,
+    c: string,
+    ...argv: (string | number)[]
+  ): Promise<number>;
   pulangConvForgetMessages(msgs: string, ...ids: string[]): Promise<string | null>;
   pulangConvQuarantine(out: string, bad: string, ttlMs: number, ...ids: string[]): Promise<number>;
   pulangConvReach(c: string, flag: string, ttlMs: number): Promise<number>;
@@ -186,7 +194,7 @@ interface Scripts {
 
 const SCRIPTS: Record<keyof Scripts, { numberOfKeys: number; lua: string }> = {
   pulangConvCommit: { numberOfKeys: 3, lua: COMMIT },
-  pulangConvSettle: { numberOfKeys: 2, lua: SETTLE },
+  pulangConvSettle: { numberOfKeys: 3, lua: SETTLE },
   pulangConvForgetMessages: { numberOfKeys: 1, lua: FORGET_MESSAGES },
   pulangConvQuarantine: { numberOfKeys: 2, lua: QUARANTINE },
   pulangConvReach: { numberOfKeys: 1, lua: REACH },
@@ -359,7 +367,7 @@ export class RedisConversationStore
     log: ChatLogAddition | undefined,
   ): Promise<void> {
     const name = this.#nameOf(key);
-    const [, , out, msgs] = this.#keysOf(name);
+    const [c, , out, msgs] = this.#keysOf(name);
     const marks = done ? this.#codec.encode([...done], this.#place(out, `${id}${DONE}`)) : "";
     const ids = log?.ids ?? [];
     const timer = ids.length > 0 && log ? [this.#arm(key, name, log.deleteAt)] : [];
@@ -367,6 +375,7 @@ export class RedisConversationStore
     const settled = this.#redis.pulangConvSettle(
       out,
       msgs,
+      c,
       id,
       marks,
       this.#now(),
