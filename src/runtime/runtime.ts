@@ -16,6 +16,8 @@ import type {
   ConversationStore,
   DeliveryMeta,
   EffectSink,
+  OutboxEntry,
+  SessionRecord,
 } from "./ports.js";
 import type { WriteRefusal } from "./write-rule.js";
 
@@ -164,11 +166,7 @@ export class Runtime {
     for (const key of keys) {
       if (this.#inflight.has(key)) continue;
       // One conversation that cannot be recovered now (Redis away) does not stop the others.
-      const outcome = await this.#track(key, () => this.#deliverPending(key)).catch((err) => {
-        this.#d.log.warn({ conversation: keyKind(key), err: errorSummary(err) }, "not recovered");
-        return "kept" as const;
-      });
-      if (outcome !== "kept") delivered += 1;
+      if ((await this.#track(key, () => this.#deliverPending(key))) !== "kept") delivered += 1;
     }
     return delivered;
   }
@@ -286,13 +284,21 @@ export class Runtime {
   /**
    * A redelivered message: its step was saved before, but the process may have died before
    * (or while) carrying out the effects. Whatever is still pending goes out now, in order.
+   * Never rejects: when the store cannot be read (Redis away), everything stays for later.
    */
   async #deliverPending(key: ConversationKey): Promise<Delivery> {
     const { store } = this.#d;
-    const [entries, record] = await Promise.all([
-      store.pendingOutbox(key, (ids) => this.#quarantined(key, ids)),
-      store.load(key),
-    ]);
+    let entries: OutboxEntry[];
+    let record: SessionRecord;
+    try {
+      [entries, record] = await Promise.all([
+        store.pendingOutbox(key, (ids) => this.#quarantined(key, ids)),
+        store.load(key),
+      ]);
+    } catch (err) {
+      this.#d.log.warn({ conversation: keyKind(key), err: errorSummary(err) }, "not recovered");
+      return "kept";
+    }
     if (entries.length === 0) return "done";
     const session = record.unreadable
       ? undefined

@@ -283,6 +283,22 @@ describe("Runtime: damaged data and a Redis blip never crash it", () => {
   });
 });
 
+describe("Runtime: a redelivery while Redis is away", () => {
+  it("says its effects are kept for later rather than rejecting", async () => {
+    const store = new MemoryConversationStore();
+    const { runtime } = setup(store);
+    await delivered(runtime.handle("sim:1", { kind: "text", text: "halo" }, "u1"));
+    const blip = wrap(store, {
+      pendingOutbox: async () => {
+        throw new Error("connection lost");
+      },
+    });
+    const again = await setup(blip).runtime.handle("sim:1", { kind: "text", text: "halo" }, "u1");
+    expect(again.status).toBe("duplicate");
+    expect(await delivered(again)).toBe("kept");
+  });
+});
+
 describe("Runtime: only the person's own messages open the window", () => {
   const HOUR = 60 * 60 * 1000;
 
