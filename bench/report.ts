@@ -11,6 +11,7 @@ import { bytes, int, ms, ratio } from "./lib/stats.js";
 import type { ProfileSummary } from "./profile.js";
 import type { QueueResult } from "./queue.js";
 import type { BotResult, SurgePlan } from "./surge.js";
+import type { TripsResult } from "./trips.js";
 import type { UnderstandingResult } from "./understanding.js";
 
 export interface BenchResults {
@@ -32,6 +33,8 @@ export interface BenchResults {
   /** Measured with the engine (one core, no I/O). */
   codec?: CodecResult;
   bots?: (BotResult & { profileTop?: ProfileSummary })[];
+  /** Pulang's Redis round trips per update, counted in the service (`bench/trips.ts`). */
+  trips?: TripsResult;
   queue?: QueueResult;
   burst?: BurstResult;
 }
@@ -223,6 +226,12 @@ function surgeTables(
     "",
     `Escalations counted from: ${(ours ?? bots[0])?.surge.escalations.source}. Latency: from sending the webhook request to the fake Bot API receiving the update's last outbound call (its message; for a tap also answerCallbackQuery).`,
     "",
+    ...(r.trips
+      ? [
+          `Pulang's Redis round trips per update, counted in the service (help flow, one update at a time, ${int(r.trips.updates)} updates; commands written together count once): ${r.trips.tripsPerUpdate.toFixed(2)} on average, ${int(r.trips.maxTrips)} at most (an escalation); ${r.trips.commandsPerUpdate.toFixed(1)} commands sent per update (a script counts once, the commands inside it are in the table's count).`,
+          "",
+        ]
+      : []),
   );
 
   const groups = ours?.surge.redisPerConversation.groups ?? {};

@@ -22,6 +22,7 @@ import { summarizeProfile } from "./profile.js";
 import { benchQueue } from "./queue.js";
 import { type BenchResults, markdown, updateBenchmarksFile } from "./report.js";
 import { benchBot, type SurgePlan } from "./surge.js";
+import { benchTrips } from "./trips.js";
 import { benchUnderstanding } from "./understanding.js";
 
 const { values } = parseArgs({
@@ -115,6 +116,10 @@ try {
       });
       if (r.profile) r.profileTop = summarizeProfile(r.profile, 25);
       results.bots.push(r);
+    }
+    if (results.bots.some((b) => b.kind === "pulang")) {
+      progress("round trips")(0);
+      results.trips = await benchTrips(redisUrl, quick ? 5 : 50);
     }
   }
   if (only.has("queue")) {

@@ -18,11 +18,7 @@ import { attachUpdates, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
 import { telegramRoutes } from "./channels/telegram/webhook.js";
-import {
-  sessionCaseRef,
-  sessionLanguage,
-  type WhatsAppChannel,
-} from "./channels/whatsapp/channel.js";
+import { sessionCaseRef, type WhatsAppChannel } from "./channels/whatsapp/channel.js";
 import { whatsappChannel, whatsappWebhook } from "./channels/whatsapp/create.js";
 import type { Config } from "./config.js";
 import type { Bundle } from "./engine/types.js";
@@ -159,6 +155,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     ids: newCaseRef,
     codes: newCaseCode,
     now,
+    onQuarantined: (count) => p.metrics.errors.inc({ stage: "outbox_quarantined" }, count),
   });
   const desk = new OperatorDesk({
     store: cases,
@@ -225,7 +222,7 @@ function personChannels(p: Parts) {
           texts: p.bundle.texts,
           log,
           metrics,
-          languageOf: sessionLanguage(ports.conversations),
+          lastInbound: async (key) => (await ports.conversations.load(key)).lastInbound,
           now: ports.now,
         })
       : undefined;
@@ -279,13 +276,8 @@ function effectRouter(p: Parts, channels: Record<string, PersonChannel>, intake:
     chatLog: ports.chatLog,
     scheduler: ports.scheduler,
     reachability: ports.reachability,
-    eraser: {
-      async erase(key) {
-        await ports.conversations.remove(key);
-        await ports.reachability.markReachable(key);
-        await ports.chatLog.clear(key);
-      },
-    },
+    // Everything of the conversation is in its store: session, marks, chat log, timers.
+    eraser: { erase: (key) => ports.conversations.remove(key) },
     onRefused: (failure) => intake.undelivered(failure),
     log,
     windowMs: config.conversationWindowMs,
@@ -295,7 +287,6 @@ function effectRouter(p: Parts, channels: Record<string, PersonChannel>, intake:
 }
 
 const conversationJob = z.object({ conversation: z.string() });
-const tidyJob = conversationJob.extend({ upTo: z.number() });
 
 /** Timers: SLAs, the retention purge, discreet mode's deletions and check-ins. */
 function schedulerWorker(
@@ -323,8 +314,8 @@ function schedulerWorker(
         onIdleClosed: d.onIdleClosed,
       }),
       tidy: async (job: Job) => {
-        const { conversation, upTo } = tidyJob.parse(job.payload);
-        await d.router.tidy(conversation, upTo);
+        const { conversation } = conversationJob.parse(job.payload);
+        await d.router.tidy(conversation);
       },
       checkin: async (job: Job) => {
         const { conversation } = conversationJob.parse(job.payload);

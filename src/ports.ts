@@ -18,18 +18,16 @@ import { generateEphemeralKeys } from "./crypto/keys.js";
 import { hashedNames, type KeyNames, namesSecretFrom } from "./crypto/pseudonym.js";
 import type { Logger } from "./log.js";
 import type { OperatorBoard } from "./operators/desk.js";
-import { type ChatLog, MemoryChatLog } from "./runtime/chat-log.js";
+import type { ChatLog } from "./runtime/chat-log.js";
 import { MemoryConversationStore } from "./runtime/memory-store.js";
 import type { ConversationStore } from "./runtime/ports.js";
-import { MemoryReachability, type Reachability } from "./runtime/reachability.js";
+import type { Reachability } from "./runtime/reachability.js";
 import { MemoryScheduler } from "./schedule/memory-scheduler.js";
 import { RedisScheduler } from "./schedule/redis-scheduler.js";
 import type { Scheduler } from "./schedule/scheduler.js";
 import type { Codec } from "./stores/codec.js";
-import { RedisChatLog } from "./stores/redis/chat-log.js";
 import { createRedis } from "./stores/redis/connection.js";
 import { RedisConversationStore } from "./stores/redis/conversation-store.js";
-import { RedisReachability } from "./stores/redis/reachability.js";
 
 /** Everything the service talks to. */
 export interface Ports {
@@ -46,6 +44,7 @@ export interface Ports {
   conversations: ConversationStore;
   cases: CaseStore;
   codes: CaseCodes;
+  /** The conversation store again: it keeps reachability and the chat log too (0024). */
   reachability: Reachability;
   chatLog: ChatLog;
   scheduler: Scheduler;
@@ -126,15 +125,21 @@ function memoryStores(config: Config, log: Logger): Stores {
     "REDIS_URL is not set: conversations are kept in memory only. Everything is lost on restart, " +
       "and two instances will not share anything. Never run like this in production.",
   );
+  const scheduler = new MemoryScheduler({ codec });
+  const conversations = new MemoryConversationStore({
+    codec,
+    ttlSeconds: config.sessionTtlSeconds,
+    timers: scheduler,
+  });
   return {
     codec,
     pseudonyms: names,
-    conversations: new MemoryConversationStore({ codec, ttlSeconds: config.sessionTtlSeconds }),
+    conversations,
     cases: new MemoryCaseStore({ codec }),
     codes: new MemoryCaseCodes(names),
-    reachability: new MemoryReachability(),
-    chatLog: new MemoryChatLog(),
-    scheduler: new MemoryScheduler({ codec }),
+    reachability: conversations,
+    chatLog: conversations,
+    scheduler,
   };
 }
 
@@ -145,21 +150,24 @@ function redisStores(config: Config, log: Logger): Stores {
     role: "commands",
     onError: (problem) => log.warn({ code: problem.code }, "redis connection problem"),
   });
+  const scheduler = new RedisScheduler(redis, { prefix, codec });
+  const conversations = new RedisConversationStore(redis, {
+    prefix,
+    codec,
+    names,
+    ttlSeconds: config.sessionTtlSeconds,
+    timers: scheduler,
+  });
   return {
     redis,
     names,
     pseudonyms: names,
     codec,
-    conversations: new RedisConversationStore(redis, {
-      prefix,
-      codec,
-      names,
-      ttlSeconds: config.sessionTtlSeconds,
-    }),
+    conversations,
     cases: new RedisCaseStore(redis, { prefix, codec }),
     codes: new RedisCaseCodes(redis, prefix, names),
-    reachability: new RedisReachability(redis, prefix, config.sessionTtlSeconds, names),
-    chatLog: new RedisChatLog(redis, prefix, names),
-    scheduler: new RedisScheduler(redis, { prefix, codec }),
+    reachability: conversations,
+    chatLog: conversations,
+    scheduler,
   };
 }

@@ -1,51 +1,46 @@
 /**
- * The messages currently in a person's chat (ours and theirs), by id, so a quick exit or
- * an erase can delete them. Only ids are kept, and only for as long as the platform
- * allows deleting (Telegram: 48 hours).
+ * The messages currently in a person's chat (ours and theirs), by id, with when discreet
+ * mode deletes each, so the deletion timer and a quick exit or an erase can delete them.
+ * Only ids are kept, and only for as long as the platform allows deleting (Telegram: 48
+ * hours). The conversation store keeps them beside the session and arms the timer; ids are
+ * added when a delivery is acknowledged (`AckOptions.chatLog`), in the same round trip.
  */
 import type { ConversationKey } from "./ports.js";
 
 export interface ChatLog {
-  add(key: ConversationKey, ids: readonly string[], now: number): Promise<void>;
-  /** Ids still young enough to delete. */
+  /** Ids still young enough to delete (what a quick exit deletes). */
   all(key: ConversationKey, now: number): Promise<string[]>;
-  /** Ids logged at or before `time` (what a tidy timer deletes). */
-  upTo(key: ConversationKey, time: number): Promise<string[]>;
-  remove(key: ConversationKey, ids: readonly string[]): Promise<void>;
+  /** Ids whose deletion time has come (what the deletion timer deletes). */
+  due(key: ConversationKey, now: number): Promise<string[]>;
+  /** Forget `ids` (deleted); if others are left, the timer is armed for the earliest. */
+  forget(key: ConversationKey, ids: readonly string[]): Promise<void>;
+  /** Forget every id and disarm the timer. */
   clear(key: ConversationKey): Promise<void>;
 }
 
 /** How long a message can still be deleted (Telegram's limit for bots). */
 export const DELETABLE_FOR_MS = 48 * 60 * 60 * 1000;
 
-/** The in-memory twin, for the demo and tests. */
-export class MemoryChatLog implements ChatLog {
-  readonly #ids = new Map<ConversationKey, Map<string, number>>();
+/**
+ * Deletions due within the same two minutes share one firing of the timer: a conversation
+ * has one deletion timer, due at its earliest deletion rounded up to this slot.
+ */
+export const TIDY_SLOT_MS = 2 * 60_000;
 
-  async add(key: ConversationKey, ids: readonly string[], now: number): Promise<void> {
-    const m = this.#ids.get(key) ?? new Map<string, number>();
-    for (const id of ids) m.set(id, now);
-    this.#ids.set(key, m);
-  }
+/**
+ * Job ids of one conversation's timers share this prefix (erase cancels them all). `name`
+ * is the conversation's pseudonymous name: job ids are stored in the clear.
+ */
+export function jobPrefix(name: string): string {
+  return `conv:${name}:`;
+}
 
-  async all(key: ConversationKey, now: number): Promise<string[]> {
-    const m = this.#ids.get(key);
-    if (!m) return [];
-    for (const [id, at] of m) if (now - at >= DELETABLE_FOR_MS) m.delete(id);
-    return [...m.keys()];
-  }
+/** The one deletion timer of a conversation. */
+export function tidyJobId(name: string): string {
+  return `${jobPrefix(name)}tidy`;
+}
 
-  async upTo(key: ConversationKey, time: number): Promise<string[]> {
-    const m = this.#ids.get(key);
-    return m ? [...m].filter(([, at]) => at <= time).map(([id]) => id) : [];
-  }
-
-  async remove(key: ConversationKey, ids: readonly string[]): Promise<void> {
-    const m = this.#ids.get(key);
-    for (const id of ids) m?.delete(id);
-  }
-
-  async clear(key: ConversationKey): Promise<void> {
-    this.#ids.delete(key);
-  }
+/** When the timer fires for a deletion due at `at`: the end of its slot. */
+export function tidySlot(at: number): number {
+  return Math.ceil(at / TIDY_SLOT_MS) * TIDY_SLOT_MS;
 }

@@ -6,8 +6,14 @@
 import type { Effect, Inbound, Priority } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type { Scheduler } from "../schedule/scheduler.js";
-import type { ChatLog } from "./chat-log.js";
-import type { ConversationKey, DeliveryMeta, EffectSink, RunReport } from "./ports.js";
+import { type ChatLog, jobPrefix } from "./chat-log.js";
+import type {
+  ChatLogAddition,
+  ConversationKey,
+  DeliveryMeta,
+  EffectSink,
+  RunReport,
+} from "./ports.js";
 import type { Reachability } from "./reachability.js";
 import { errorSummary, keyKind } from "./runtime.js";
 import { type WriteRefusal, writeRefusal } from "./write-rule.js";
@@ -42,15 +48,24 @@ export interface DeliveryFailure extends PlatformRefusal {
  * translates and sends: whether we may write at all is decided before, by one rule.
  */
 export interface PersonChannel {
-  /** Send replies in order. Rejects on a passing failure, so they are tried again. */
-  deliver(key: ConversationKey, replies: readonly Reply[], priority: Priority): Promise<Sent>;
+  /**
+   * Send replies in order. Rejects on a passing failure, so they are tried again. What the
+   * channel needs to know of the person (their language) comes with them: channels never
+   * read a store.
+   */
+  deliver(
+    key: ConversationKey,
+    replies: readonly Reply[],
+    priority: Priority,
+    person?: { lang?: string },
+  ): Promise<Sent>;
   /** Delete messages from the person's chat where the platform allows; best effort. */
   deleteMessages(key: ConversationKey, ids: readonly string[]): Promise<void>;
   /**
-   * Until when the platform itself lets us write to this person (WhatsApp: 24 hours after
-   * their last message). Absent or undefined: the platform sets no such limit.
+   * How long after the person's last message (by the platform's clock) the platform itself
+   * lets us write (WhatsApp: 24 hours). Absent: the platform sets no such limit.
    */
-  openUntil?(key: ConversationKey): Promise<number | undefined>;
+  readonly windowMs?: number;
 }
 
 /** Where escalations, reports, relays and erasures go (the operator desk). */
@@ -81,11 +96,12 @@ export interface EffectRouterDeps {
   channels: Record<string, PersonChannel>;
   cases: CasePort;
   reattach: ReattachPort;
+  /** The messages in each chat, for the quick exit and the deletion timer. */
   chatLog: ChatLog;
   scheduler: Scheduler;
   eraser: ConversationEraser;
-  /** Who blocked the bot: nobody is written to who cannot receive it. */
-  reachability: Reachability;
+  /** Where a platform's refusal is remembered: nobody is written to who cannot receive it. */
+  reachability: Pick<Reachability, "markUnreachable">;
   log: Logger;
   /** How long after the person last wrote we may still write to them. */
   windowMs: number;
@@ -96,13 +112,7 @@ export interface EffectRouterDeps {
   now?: () => number;
 }
 
-/**
- * Job ids of one conversation's timers share this prefix (erase cancels them all). `name`
- * is the conversation's pseudonymous name: job ids are stored in the clear.
- */
-export function jobPrefix(name: string): string {
-  return `conv:${name}:`;
-}
+export { jobPrefix };
 
 /** What carrying out a unit came to, besides success. */
 interface Outcome {
@@ -110,6 +120,8 @@ interface Outcome {
   refused?: WriteRefusal;
   /** What the engine must hear next (the outcome of a reattach check). */
   next?: Inbound;
+  /** Messages the replies put in the chat, to delete on schedule. */
+  chatLog?: ChatLogAddition;
 }
 
 /** Effects carried out (and, after a failure, retried) together, by their indices. */
@@ -117,9 +129,6 @@ interface Unit {
   indices: number[];
   run: () => Promise<Outcome>;
 }
-
-/** Deletions due within the same two minutes share one timer. */
-export const TIDY_SLOT_MS = 2 * 60_000;
 
 export class EffectRouter implements EffectSink {
   readonly #now: () => number;
@@ -165,6 +174,7 @@ export class EffectRouter implements EffectSink {
       report.done?.push(...(units[n] as Unit).indices);
       if (r.value.refused) report.refused = r.value.refused;
       if (r.value.next) report.next = [...(report.next ?? []), r.value.next];
+      if (r.value.chatLog) report.chatLog = r.value.chatLog;
     }
     return report;
   }
@@ -182,10 +192,7 @@ export class EffectRouter implements EffectSink {
     if (replies.length > 0) {
       units.push({
         indices: effects.flatMap((e, i) => (grouped(e) && pending(i) ? [i] : [])),
-        run: async () => {
-          const refused = await this.#replies(key, replies, effects, meta);
-          return refused ? { refused } : {};
-        },
+        run: () => this.#replies(key, replies, effects, meta),
       });
     }
     for (const [i, effect] of effects.entries()) {
@@ -197,14 +204,18 @@ export class EffectRouter implements EffectSink {
 
   /**
    * Why we may not write to this person now, if we may not: the one rule (see
-   * `write-rule.ts`), over what the session, the reachability marks and the platform know.
+   * `write-rule.ts`), over what the runtime read with the session (when the person wrote,
+   * the reachability mark, their platform's last message) and the platform's own window.
    */
-  async refusal(key: ConversationKey, meta: DeliveryMeta): Promise<WriteRefusal | undefined> {
-    const [unreachable, openUntil] = await Promise.all([
-      this.d.reachability.isUnreachable(key),
-      this.#channel(key).openUntil?.(key),
-    ]);
-    const facts = { ...meta, unreachable, ...(openUntil !== undefined ? { openUntil } : {}) };
+  refusal(key: ConversationKey, meta: DeliveryMeta): WriteRefusal | undefined {
+    const platformWindow = this.#channel(key).windowMs;
+    const openUntil =
+      platformWindow === undefined ? undefined : (meta.lastInbound ?? 0) + platformWindow;
+    const facts = {
+      ...meta,
+      unreachable: meta.unreachable === true,
+      ...(openUntil !== undefined ? { openUntil } : {}),
+    };
     return writeRefusal(facts, this.#now(), this.d.windowMs);
   }
 
@@ -214,19 +225,21 @@ export class EffectRouter implements EffectSink {
     replies: readonly Reply[],
     effects: readonly Effect[],
     meta: DeliveryMeta,
-  ): Promise<WriteRefusal | undefined> {
-    if (replies.length === 0) return undefined;
-    const refused = await this.refusal(key, meta);
+  ): Promise<Outcome> {
+    if (replies.length === 0) return {};
+    const refused = this.refusal(key, meta);
     if (refused) {
       this.#logRefusal(key, refused);
       await this.#tell({ conversation: key, via: "send", why: refused });
-      return refused;
+      return { refused };
     }
-    const sent = await this.#channel(key).deliver(key, replies, meta.priority);
-    await this.#tidyLater(key, sent.ids, effects);
-    if (!sent.refused) return undefined;
+    const person = meta.lang ? { lang: meta.lang } : {};
+    const sent = await this.#channel(key).deliver(key, replies, meta.priority, person);
+    const chatLog = this.#toTidy(sent.ids, effects);
+    const logged = chatLog ? { chatLog } : {};
+    if (!sent.refused) return logged;
     await this.#unreachable(key, sent.refused);
-    return "unreachable";
+    return { refused: "unreachable", ...logged };
   }
 
   #logRefusal(key: ConversationKey, refused: WriteRefusal): void {
@@ -257,28 +270,17 @@ export class EffectRouter implements EffectSink {
     }
   }
 
-  /** Discreet mode: remember what is now in the chat, and when to delete it. */
-  async #tidyLater(
-    key: ConversationKey,
-    sent: readonly string[],
-    effects: readonly Effect[],
-  ): Promise<void> {
+  /**
+   * Discreet mode: what is now in the chat, and when to delete it. The runtime logs it with
+   * the acknowledgement, and the store arms the conversation's one deletion timer, in the
+   * same round trip.
+   */
+  #toTidy(sent: readonly string[], effects: readonly Effect[]): ChatLogAddition | undefined {
     const tidy = effects.find((e): e is Extract<Effect, { type: "tidy" }> => e.type === "tidy");
-    if (!tidy) return;
-    const ids = [...sent, ...(tidy.origin ? [tidy.origin] : [])];
     // Channels that cannot delete (WhatsApp) return no ids: there is nothing to tidy.
-    if (ids.length === 0 || sent.length === 0) return;
-    const now = this.#now();
-    await this.d.chatLog.add(key, ids, now);
-    // One timer per conversation and time slot, not one per reply: a slot's timer deletes
-    // every message logged up to its latest one (at most a slot later than asked), so
-    // timers do not grow with the length of a conversation.
-    const due = Math.ceil((now + tidy.afterMs) / TIDY_SLOT_MS) * TIDY_SLOT_MS;
-    await this.d.scheduler.schedule(`${this.#jobs(key)}tidy:${due}`, due, {
-      kind: "tidy",
-      conversation: key,
-      upTo: now,
-    });
+    if (!tidy || sent.length === 0) return undefined;
+    const ids = [...sent, ...(tidy.origin ? [tidy.origin] : [])];
+    return { ids, deleteAt: this.#now() + tidy.afterMs };
   }
 
   #channel(key: ConversationKey): PersonChannel {
@@ -287,20 +289,22 @@ export class EffectRouter implements EffectSink {
     return channel;
   }
 
-  /** Delete what the platform still allows of this chat, now. */
+  /** Delete what the platform still allows of this chat, now (and disarm the timer). */
   async #wipe(key: ConversationKey): Promise<void> {
     const ids = await this.d.chatLog.all(key, this.#now());
     await this.#channel(key).deleteMessages(key, ids);
     await this.d.chatLog.clear(key);
-    await this.d.scheduler.cancelPrefix(`${this.#jobs(key)}tidy:`);
   }
 
-  /** A tidy timer came due: delete the messages logged up to `upTo` (best effort), and forget them. */
-  async tidy(key: ConversationKey, upTo: number): Promise<void> {
-    const ids = await this.d.chatLog.upTo(key, upTo);
+  /**
+   * The deletion timer fired: delete the messages due by now (best effort) and forget them;
+   * the store arms the timer again for the earliest left.
+   */
+  async tidy(key: ConversationKey): Promise<void> {
+    const ids = await this.d.chatLog.due(key, this.#now());
     if (ids.length === 0) return;
     await this.#channel(key).deleteMessages(key, ids);
-    await this.d.chatLog.remove(key, ids);
+    await this.d.chatLog.forget(key, ids);
   }
 
   /** Carry out one effect other than replies; resolves with what the engine must hear next. */

@@ -3,11 +3,15 @@
  * Same contract, same tests; nothing survives a restart. Values are kept encoded through
  * the codec, exactly as Redis keeps them, so both stores hand back the same shapes.
  */
+import { type KeyNames, plainNames } from "../crypto/pseudonym.js";
 import type { Session } from "../engine/session.js";
-import type { Effect } from "../engine/types.js";
+import type { Scheduler } from "../schedule/scheduler.js";
 import { type Codec, jsonCodec } from "../stores/codec.js";
 import type { SessionStore, StorageAdapter } from "../stores/session-adapters.js";
+import { storedDone, storedEffects } from "../stores/stored.js";
+import { type ChatLog, DELETABLE_FOR_MS, jobPrefix, tidyJobId, tidySlot } from "./chat-log.js";
 import {
+  type AckOptions,
   type CommitOptions,
   type CommitResult,
   type ConversationKey,
@@ -20,6 +24,7 @@ import {
   type OutboxEntry,
   type SessionRecord,
 } from "./ports.js";
+import type { Reachability } from "./reachability.js";
 
 interface Entry {
   /** The encoded session; absent after a framework `delete`. */
@@ -29,15 +34,26 @@ interface Entry {
   seen: Map<string, number>;
   /** Outbox entry id -> encoded effects. */
   outbox: Map<number, string>;
-  /** Outbox entry id -> indices of its effects already carried out. */
-  done: Map<number, number[]>;
-  /** When the outbox last went from empty to pending. */
+  /** Outbox entry id -> encoded indices of its effects already carried out. */
+  done: Map<number, string>;
+  /** Outbox entries that could not be read, set aside. */
+  bad: Map<number, string>;
+  /** When the latest commit with effects was made, while something is pending. */
   pendingSince?: number;
+  unreachable?: true;
+  lastInbound?: number;
+  /** Message ids in the chat -> when discreet mode deletes them. */
+  messages: Map<string, number>;
   expiresAt: number;
 }
 
 export class MemoryConversationStore
-  implements ConversationStore, StorageAdapter<Session>, SessionStore<Session>
+  implements
+    ConversationStore,
+    Reachability,
+    ChatLog,
+    StorageAdapter<Session>,
+    SessionStore<Session>
 {
   readonly #entries = new Map<ConversationKey, Entry>();
   readonly #codec: Codec;
@@ -45,6 +61,8 @@ export class MemoryConversationStore
   readonly #dedupeWindowMs: number;
   readonly #dedupeMax: number;
   readonly #now: () => number;
+  readonly #timers: Scheduler | undefined;
+  readonly #names: KeyNames;
 
   constructor(opts: ConversationStoreOptions = {}) {
     this.#codec = opts.codec ?? jsonCodec;
@@ -52,18 +70,21 @@ export class MemoryConversationStore
     this.#dedupeWindowMs = opts.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS;
     this.#dedupeMax = opts.dedupeMax ?? DEFAULT_DEDUPE_MAX;
     this.#now = opts.now ?? Date.now;
+    this.#timers = opts.timers;
+    this.#names = opts.names ?? plainNames;
   }
 
   async load(key: ConversationKey): Promise<SessionRecord> {
     const e = this.#live(key);
     if (!e) return { session: undefined, version: 0 };
-    this.#touch(e);
     const stored = e.session;
     return {
       ...(stored === undefined
         ? { session: undefined }
         : decodeSession(() => this.#codec.decode(stored))),
       version: e.version,
+      ...(e.unreachable ? { unreachable: true as const } : {}),
+      ...(e.lastInbound !== undefined ? { lastInbound: e.lastInbound } : {}),
     };
   }
 
@@ -87,35 +108,61 @@ export class MemoryConversationStore
     entry.version = expected + 1;
     if (opts.dedupeId !== undefined) this.#remember(entry, opts.dedupeId, now);
     if (effects !== undefined) {
-      if (entry.outbox.size === 0) entry.pendingSince = now;
+      entry.pendingSince = now;
       entry.outbox.set(entry.version, effects);
     }
+    const wrote = opts.personWrote;
+    if (wrote) entry.unreachable = undefined;
+    if (wrote?.at !== undefined && wrote.at > (entry.lastInbound ?? 0))
+      entry.lastInbound = wrote.at;
     this.#touch(entry);
     return "ok";
   }
 
-  async pendingOutbox(key: ConversationKey): Promise<OutboxEntry[]> {
+  async pendingOutbox(
+    key: ConversationKey,
+    onQuarantined?: (ids: number[]) => void,
+  ): Promise<OutboxEntry[]> {
     const e = this.#live(key);
     if (!e) return [];
-    return [...e.outbox.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([id, text]) => {
-        const done = e.done.get(id);
-        return { id, effects: this.#codec.decode(text) as Effect[], ...(done ? { done } : {}) };
-      });
-  }
-
-  async ackOutbox(key: ConversationKey, id: number): Promise<void> {
-    const e = this.#live(key);
-    if (!e) return;
-    e.outbox.delete(id);
-    e.done.delete(id);
+    const entries: OutboxEntry[] = [];
+    const quarantined: number[] = [];
+    for (const [id, text] of e.outbox) {
+      try {
+        const effects = storedEffects(this.#codec.decode(text));
+        const done = this.#done(e.done.get(id));
+        entries.push({ id, effects, ...(done ? { done } : {}) });
+      } catch {
+        quarantined.push(id);
+        e.bad.set(id, text);
+        e.outbox.delete(id);
+        e.done.delete(id);
+      }
+    }
     if (e.outbox.size === 0) e.pendingSince = undefined;
+    if (quarantined.length > 0) onQuarantined?.(quarantined);
+    return entries.sort((a, b) => a.id - b.id);
   }
 
-  async markDone(key: ConversationKey, id: number, indices: readonly number[]): Promise<void> {
+  async ackOutbox(key: ConversationKey, id: number, opts: AckOptions = {}): Promise<void> {
     const e = this.#live(key);
-    if (e?.outbox.has(id)) e.done.set(id, [...indices]);
+    if (e) {
+      e.outbox.delete(id);
+      e.done.delete(id);
+      if (e.outbox.size === 0) e.pendingSince = undefined;
+    }
+    await this.#log(key, opts);
+  }
+
+  async markDone(
+    key: ConversationKey,
+    id: number,
+    indices: readonly number[],
+    opts: AckOptions = {},
+  ): Promise<void> {
+    const e = this.#live(key);
+    if (e?.outbox.has(id)) e.done.set(id, this.#codec.encode([...indices]));
+    await this.#log(key, opts);
   }
 
   async staleOutboxes(olderThanMs: number, now: number, limit: number): Promise<ConversationKey[]> {
@@ -133,6 +180,45 @@ export class MemoryConversationStore
 
   async remove(key: ConversationKey): Promise<void> {
     this.#entries.delete(key);
+    await this.#timers?.cancelPrefix(jobPrefix(this.#names(key)));
+  }
+
+  async markUnreachable(key: ConversationKey): Promise<void> {
+    const e = this.#live(key) ?? this.#create(key);
+    e.unreachable = true;
+    this.#touch(e);
+  }
+
+  async markReachable(key: ConversationKey): Promise<void> {
+    const e = this.#live(key);
+    if (e) e.unreachable = undefined;
+  }
+
+  async isUnreachable(key: ConversationKey): Promise<boolean> {
+    return this.#live(key)?.unreachable === true;
+  }
+
+  async all(key: ConversationKey, now: number): Promise<string[]> {
+    const m = this.#live(key)?.messages;
+    return m ? [...m].filter(([, at]) => at > now - DELETABLE_FOR_MS).map(([id]) => id) : [];
+  }
+
+  async due(key: ConversationKey, now: number): Promise<string[]> {
+    const m = this.#live(key)?.messages;
+    return m ? [...m].filter(([, at]) => at <= now).map(([id]) => id) : [];
+  }
+
+  async forget(key: ConversationKey, ids: readonly string[]): Promise<void> {
+    const m = this.#live(key)?.messages;
+    if (!m || ids.length === 0) return;
+    for (const id of ids) m.delete(id);
+    const next = Math.min(...m.values());
+    if (Number.isFinite(next)) await this.#arm(key, next);
+  }
+
+  async clear(key: ConversationKey): Promise<void> {
+    this.#live(key)?.messages.clear();
+    await this.#timers?.cancel(tidyJobId(this.#names(key)));
   }
 
   /** grammY: the stored session, or undefined. */
@@ -170,6 +256,35 @@ export class MemoryConversationStore
     return this.write(name, value);
   }
 
+  /** Log the messages an entry put in the chat, and arm the deletion timer. */
+  async #log(key: ConversationKey, opts: AckOptions): Promise<void> {
+    const log = opts.chatLog;
+    if (!log || log.ids.length === 0) return;
+    const e = this.#live(key) ?? this.#create(key);
+    const now = this.#now();
+    for (const id of log.ids) e.messages.set(id, log.deleteAt);
+    for (const [id, at] of e.messages) if (at <= now - DELETABLE_FOR_MS) e.messages.delete(id);
+    await this.#arm(key, log.deleteAt);
+  }
+
+  async #arm(key: ConversationKey, deleteAt: number): Promise<void> {
+    await this.#timers?.schedule(
+      tidyJobId(this.#names(key)),
+      tidySlot(deleteAt),
+      { kind: "tidy", conversation: key },
+      { keepEarlier: true },
+    );
+  }
+
+  #done(text: string | undefined): number[] | undefined {
+    if (text === undefined) return undefined;
+    try {
+      return storedDone(this.#codec.decode(text));
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The entry, unless its TTL has run out (then it is dropped, as Redis would). */
   #live(key: ConversationKey): Entry | undefined {
     const e = this.#entries.get(key);
@@ -186,7 +301,9 @@ export class MemoryConversationStore
       seen: new Map(),
       outbox: new Map(),
       done: new Map(),
-      expiresAt: 0,
+      bad: new Map(),
+      messages: new Map(),
+      expiresAt: this.#now() + this.#ttlMs,
     };
     this.#entries.set(key, e);
     return e;

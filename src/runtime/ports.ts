@@ -2,16 +2,30 @@
  * What the runtime needs from the outside world, as small interfaces. Each has a Redis
  * implementation and an in-memory twin that pass the same contract tests.
  */
+
+import type { KeyNames } from "../crypto/pseudonym.js";
 import type { Session } from "../engine/session.js";
 import type { Effect, Inbound, Priority } from "../engine/types.js";
+import type { Scheduler } from "../schedule/scheduler.js";
 import type { Codec } from "../stores/codec.js";
 import type { WriteRefusal } from "./write-rule.js";
 
 /** A conversation key: `tg:<chat id>`, `wa:<E.164 number>`, `sim:<id>`. */
 export type ConversationKey = string;
 
-/** A stored session and the version it was read at (0 when there is none). */
-export interface SessionRecord {
+/**
+ * What the conversation store knows about the person besides the session, read in the same
+ * round trip: what the write rule and the channels need, so they never read a store.
+ */
+export interface ConversationFacts {
+  /** The platform said the person cannot be reached (they blocked the bot) since they last wrote. */
+  unreachable?: true;
+  /** When the person last wrote, by their platform's own clock (WhatsApp's window runs from it). */
+  lastInbound?: number;
+}
+
+/** A stored session and the version it was read at (0 when there is none), with its facts. */
+export interface SessionRecord extends ConversationFacts {
   session: unknown;
   version: number;
   /**
@@ -56,6 +70,23 @@ export interface CommitOptions {
   dedupeId?: string;
   /** Effects of the step, kept as a pending outbox entry until acknowledged. */
   outbox?: readonly Effect[];
+  /**
+   * The person wrote this message (not an operator, not a timer): they are reachable again,
+   * and `at`, their platform's time of the message, moves `lastInbound` forward.
+   */
+  personWrote?: { at?: number };
+}
+
+/** Messages now in the person's chat that discreet mode deletes at `deleteAt`. */
+export interface ChatLogAddition {
+  ids: readonly string[];
+  deleteAt: number;
+}
+
+/** What an acknowledgement (or a partial one) carries besides the entry's id. */
+export interface AckOptions {
+  /** Messages the entry put in the chat, to delete on schedule (arms the deletion timer). */
+  chatLog?: ChatLogAddition;
 }
 
 /**
@@ -65,13 +96,17 @@ export interface CommitOptions {
  * saving and sending loses nothing (a sweeper finds what was never acknowledged).
  */
 export interface ConversationStore {
-  /** The session and its version (0 and `undefined` for a new conversation). Refreshes the TTL. */
+  /**
+   * The session, its version (0 and `undefined` for a new conversation) and the facts
+   * (reachability, last inbound time), in one round trip.
+   */
   load(key: ConversationKey): Promise<SessionRecord>;
   /**
    * Atomically: if `dedupeId` was already seen, `duplicate` (nothing written); else if the
    * stored version is not `expected`, `conflict` (nothing written); else save `session`
    * as version `expected + 1`, remember `dedupeId`, and keep `outbox` (when non-empty) as a
-   * pending entry whose id is the new version. Refreshes the sliding TTL.
+   * pending entry whose id is the new version; with `personWrote`, clear the unreachable
+   * mark and move the last inbound time forward. Refreshes the sliding TTL. One round trip.
    */
   commit(
     key: ConversationKey,
@@ -79,22 +114,41 @@ export interface ConversationStore {
     session: Session,
     opts?: CommitOptions,
   ): Promise<CommitResult>;
-  /** Pending outbox entries of a conversation, oldest first. */
-  pendingOutbox(key: ConversationKey): Promise<OutboxEntry[]>;
-  /** Mark an entry delivered (delete it). Unknown ids are ignored. */
-  ackOutbox(key: ConversationKey, id: number): Promise<void>;
+  /**
+   * Pending outbox entries of a conversation, oldest first. An entry that cannot be read
+   * (damaged, or written under a data key that is gone) is quarantined: moved aside under
+   * the conversation, never delivered, never blocking the others, and its id passed to
+   * `onQuarantined`; it never makes this reject.
+   */
+  pendingOutbox(
+    key: ConversationKey,
+    onQuarantined?: (ids: number[]) => void,
+  ): Promise<OutboxEntry[]>;
+  /**
+   * Mark an entry delivered (delete it), and log what it put in the chat (arming the
+   * deletion timer), in one round trip. Unknown ids are ignored.
+   */
+  ackOutbox(key: ConversationKey, id: number, opts?: AckOptions): Promise<void>;
   /**
    * Remember that the effects at `indices` of entry `id` were carried out (some others were
    * not), so a retry does not repeat them. Replaces what was remembered; ignored when the
-   * entry is gone (acked meanwhile).
+   * entry is gone (acked meanwhile). Logs `chatLog` like {@link ackOutbox}.
    */
-  markDone(key: ConversationKey, id: number, indices: readonly number[]): Promise<void>;
+  markDone(
+    key: ConversationKey,
+    id: number,
+    indices: readonly number[],
+    opts?: AckOptions,
+  ): Promise<void>;
   /**
    * Conversations that have had pending entries for at least `olderThanMs` at time `now`,
    * longest-waiting first, at most `limit`: what a recovery sweeper re-delivers after a crash.
    */
   staleOutboxes(olderThanMs: number, now: number, limit: number): Promise<ConversationKey[]>;
-  /** Forget the conversation entirely: session, dedupe ids and outbox (erase). */
+  /**
+   * Forget the conversation entirely: session, dedupe ids, outbox, reachability, last
+   * inbound time, chat log and its deletion timer (erase).
+   */
   remove(key: ConversationKey): Promise<void>;
 }
 
@@ -113,6 +167,13 @@ export interface ConversationStoreOptions {
   dedupeMax?: number;
   /** The clock (ms since the epoch), for dedupe times and outbox ages; tests pass their own. */
   now?: () => number;
+  /**
+   * Where discreet mode's deletion timers are armed (one job per conversation, due at its
+   * earliest deletion). Without one, ids are logged but nothing deletes them on schedule.
+   */
+  timers?: Scheduler;
+  /** Conversation key -> the pseudonymous name used in job ids (plain by default). */
+  names?: KeyNames;
 }
 
 /** Idle sessions are purged after 30 days (DESIGN: idle sessions purged on schedule). */
@@ -122,10 +183,12 @@ export const DEFAULT_DEDUPE_WINDOW_MS = 48 * 60 * 60 * 1000;
 /** Bounds the dedupe memory of a very chatty conversation. */
 export const DEFAULT_DEDUPE_MAX = 32;
 
-/** What a delivery needs to know about the conversation. */
-export interface DeliveryMeta {
+/** What a delivery needs to know about the conversation: the runtime hands it over. */
+export interface DeliveryMeta extends ConversationFacts {
   /** The conversation's priority, for pacing (P1 first). */
   priority: Priority;
+  /** The person's language, for the words a channel adds (WhatsApp's "Choose"). */
+  lang?: string;
   /** When the person last wrote: we only write within the window after that. */
   heard?: number;
   /** The person asked for this message (a check-in): it may go out whenever it is due. */
@@ -145,6 +208,8 @@ export interface RunReport {
    * code checked): the runtime steps it like any message once these effects are settled.
    */
   next?: Inbound[];
+  /** Messages the replies put in the chat, for discreet mode to delete on schedule. */
+  chatLog?: ChatLogAddition;
 }
 
 /** Carries out effects for one conversation, after its session was saved. */
@@ -161,5 +226,5 @@ export interface EffectSink {
     done?: ReadonlySet<number>,
   ): Promise<RunReport>;
   /** Why we may not write to the person now (the one rule), if we may not. */
-  refusal?(key: ConversationKey, meta: DeliveryMeta): Promise<WriteRefusal | undefined>;
+  refusal?(key: ConversationKey, meta: DeliveryMeta): WriteRefusal | undefined;
 }

@@ -10,7 +10,16 @@ import { loadSession, step } from "../engine/step.js";
 import { priorityOf } from "../engine/triage.js";
 import type { Bundle, Effect, Inbound } from "../engine/types.js";
 import type { Logger } from "../log.js";
-import type { ConversationKey, ConversationStore, DeliveryMeta, EffectSink } from "./ports.js";
+import type {
+  ChatLogAddition,
+  ConversationFacts,
+  ConversationKey,
+  ConversationStore,
+  DeliveryMeta,
+  EffectSink,
+  OutboxEntry,
+  SessionRecord,
+} from "./ports.js";
 import type { WriteRefusal } from "./write-rule.js";
 
 /** Tries before giving up on a conversation that keeps changing underneath us. */
@@ -25,6 +34,8 @@ export interface RuntimeDeps {
   ids: () => string;
   /** Secret case codes (defaults to `ids`). */
   codes?: () => string;
+  /** Outbox entries that could not be read were set aside (for /metrics). */
+  onQuarantined?: (count: number) => void;
 }
 
 /**
@@ -58,6 +69,11 @@ function mustReach(inbound: Inbound): boolean {
   return inbound.kind === "operator" && (inbound.event === "message" || inbound.event === "steps");
 }
 
+/** The person's own message: not an operator's, not a timer's or the system's. */
+function fromPerson(inbound: Inbound): boolean {
+  return inbound.kind !== "operator" && inbound.kind !== "system";
+}
+
 /** Saving kept conflicting with other writers; the message was not handled. */
 export class CommitConflictError extends Error {
   override readonly name = "CommitConflictError";
@@ -86,11 +102,20 @@ export class Runtime {
    * fresh load: the step is pure, so re-running it is safe.
    *
    * @param dedupeId the channel's message id: a redelivered message is handled once
+   * @param at when the person wrote it, by their platform's clock (WhatsApp's window runs
+   *   from it); only for the person's own messages
    * @throws CommitConflictError after too many conflicting saves; store errors (Redis
    *   down) propagate, so the channel can ask for the message again
    */
-  async handle(key: ConversationKey, inbound: Inbound, dedupeId?: string): Promise<HandleOutcome> {
+  async handle(
+    key: ConversationKey,
+    inbound: Inbound,
+    dedupeId?: string,
+    at?: number,
+  ): Promise<HandleOutcome> {
     const { store, bundle, ids } = this.#d;
+    // Only the person's own messages make them reachable and open the window again.
+    const personWrote = fromPerson(inbound) ? { ...(at !== undefined ? { at } : {}) } : undefined;
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
       const record = await store.load(key);
       const now = this.#now();
@@ -102,12 +127,13 @@ export class Runtime {
         ids,
         ...(this.#d.codes ? { codes: this.#d.codes } : {}),
       });
-      const meta = this.#meta(result.session, inbound);
-      const refused = mustReach(inbound) ? await this.#d.sink.refusal?.(key, meta) : undefined;
+      const meta = this.#meta(result.session, afterWriting(record, personWrote), inbound);
+      const refused = mustReach(inbound) ? this.#d.sink.refusal?.(key, meta) : undefined;
       if (refused) return { status: "refused", why: refused };
       const committed = await store.commit(key, record.version, result.session, {
         ...(dedupeId ? { dedupeId } : {}),
         outbox: result.effects,
+        ...(personWrote ? { personWrote } : {}),
       });
       if (committed === "duplicate") {
         return {
@@ -140,6 +166,7 @@ export class Runtime {
     let delivered = 0;
     for (const key of keys) {
       if (this.#inflight.has(key)) continue;
+      // One conversation that cannot be recovered now (Redis away) does not stop the others.
       if ((await this.#track(key, () => this.#deliverPending(key))) !== "kept") delivered += 1;
     }
     return delivered;
@@ -182,9 +209,11 @@ export class Runtime {
     const before = this.#inflight.get(key) ?? Promise.resolve<Delivery>("done");
     const mine = before.then(work, work);
     this.#inflight.set(key, mine);
-    void mine.finally(() => {
+    // Both outcomes handled here: a rejection is the caller's to see, never unhandled.
+    const forget = () => {
       if (this.#inflight.get(key) === mine) this.#inflight.delete(key);
-    });
+    };
+    mine.then(forget, forget);
     return mine;
   }
 
@@ -204,12 +233,13 @@ export class Runtime {
     try {
       const report = await this.#d.sink.run(key, effects, meta, new Set(done));
       const now = report.done ?? [];
+      const log = report.chatLog;
       if (report.failed !== undefined) {
-        await this.#markDone(key, id, [...done, ...now]);
+        await this.#markDone(key, id, [...done, ...now], log);
         throw report.failed;
       }
-      await this.#followUp(key, id, effects, [...done, ...now], report.next ?? []);
-      await this.#d.store.ackOutbox(key, id);
+      await this.#followUp(key, id, effects, [...done, ...now], report.next ?? [], log);
+      await this.#d.store.ackOutbox(key, id, log ? { chatLog: log } : {});
       return report.refused ?? "done";
     } catch (err) {
       // The effects stay in the outbox; recovery tries again later.
@@ -232,33 +262,49 @@ export class Runtime {
     effects: readonly Effect[],
     done: readonly number[],
     next: readonly Inbound[],
+    log: ChatLogAddition | undefined,
   ): Promise<void> {
     try {
       for (const inbound of next) await this.handle(key, inbound);
     } catch (err) {
       const kept = done.filter((i) => effects[i]?.type !== "reattach");
-      await this.#markDone(key, id, kept);
+      await this.#markDone(key, id, kept, log);
       throw err;
     }
   }
 
-  async #markDone(key: ConversationKey, id: number, done: readonly number[]): Promise<void> {
-    if (done.length > 0) await this.#d.store.markDone(key, id, done);
+  async #markDone(
+    key: ConversationKey,
+    id: number,
+    done: readonly number[],
+    log: ChatLogAddition | undefined,
+  ): Promise<void> {
+    if (done.length > 0) await this.#d.store.markDone(key, id, done, log ? { chatLog: log } : {});
   }
 
   /**
    * A redelivered message: its step was saved before, but the process may have died before
    * (or while) carrying out the effects. Whatever is still pending goes out now, in order.
+   * Never rejects: when the store cannot be read (Redis away), everything stays for later.
    */
   async #deliverPending(key: ConversationKey): Promise<Delivery> {
     const { store } = this.#d;
-    const entries = await store.pendingOutbox(key);
+    let entries: OutboxEntry[];
+    let record: SessionRecord;
+    try {
+      [entries, record] = await Promise.all([
+        store.pendingOutbox(key, (ids) => this.#quarantined(key, ids)),
+        store.load(key),
+      ]);
+    } catch (err) {
+      this.#d.log.warn({ conversation: keyKind(key), err: errorSummary(err) }, "not recovered");
+      return "kept";
+    }
     if (entries.length === 0) return "done";
-    const record = await store.load(key);
     const session = record.unreadable
       ? undefined
       : this.#readSession(key, record.session, this.#now());
-    const meta = session ? this.#meta(session) : { priority: "P3" as const };
+    const meta = this.#meta(session, record);
     const owned = this.#owned.get(key);
     let last: Delivery = "done";
     for (const entry of entries) {
@@ -269,13 +315,33 @@ export class Runtime {
     return last;
   }
 
-  /** The conversation's priority, when the person last wrote, and whether they asked for this. */
-  #meta(session: Session, inbound?: Inbound): DeliveryMeta {
+  /**
+   * Damaged entries were set aside, never delivered: said in the log (ids only) and counted,
+   * so an operator can look; the conversation's other entries go out as usual.
+   */
+  #quarantined(key: ConversationKey, ids: readonly number[]): void {
+    if (ids.length === 0) return;
+    this.#d.log.error(
+      { conversation: keyKind(key), entries: ids },
+      "outbox entry cannot be read; quarantined, not delivered",
+    );
+    this.#d.onQuarantined?.(ids.length);
+  }
+
+  /**
+   * What a delivery needs: the conversation's priority and language, when the person last
+   * wrote, whether they asked for this, and what the store knows (reachable, last inbound).
+   */
+  #meta(session: Session | undefined, facts: ConversationFacts, inbound?: Inbound): DeliveryMeta {
     const triage = this.#d.bundle.flows.global.triage;
     return {
-      priority: priorityOf(session.reasons, triage.reasons, triage.default),
-      ...(session.heard !== undefined ? { heard: session.heard } : {}),
+      // A session that cannot be read: no priority to go by, and no time the person wrote.
+      priority: session ? priorityOf(session.reasons, triage.reasons, triage.default) : "P3",
+      ...(session?.lang ? { lang: session.lang } : {}),
+      ...(session?.heard !== undefined ? { heard: session.heard } : {}),
       ...(inbound?.kind === "system" && inbound.event === "checkin_due" ? { solicited: true } : {}),
+      ...(facts.unreachable ? { unreachable: true as const } : {}),
+      ...(facts.lastInbound !== undefined ? { lastInbound: facts.lastInbound } : {}),
     };
   }
 
@@ -314,4 +380,14 @@ export { errorSummary };
 /** The channel part of a key (`tg`, `wa`, `sim`): enough for logs, never the id. */
 export function keyKind(key: ConversationKey): string {
   return key.split(":")[0] ?? "unknown";
+}
+
+/** The store's facts once the person's own message is saved: reachable, and heard at `at`. */
+function afterWriting(
+  facts: ConversationFacts,
+  wrote: { at?: number } | undefined,
+): ConversationFacts {
+  if (!wrote) return facts;
+  const at = Math.max(facts.lastInbound ?? 0, wrote.at ?? 0);
+  return at > 0 ? { lastInbound: at } : {};
 }

@@ -29,7 +29,14 @@ export class MemoryScheduler implements Scheduler {
     this.#codec = opts.codec ?? jsonCodec;
   }
 
-  async schedule(id: string, dueAt: number, payload: JobPayload): Promise<void> {
+  async schedule(
+    id: string,
+    dueAt: number,
+    payload: JobPayload,
+    opts: { keepEarlier?: boolean } = {},
+  ): Promise<void> {
+    const waiting = this.#jobs.get(id)?.dueAt;
+    if (opts.keepEarlier && waiting !== undefined && waiting <= dueAt) return;
     this.#jobs.set(id, { encoded: this.#codec.encode({ dueAt, payload }), dueAt, attempts: 0 });
   }
 

@@ -30,8 +30,15 @@ export interface RedisSchedulerOptions extends SchedulerOptions {
   prefix?: string;
 }
 
-/** KEYS: due, lease, jobs, tries. ARGV: id, due time, encoded job. */
+/**
+ * KEYS: due, lease, jobs, tries. ARGV: id, due time, encoded job, keep earlier ('1' or '').
+ * With keep earlier, a job waiting at or before the due time stays as it is.
+ */
 const SCHEDULE = `
+if ARGV[4] == '1' then
+  local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
+  if at and tonumber(at) <= tonumber(ARGV[2]) then return 0 end
+end
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -98,7 +105,7 @@ return 1
 type Keys = [string, string, string, string];
 
 interface Scripts {
-  pulangSchedSchedule(...args: [...Keys, string, number, string]): Promise<number>;
+  pulangSchedSchedule(...args: [...Keys, string, number, string, string]): Promise<number>;
   pulangSchedCancel(...args: [...Keys, ...string[]]): Promise<number>;
   pulangSchedClaim(...args: [...Keys, number, number, number]): Promise<string[]>;
   pulangSchedAck(...args: [...Keys, string, string]): Promise<number>;
@@ -138,9 +145,15 @@ export class RedisScheduler implements Scheduler {
     this.#keys = [`${base}:due`, `${base}:lease`, `${base}:jobs`, `${base}:tries`];
   }
 
-  async schedule(id: string, dueAt: number, payload: JobPayload): Promise<void> {
+  async schedule(
+    id: string,
+    dueAt: number,
+    payload: JobPayload,
+    opts: { keepEarlier?: boolean } = {},
+  ): Promise<void> {
     const encoded = this.#codec.encode({ dueAt, payload }, this.#place(id));
-    await this.#redis.pulangSchedSchedule(...this.#keys, id, dueAt, encoded);
+    const keep = opts.keepEarlier ? "1" : "";
+    await this.#redis.pulangSchedSchedule(...this.#keys, id, dueAt, encoded, keep);
   }
 
   async cancel(id: string): Promise<void> {

@@ -36,8 +36,14 @@ export interface Scheduler {
   /**
    * Run `payload` at `dueAt`. Upsert: the same id replaces an earlier due time and payload,
    * also while the job is leased (the running worker's ack then leaves the new one alone).
+   * With `keepEarlier`, a job already waiting to run at or before `dueAt` is left as it is.
    */
-  schedule(id: string, dueAt: number, payload: JobPayload): Promise<void>;
+  schedule(
+    id: string,
+    dueAt: number,
+    payload: JobPayload,
+    opts?: { keepEarlier?: boolean },
+  ): Promise<void>;
   /** Forget a job, leased or not. Unknown ids are ignored. */
   cancel(id: string): Promise<void>;
   /**

@@ -18,7 +18,7 @@ import type { OutboundMessage } from "../../src/channels/whatsapp/render.js";
 import { MemoryWhatsAppStore } from "../../src/channels/whatsapp/store.js";
 import { createConfig } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
-import { MemoryReachability } from "../../src/runtime/reachability.js";
+import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
 import { realBundle } from "../helpers/content.js";
 
 /** A clock whose timers fire only when the test runs them, in time order. */
@@ -59,7 +59,8 @@ function setup(
     download: async () => Buffer.alloc(0),
   };
   const store = new MemoryWhatsAppStore({ now: () => clock.now });
-  const reachability = new MemoryReachability();
+  const reachability = new MemoryConversationStore({ now: () => clock.now });
+  let wrote: number | undefined;
   const channel = new WhatsAppChannel({
     graph,
     pacer: new Pacer({ limits: whatsappLimits(80), now: () => clock.now, sleep: clock.sleep }),
@@ -68,10 +69,14 @@ function setup(
     store,
     texts: realBundle().texts,
     log: createLogger("silent"),
+    lastInbound: async () => wrote,
     now: () => clock.now,
     sleep: clock.sleep,
   });
-  return { clock, sent, store, reachability, channel };
+  const heard = (at: number) => {
+    wrote = at;
+  };
+  return { clock, sent, store, reachability, channel, heard };
 }
 
 const reply = (text: string) => ({ type: "reply" as const, text });
@@ -79,7 +84,6 @@ const reply = (text: string) => ({ type: "reply" as const, text });
 describe("WhatsAppChannel", () => {
   it("sends within the window, records what it sent, and keeps no ids for deleting", async () => {
     const { channel, clock, sent, store } = setup();
-    await store.heard(KEY, clock.now);
     const done = channel.deliver(KEY, [reply("Halo.")], "P2");
     await clock.runUntilIdle();
     expect(await done).toEqual({ ids: [] });
@@ -88,8 +92,7 @@ describe("WhatsAppChannel", () => {
   });
 
   it("keeps one person's order and spreads a flood one message per 6 seconds", async () => {
-    const { channel, clock, sent, store } = setup({ burst: 2 });
-    await store.heard(KEY, clock.now);
+    const { channel, clock, sent } = setup({ burst: 2 });
     const start = clock.now;
     // A bot reply of two messages and, at the same moment, an operator's three lines.
     const a = channel.deliver(
@@ -105,10 +108,9 @@ describe("WhatsAppChannel", () => {
   });
 
   it("says when WhatsApp refuses someone, and resolves (the replies are dropped)", async () => {
-    const { channel, clock, sent, store } = setup({
+    const { channel, clock, sent } = setup({
       fail: () => new GraphError(400, 131026, "(#131026) Message Undeliverable"),
     });
-    await store.heard(KEY, clock.now);
     const done = channel.deliver(KEY, [reply("a")], "P1");
     await clock.runUntilIdle();
     expect(await done).toMatchObject({ ids: [], refused: { code: 131026 } });
@@ -116,10 +118,9 @@ describe("WhatsAppChannel", () => {
   });
 
   it("rejects on a passing failure, so the runtime keeps the replies for recovery", async () => {
-    const { channel, clock, sent, store, reachability } = setup({
+    const { channel, clock, sent, reachability } = setup({
       fail: (_m, n) => (n === 1 ? new GraphError(503, undefined) : undefined),
     });
-    await store.heard(KEY, clock.now);
     // Two messages (over 4,096 characters): the second is not sent after the first failed.
     const done = channel.deliver(KEY, [reply("a".repeat(5000))], "P1").catch((e) => e);
     await clock.runUntilIdle();
@@ -129,11 +130,13 @@ describe("WhatsAppChannel", () => {
   });
 
   it("says WhatsApp's window closes 24 hours after the person's message", async () => {
-    const { channel, clock, store } = setup();
-    expect(await channel.openUntil(KEY)).toBe(0);
-    const wrote = clock.now - 60_000;
-    await store.heard(KEY, wrote);
-    expect(await channel.openUntil(KEY)).toBe(wrote + 24 * 60 * 60 * 1000);
+    const { channel, clock, heard } = setup();
+    expect(channel.windowMs).toBe(24 * 60 * 60 * 1000);
+    expect(await channel.windowOpen(KEY)).toBe(false);
+    heard(clock.now - 60_000);
+    expect(await channel.windowOpen(KEY)).toBe(true);
+    heard(clock.now - 24 * 60 * 60 * 1000);
+    expect(await channel.windowOpen(KEY)).toBe(false);
   });
 
   it("is built from configuration: its ports, then the channel on them", () => {
@@ -149,7 +152,7 @@ describe("WhatsAppChannel", () => {
     const { channel } = whatsappChannel({
       config: wa,
       ports,
-      reachability: new MemoryReachability(),
+      reachability: new MemoryConversationStore(),
       texts: realBundle().texts,
       log: createLogger("silent"),
       now: Date.now,

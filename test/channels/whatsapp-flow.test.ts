@@ -11,7 +11,7 @@ import { sessionCaseRef, WhatsAppChannel } from "../../src/channels/whatsapp/cha
 import { GraphClient } from "../../src/channels/whatsapp/graph.js";
 import { MemoryWhatsAppStore } from "../../src/channels/whatsapp/store.js";
 import { createLogger } from "../../src/log.js";
-import { MemoryReachability } from "../../src/runtime/reachability.js";
+import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
 import {
   FAKE_ACCESS_TOKEN,
   FAKE_PHONE_NUMBER_ID,
@@ -259,14 +259,14 @@ describe("WhatsApp without a template", () => {
         accessToken: FAKE_ACCESS_TOKEN,
       }),
       pacer: new Pacer({ limits: { globalPerSecond: 80, perChatGapMs: 0, groupPerMinute: 20 } }),
-      reachability: new MemoryReachability(),
+      reachability: new MemoryConversationStore(),
       store,
       texts: realBundle().texts,
       log: createLogger("silent"),
     });
     const before = fake.calls.length;
     expect(await channel.reachOut("wa:+6281299999999")).toEqual({ status: "window_closed" });
-    expect(await channel.openUntil("wa:+6281299999999")).toBe(0);
+    expect(await channel.windowOpen("wa:+6281299999999")).toBe(false);
     expect(fake.calls.length).toBe(before);
   });
 });

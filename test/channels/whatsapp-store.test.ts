@@ -1,6 +1,6 @@
 /**
- * The WhatsApp store's contract, on the memory twin and on real Redis alike: when each
- * person last wrote (24-hour window), and sent messages with their delivery status.
+ * The WhatsApp store's contract, on the memory twin and on real Redis alike: sent messages
+ * with their delivery status (when each person last wrote is the conversation store's).
  * In Redis no key name holds a phone number or a message id.
  */
 import { describe, expect, it } from "vitest";
@@ -17,17 +17,6 @@ const WAMID = "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjQ2QkY1QTA=";
 
 function contract(name: string, make: (clock: { now: number }) => WhatsAppStore) {
   describe(`WhatsApp store (${name})`, () => {
-    it("remembers when the person last wrote, for 24 hours, never moving back", async () => {
-      const clock = { now: 10 * HOUR };
-      const store = make(clock);
-      expect(await store.lastHeard(KEY)).toBeUndefined();
-      await store.heard(KEY, clock.now - HOUR);
-      await store.heard(KEY, clock.now - 5 * HOUR); // a redelivered older message
-      expect(await store.lastHeard(KEY)).toBe(clock.now - HOUR);
-      await store.heard("wa:+6285700000000", clock.now - 25 * HOUR); // too old to open anything
-      expect(await store.lastHeard("wa:+6285700000000")).toBeUndefined();
-    });
-
     it("records sent messages and moves their status only forward", async () => {
       const clock = { now: 10 * HOUR };
       const store = make(clock);
@@ -80,10 +69,9 @@ contract(
 describe("WhatsApp store in Redis", () => {
   it("names no key by a phone number or a message id, and keeps the number encrypted", async () => {
     const store = new RedisWhatsAppStore(env.redis, { prefix: `${env.prefix}n:`, names, codec });
-    await store.heard(KEY, Date.now());
     await store.sent(WAMID, KEY, Date.now());
     const keys = await env.keys("n:*");
-    expect(keys).toHaveLength(2);
+    expect(keys).toHaveLength(1);
     for (const k of keys) {
       expect(k).not.toContain("6281234567890");
       expect(k).not.toContain("HBgN");

@@ -22,7 +22,7 @@ import type { Inbound } from "../../src/engine/types.js";
 import { createServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import { createMetrics } from "../../src/metrics.js";
-import { MemoryReachability } from "../../src/runtime/reachability.js";
+import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
 import type { HandleOutcome } from "../../src/runtime/runtime.js";
 import { DEFAULT_BOT, FAKE_TOKEN } from "../fakes/telegram-api.js";
 import {
@@ -79,7 +79,7 @@ async function serve(extra: { routes?: ((app: FastifyInstance) => void)[] } = {}
   const metrics = createMetrics();
   const updates = new WhatsAppUpdates({
     runtime,
-    reachability: new MemoryReachability(),
+    reachability: new MemoryConversationStore(),
     store: new MemoryWhatsAppStore(),
     phoneNumberId: FAKE_PHONE_NUMBER_ID,
     log,

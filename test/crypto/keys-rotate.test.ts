@@ -114,12 +114,12 @@ describe("keys:rotate", () => {
     });
     expect(await db.dump()).toEqual(before);
     // 3 x (session + 2 entries) under k1, plain session + entry, case, 2 jobs, 1 later,
-    // and the 3 conversation keys kept for outbox recovery (one hash, `outbox:keys`).
-    expect(report).toMatchObject({ dryRun: true, reencrypted: 18, keysChanged: 12 });
+    // and the 3 conversation keys kept for outbox recovery (in each conversation's hash).
+    expect(report).toMatchObject({ dryRun: true, reencrypted: 18, keysChanged: 11 });
     expect(report.alreadyCurrent).toBe(3);
     expect(report.unreadable).toEqual({ "unknown-key k0": 1 });
     expect(formatReport(report)).toMatch(
-      /^would re-encrypt 18 values in 12 keys; 3 already current/,
+      /^would re-encrypt 18 values in 11 keys; 3 already current/,
     );
   });
 
@@ -131,12 +131,12 @@ describe("keys:rotate", () => {
       keys: { current: k2, previous: [k1] },
       scanCount: 3, // many SCAN rounds
     });
-    expect(report).toMatchObject({ dryRun: false, reencrypted: 18, keysChanged: 12, raced: 0 });
+    expect(report).toMatchObject({ dryRun: false, reencrypted: 18, keysChanged: 11, raced: 0 });
     expect(report.alreadyCurrent).toBe(3);
     expect(report.unreadable).toEqual({ "unknown-key k0": 1 });
     expect(formatReport(report)).toBe(
       [
-        `re-encrypted 18 values in 12 keys; 3 already current (${report.keysScanned} keys scanned)`,
+        `re-encrypted 18 values in 11 keys; 3 already current (${report.keysScanned} keys scanned)`,
         "could not read 1 values (unknown-key k0); left as they are",
       ].join("\n"),
     );

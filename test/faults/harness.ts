@@ -72,10 +72,12 @@ export async function startService(
   setup: ServiceSetup,
   lines: string[] = [],
   env: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<{ bot: BotProcess; lines: string[] }> {
   const bot = await BotProcess.start({
     kind: "pulang",
     env: { ...envOf(setup), ...env },
+    nodeArgs,
     onLine: (line) => lines.push(line),
   });
   return { bot, lines };
@@ -131,13 +133,23 @@ export async function recoverNow(setup: ServiceSetup): Promise<number> {
   }
 }
 
-/** Read conversations as the service stores them (same keys). */
-export function storeOf(setup: ServiceSetup, redis: Redis): RedisConversationStore {
+/** Read (and write) conversations as the service stores them (same keys); `now`: its clock. */
+export function storeOf(
+  setup: ServiceSetup,
+  redis: Redis,
+  now?: () => number,
+): RedisConversationStore {
   return new RedisConversationStore(redis, {
     prefix: setup.prefix,
     codec: createEncryptedCodec(parseDataKeys({ key: setup.dataKey, id: "k1" })),
-    names: hashedNames(Buffer.from(setup.pseudonymKey, "base64")),
+    names: namesOf(setup),
+    ...(now ? { now } : {}),
   });
+}
+
+/** How the service names conversations in Redis keys. */
+export function namesOf(setup: ServiceSetup): (key: string) => string {
+  return hashedNames(Buffer.from(setup.pseudonymKey, "base64"));
 }
 
 export async function sessionOf(

@@ -7,11 +7,9 @@ import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Bundle, Effect } from "../../src/engine/types.js";
 import { createLogger } from "../../src/log.js";
-import { MemoryChatLog } from "../../src/runtime/chat-log.js";
 import { EffectRouter } from "../../src/runtime/effects.js";
 import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
 import type { ConversationStore, EffectSink, RunReport } from "../../src/runtime/ports.js";
-import { MemoryReachability } from "../../src/runtime/reachability.js";
 import { type HandleOutcome, Runtime } from "../../src/runtime/runtime.js";
 import { MemoryScheduler } from "../../src/schedule/memory-scheduler.js";
 import { realBundle } from "../helpers/content.js";
@@ -43,9 +41,9 @@ function wrap(
   return {
     load: (k) => store.load(k),
     commit: (...a) => store.commit(...a),
-    pendingOutbox: (k) => store.pendingOutbox(k),
-    ackOutbox: (k, id) => store.ackOutbox(k, id),
-    markDone: (k, id, done) => store.markDone(k, id, done),
+    pendingOutbox: (k, q) => store.pendingOutbox(k, q),
+    ackOutbox: (k, id, o) => store.ackOutbox(k, id, o),
+    markDone: (k, id, done, o) => store.markDone(k, id, done, o),
     staleOutboxes: (...a) => store.staleOutboxes(...a),
     remove: (k) => store.remove(k),
     ...overrides,
@@ -169,10 +167,10 @@ describe("Runtime", () => {
         erase: async () => undefined,
       },
       reattach: { reattach: async () => ({ kind: "system", event: "reattach_failed" }) },
-      chatLog: new MemoryChatLog(),
+      chatLog: store,
       scheduler: new MemoryScheduler(),
       eraser: { erase: async () => undefined },
-      reachability: new MemoryReachability(),
+      reachability: store,
       log: createLogger("silent"),
       windowMs: 24 * 60 * 60 * 1000,
       now: () => 1_000,
@@ -216,5 +214,149 @@ describe("Runtime", () => {
     const { runtime, logged } = setup();
     await runtime.handle("sim:1", { kind: "text", text: "nama saya Rahasia Sekali" });
     expect(logged.join()).not.toContain("Rahasia");
+  });
+});
+
+describe("Runtime: damaged data and a Redis blip never crash it", () => {
+  it("quarantines a damaged outbox entry, reports it, and still delivers the others", async () => {
+    // A codec that cannot read back one entry stands for one damaged in storage.
+    const codec = {
+      encode: (v: unknown) => JSON.stringify(v),
+      decode: (t: string) => {
+        if (t.includes("DAMAGED")) throw new Error("unreadable");
+        return JSON.parse(t);
+      },
+    };
+    const store = new MemoryConversationStore({ codec, now: () => 1_000 });
+    await store.commit("sim:1", 0, { v: 2 } as never, {
+      outbox: [{ type: "reply", text: "x DAMAGED" }],
+    });
+    await store.commit("sim:1", 1, { v: 2 } as never, {
+      outbox: [{ type: "reply", text: "fine" }],
+    });
+    const { sink, logged } = setup(store);
+    const quarantined: number[] = [];
+    const later = new Runtime({
+      ...runtimeDeps(store, sink),
+      log: createLogger(
+        "debug",
+        new Writable({ write: (c, _e, done) => done(void logged.push(String(c))) }),
+      ),
+      now: () => 200_000,
+      onQuarantined: (count) => quarantined.push(count),
+    });
+    expect(await later.recover(60_000)).toBe(1);
+    expect(sink.replies).toEqual(["fine"]);
+    expect(quarantined).toEqual([1]);
+    expect(logged.join()).toContain("quarantined");
+    expect(logged.join()).not.toContain("DAMAGED");
+    // The next start finds nothing to trip over.
+    expect(await later.recover(60_000)).toBe(0);
+    expect(quarantined).toEqual([1]);
+  });
+
+  it("survives Redis going away during recovery: nothing rejects unhandled", async () => {
+    const store = new MemoryConversationStore({ now: () => 1_000 });
+    const { runtime, sink } = setup(store);
+    sink.fail = true;
+    await delivered(runtime.handle("sim:1", { kind: "text", text: "halo" }));
+    await delivered(runtime.handle("sim:2", { kind: "text", text: "halo" }));
+    const blip = wrap(store, {
+      pendingOutbox: async (key, q) => {
+        if (key === "sim:1") throw new Error("connection lost");
+        return store.pendingOutbox(key, q);
+      },
+    });
+    sink.fail = false;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const later = new Runtime({ ...runtimeDeps(blip, sink), now: () => 200_000 });
+      // sim:1 could not be read now; sim:2 is delivered all the same.
+      expect(await later.recover(60_000)).toBe(1);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});
+
+describe("Runtime: a redelivery while Redis is away", () => {
+  it("says its effects are kept for later rather than rejecting", async () => {
+    const store = new MemoryConversationStore();
+    const { runtime } = setup(store);
+    await delivered(runtime.handle("sim:1", { kind: "text", text: "halo" }, "u1"));
+    const blip = wrap(store, {
+      pendingOutbox: async () => {
+        throw new Error("connection lost");
+      },
+    });
+    const again = await setup(blip).runtime.handle("sim:1", { kind: "text", text: "halo" }, "u1");
+    expect(again.status).toBe("duplicate");
+    expect(await delivered(again)).toBe("kept");
+  });
+});
+
+describe("Runtime: only the person's own messages open the window", () => {
+  const HOUR = 60 * 60 * 1000;
+
+  it("a missed check-in's escalation does not let an operator write 26 hours later", async () => {
+    let now = 1_000_000;
+    const store = new MemoryConversationStore({ now: () => now });
+    const sent: string[] = [];
+    const router = new EffectRouter({
+      channels: {
+        sim: {
+          deliver: async (_key, replies) => {
+            sent.push(...replies.map((r) => r.text));
+            return { ids: [] };
+          },
+          deleteMessages: async () => undefined,
+        },
+      },
+      cases: {
+        escalate: async () => undefined,
+        relay: async () => undefined,
+        erase: async () => undefined,
+      },
+      reattach: { reattach: async () => ({ kind: "system", event: "reattach_failed" }) },
+      chatLog: store,
+      scheduler: new MemoryScheduler(),
+      eraser: { erase: async () => undefined },
+      reachability: store,
+      log: createLogger("silent"),
+      windowMs: 24 * HOUR,
+      now: () => now,
+    });
+    const runtime = new Runtime({ ...runtimeDeps(store, router), now: () => now });
+    const start = now;
+    await delivered(runtime.handle("sim:1", { kind: "text", text: "tolong" }, "p1"));
+    // The check-in timers fire (the person does not answer): the system escalates.
+    now = start + 24 * HOUR;
+    await delivered(runtime.handle("sim:1", { kind: "system", event: "checkin_due" }));
+    now = start + 25 * HOUR;
+    await delivered(runtime.handle("sim:1", { kind: "system", event: "checkin_missed" }));
+    now = start + 26 * HOUR;
+    const words = { kind: "operator", event: "message", text: "Halo, kami di sini." } as const;
+    const refused = await runtime.handle("sim:1", words, "op:1");
+    expect(refused).toEqual({ status: "refused", why: "window_closed" });
+    expect(sent).not.toContain("Halo, kami di sini.");
+    // The person writes: the window opens again, and the operator's words go out.
+    await delivered(runtime.handle("sim:1", { kind: "text", text: "halo" }, "p2"));
+    expect(await delivered(runtime.handle("sim:1", words, "op:2"))).toBe("done");
+    expect(sent).toContain("Halo, kami di sini.");
+  });
+
+  it("on WhatsApp, only the person's own message moves the time the platform's window runs from", async () => {
+    let now = 1_000_000;
+    const store = new MemoryConversationStore({ now: () => now });
+    const { runtime } = setup(store);
+    await runtime.handle("wa:+62811", { kind: "text", text: "halo" }, "w1", now - 1_000);
+    now += 25 * HOUR;
+    await runtime.handle("wa:+62811", { kind: "system", event: "checkin_missed" });
+    await runtime.handle("wa:+62811", { kind: "operator", event: "joined" });
+    expect((await store.load("wa:+62811")).lastInbound).toBe(1_000_000 - 1_000);
   });
 });

@@ -6,12 +6,23 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { newSession, type Session } from "../../src/engine/session.js";
 import type { Effect } from "../../src/engine/types.js";
+import { type ChatLog, TIDY_SLOT_MS, tidyJobId } from "../../src/runtime/chat-log.js";
 import type { ConversationStore, ConversationStoreOptions } from "../../src/runtime/ports.js";
+import type { Reachability } from "../../src/runtime/reachability.js";
+import { MemoryScheduler } from "../../src/schedule/memory-scheduler.js";
+import type { Scheduler } from "../../src/schedule/scheduler.js";
 import type { Codec } from "../../src/stores/codec.js";
 import type { SessionStore, StorageAdapter } from "../../src/stores/session-adapters.js";
 
-/** A conversation store that also speaks grammY's and Telegraf's session shapes. */
-export type ContractStore = ConversationStore & StorageAdapter<Session> & SessionStore<Session>;
+/**
+ * A conversation store that also keeps the conversation's reachability and chat log, and
+ * speaks grammY's and Telegraf's session shapes.
+ */
+export type ContractStore = ConversationStore &
+  Reachability &
+  ChatLog &
+  StorageAdapter<Session> &
+  SessionStore<Session>;
 
 /**
  * Builds a store with the given options. Each test uses one store, so stores built by
@@ -68,11 +79,26 @@ export function markingCodec(): Codec & { encoded: number; decoded: number } {
   return codec;
 }
 
+/**
+ * A codec like JSON that cannot read back anything holding the word DAMAGED: an outbox
+ * entry written with it stands for one damaged in storage.
+ */
+function damagingCodec(): Codec {
+  return {
+    encode: (v) => JSON.stringify(v),
+    decode: (t) => {
+      if (t.includes("DAMAGED")) throw new Error("unreadable");
+      return JSON.parse(t);
+    },
+  };
+}
+
 /** Register the contract suite for one implementation. */
 export function conversationStoreContract(
   name: string,
   makeStore: MakeStore,
   cleanup: () => Promise<void>,
+  makeTimers: () => Scheduler = () => new MemoryScheduler(),
 ): void {
   describe(`ConversationStore contract: ${name}`, () => {
     afterAll(cleanup);
@@ -249,6 +275,129 @@ export function conversationStoreContract(
         const key = freshKey();
         await store.commit(key, 0, sessionAt(1));
         expect(await store.commit(key, 0, sessionAt(1), { outbox: [reply("x")] })).toBe("conflict");
+        expect(await store.staleOutboxes(0, Date.now() + 1_000, 10_000)).not.toContain(key);
+      });
+    });
+
+    describe("what the runtime needs besides the session, in the same load", () => {
+      it("reads the unreachable mark; only the person's own message clears it", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { personWrote: {} });
+        await store.markUnreachable(key);
+        expect(await store.load(key)).toMatchObject({ version: 1, unreachable: true });
+        expect(await store.isUnreachable(key)).toBe(true);
+        // An operator's words or a timer (no personWrote) do not make them reachable.
+        await store.commit(key, 1, sessionAt(2), { outbox: [reply("from an operator")] });
+        expect((await store.load(key)).unreachable).toBe(true);
+        await store.commit(key, 2, sessionAt(3), { personWrote: {} });
+        expect((await store.load(key)).unreachable).toBeUndefined();
+        expect(await store.isUnreachable(key)).toBe(false);
+        await store.markUnreachable(key);
+        await store.markReachable(key); // they unblocked the bot
+        expect(await store.isUnreachable(key)).toBe(false);
+      });
+
+      it("keeps when the person last wrote, by their platform's time, never moving back", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        expect((await store.load(key)).lastInbound).toBeUndefined();
+        await store.commit(key, 0, sessionAt(1), { personWrote: { at: T0 } });
+        await store.commit(key, 1, sessionAt(2), { personWrote: { at: T0 - 5_000 } }); // older, redelivered
+        await store.commit(key, 2, sessionAt(3), { outbox: [reply("an operator")] });
+        expect((await store.load(key)).lastInbound).toBe(T0);
+        await store.commit(key, 3, sessionAt(4), { personWrote: { at: T0 + 60_000 } });
+        expect((await store.load(key)).lastInbound).toBe(T0 + 60_000);
+      });
+
+      it("marks a person unreachable even before anything was saved, and forgets it on erase", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.markUnreachable(key);
+        expect(await store.load(key)).toEqual({
+          session: undefined,
+          version: 0,
+          unreachable: true,
+        });
+        await store.remove(key);
+        expect(await store.isUnreachable(key)).toBe(false);
+      });
+    });
+
+    describe("the chat log and its deletion timer", () => {
+      it("logs what an acknowledged entry put in the chat and arms one timer for the earliest", async () => {
+        const timers = makeTimers();
+        const store = makeStore({ timers });
+        const key = freshKey();
+        const at = Date.now();
+        await store.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
+        await store.ackOutbox(key, 1, { chatLog: { ids: ["10", "11"], deleteAt: at + 60_000 } });
+        await store.commit(key, 1, sessionAt(2), { outbox: [reply("b")] });
+        await store.ackOutbox(key, 2, { chatLog: { ids: ["12"], deleteAt: at + 600_000 } });
+        expect(await store.pendingOutbox(key)).toEqual([]);
+        expect((await store.all(key, at)).sort()).toEqual(["10", "11", "12"]);
+        expect(await store.due(key, at)).toEqual([]);
+        expect((await store.due(key, at + 60_000)).sort()).toEqual(["10", "11"]);
+        // One timer for the conversation, at the slot of its earliest deletion.
+        const firstSlot = Math.ceil((at + 60_000) / TIDY_SLOT_MS) * TIDY_SLOT_MS;
+        expect(await timers.claimDue(firstSlot - 1, 10, 1_000)).toEqual([]);
+        const [job, ...more] = await timers.claimDue(firstSlot, 10, 1_000);
+        expect(more).toEqual([]);
+        expect(job?.payload).toEqual({ kind: "tidy", conversation: key });
+        // Deleted: forgotten, and the timer armed again for what is left.
+        await store.forget(key, ["10", "11"]);
+        expect(await store.all(key, at)).toEqual(["12"]);
+        const nextSlot = Math.ceil((at + 600_000) / TIDY_SLOT_MS) * TIDY_SLOT_MS;
+        expect((await timers.claimDue(nextSlot, 10, 1_000)).map((j) => j.id)).toEqual([job?.id]);
+      });
+
+      it("logs the messages of a partly carried out entry too, and a quick exit clears them", async () => {
+        const timers = makeTimers();
+        const store = makeStore({ timers });
+        const key = freshKey();
+        const at = Date.now();
+        await store.commit(key, 0, sessionAt(1), { outbox: [reply("a"), reply("b")] });
+        await store.markDone(key, 1, [0], { chatLog: { ids: ["7"], deleteAt: at + 1_000 } });
+        expect(await store.all(key, at)).toEqual(["7"]);
+        expect((await store.pendingOutbox(key))[0]?.done).toEqual([0]);
+        await store.clear(key);
+        expect(await store.all(key, at)).toEqual([]);
+        expect(await timers.claimDue(at + 10 * TIDY_SLOT_MS, 10, 1_000)).toEqual([]);
+      });
+
+      it("forgets the chat log and disarms the timer when the conversation is erased", async () => {
+        const timers = makeTimers();
+        const store = makeStore({ timers });
+        const key = freshKey();
+        const at = Date.now();
+        await store.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
+        await store.ackOutbox(key, 1, { chatLog: { ids: ["1"], deleteAt: at } });
+        await store.remove(key);
+        expect(await store.all(key, at)).toEqual([]);
+        expect(await timers.claimDue(at + 10 * TIDY_SLOT_MS, 10, 1_000)).toEqual([]);
+      });
+
+      it("names the timer by the conversation's name, not its key", () => {
+        expect(tidyJobId("abc")).toBe("conv:abc:tidy");
+      });
+    });
+
+    describe("damaged outbox entries", () => {
+      it("are quarantined and reported, never delivered, never in the way of the others", async () => {
+        const store = makeStore({ codec: damagingCodec() });
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { outbox: [reply("first")] });
+        await store.commit(key, 1, sessionAt(2), { outbox: [reply("DAMAGED")] });
+        await store.commit(key, 2, sessionAt(3), { outbox: [reply("third")] });
+        const reported: number[][] = [];
+        const pending = await store.pendingOutbox(key, (ids) => reported.push(ids));
+        expect(pending.map((e) => e.id)).toEqual([1, 3]);
+        expect(reported).toEqual([[2]]);
+        // Set aside: not reported again, and once the others are delivered nothing is pending.
+        await store.ackOutbox(key, 1);
+        await store.ackOutbox(key, 3);
+        expect(await store.pendingOutbox(key, (ids) => reported.push(ids))).toEqual([]);
+        expect(reported).toEqual([[2]]);
         expect(await store.staleOutboxes(0, Date.now() + 1_000, 10_000)).not.toContain(key);
       });
     });

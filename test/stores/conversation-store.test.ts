@@ -8,6 +8,8 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateSession, newSession } from "../../src/engine/session.js";
 import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
+import { MemoryScheduler } from "../../src/schedule/memory-scheduler.js";
+import { RedisScheduler } from "../../src/schedule/redis-scheduler.js";
 import { createRedis, isRedisReady, waitUntilReady } from "../../src/stores/redis/connection.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
 import { interceptOnce } from "../helpers/redis.js";
@@ -26,20 +28,22 @@ describe("memory twin", () => {
     "memory",
     (opts) => new MemoryConversationStore(opts),
     async () => {},
+    () => new MemoryScheduler(),
   );
 
-  it("expires an idle conversation after the TTL, and loads keep it alive", async () => {
+  it("expires an idle conversation after the TTL, and commits keep it alive", async () => {
     const clock = fakeClock();
     const store = new MemoryConversationStore({ now: clock.now, ttlSeconds: 60 });
     const [idle, busy] = [freshKey(), freshKey()];
     await store.commit(idle, 0, sessionAt(1), { outbox: [reply("a")] });
-    await store.commit(busy, 0, sessionAt(1));
+    await store.commit(busy, 0, sessionAt(0));
     clock.advance(50_000);
-    await store.load(busy);
+    await store.load(idle); // reading is not activity: only a saved step is
+    await store.commit(busy, 1, sessionAt(1));
     clock.advance(20_000);
     expect(await store.load(idle)).toEqual({ session: undefined, version: 0 });
     expect(await store.pendingOutbox(idle)).toEqual([]);
-    expect(await store.load(busy)).toEqual({ session: sessionAt(1), version: 1 });
+    expect(await store.load(busy)).toEqual({ session: sessionAt(1), version: 2 });
   });
 });
 
@@ -103,6 +107,8 @@ describe("redis", () => {
     "redis",
     (opts) => new RedisConversationStore(redis, { prefix, ...opts }),
     deleteOurKeys,
+    // Each suite's timers under a prefix of their own, so claims see only theirs.
+    () => new RedisScheduler(redis, { prefix: `${prefix}t${randomUUID()}:` }),
   );
 
   describe("Redis specifics", () => {
@@ -126,6 +132,17 @@ describe("redis", () => {
       expect(await redis.zscore(`${prefix}outbox:pending`, key)).not.toBeNull();
     });
 
+    it("keeps the encrypted conversation key for recovery only while something is pending", async () => {
+      const key = freshKey();
+      const s = new RedisConversationStore(redis, { prefix, codec: markingCodec() });
+      await s.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
+      expect(await redis.hget(conv(key), "k")).toBe(`X${JSON.stringify(key)}`);
+      expect(await s.staleOutboxes(0, Date.now() + 1_000, 10_000)).toContain(key);
+      await s.ackOutbox(key, 1);
+      expect(await redis.hget(conv(key), "k")).toBeNull();
+      expect(await redis.zscore(`${prefix}outbox:pending`, key)).toBeNull();
+    });
+
     it("remove() leaves no key of the conversation", async () => {
       const key = freshKey();
       const s = store();
@@ -146,16 +163,23 @@ describe("redis", () => {
       expect(entry).toBe(`X${JSON.stringify([reply("a")])}`);
     });
 
-    it("sets a sliding TTL on every key and refreshes it on load", async () => {
+    it("sets a sliding TTL on every key, refreshed by each commit; dedupe ids last their window", async () => {
       const key = freshKey();
-      const s = new RedisConversationStore(redis, { prefix, ttlSeconds: 3600 });
+      const s = new RedisConversationStore(redis, {
+        prefix,
+        ttlSeconds: 3600,
+        dedupeWindowMs: 600_000,
+      });
       await s.commit(key, 0, sessionAt(1), { dedupeId: "m1", outbox: [reply("a")] });
-      const keys = [conv(key), `${conv(key)}:seen`, `${conv(key)}:out`];
+      const keys = [conv(key), `${conv(key)}:out`];
       const first = await Promise.all(keys.map((k) => redis.pttl(k)));
       for (const ttl of first) expect(ttl).toBeGreaterThan(3_590_000);
+      const seen = await redis.pttl(`${conv(key)}:seen`);
+      expect(seen).toBeGreaterThan(590_000);
+      expect(seen).toBeLessThanOrEqual(600_000);
       await new Promise((r) => setTimeout(r, 50));
       const aged = await Promise.all(keys.map((k) => redis.pttl(k)));
-      await s.load(key);
+      await s.commit(key, 1, sessionAt(2));
       const refreshed = await Promise.all(keys.map((k) => redis.pttl(k)));
       for (const [i, ttl] of refreshed.entries()) expect(ttl).toBeGreaterThan(aged[i] ?? 0);
     });

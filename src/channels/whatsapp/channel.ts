@@ -5,9 +5,9 @@
  * WhatsApp) instead of retrying forever; they become reachable again when they write.
  *
  * The 24-hour window: WhatsApp lets a business write freely only within 24 hours of the
- * person's last message. This channel says when that is (`openUntil`, from the message's own
- * time); the one rule that decides whether we may write (`runtime/write-rule.ts`) holds it
- * beside our own window. Operators who need to reach someone after it closed can send the
+ * person's last message. This channel says how long that is (`windowMs`); the runtime
+ * reads when the person last wrote with their session, and the one rule that decides
+ * whether we may write (`runtime/write-rule.ts`) holds it beside our own window. Operators who need to reach someone after it closed can send the
  * approved re-engagement template (`reachOut` / `sendTemplate`); the bot itself never does.
  */
 import type { Effect, Priority, Texts } from "../../engine/types.js";
@@ -62,8 +62,11 @@ export interface WhatsAppChannelDeps {
   store: WhatsAppStore;
   /** For the words the renderer adds ("Pilih" / "Choose"), from `whatsapp.json`. */
   texts: Texts;
-  /** The person's language when known (their session's); else +62 means Indonesian. */
-  languageOf?: (key: ConversationKey) => Promise<string | undefined>;
+  /**
+   * When the person last wrote (for an operator's reach-out, outside any delivery); the
+   * runtime hands deliveries what they need instead.
+   */
+  lastInbound?: (key: ConversationKey) => Promise<number | undefined>;
   /** The approved re-engagement template (WHATSAPP_TEMPLATE_*), if there is one. */
   template?: { name: string; language: string };
   log: Logger;
@@ -71,20 +74,6 @@ export interface WhatsAppChannelDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Counts outbound results (for /metrics). */
   onSent?: (outcome: "sent" | "unreachable" | "failed") => void;
-}
-
-/**
- * The person's language as their session has it, for `languageOf`: a small read that also
- * keeps the conversation's TTL fresh, which a conversation being written to deserves.
- */
-export function sessionLanguage(
-  store: Pick<ConversationStore, "load">,
-): (key: ConversationKey) => Promise<string | undefined> {
-  return async (key) => {
-    const record = await store.load(key);
-    const lang = (record.session as { lang?: unknown } | undefined)?.lang;
-    return typeof lang === "string" ? lang : undefined;
-  };
 }
 
 /**
@@ -103,6 +92,8 @@ export function sessionCaseRef(
 
 /** See the file comment. */
 export class WhatsAppChannel implements PersonChannel {
+  /** WhatsApp's own window after the person's last message. */
+  readonly windowMs = WINDOW_MS;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #pairs: PairLimiter;
@@ -127,19 +118,14 @@ export class WhatsAppChannel implements PersonChannel {
     key: ConversationKey,
     replies: readonly Reply[],
     priority: Priority,
+    person: { lang?: string } = {},
   ): Promise<Sent> {
     if (replies.length === 0) return { ids: [] };
-    const messages = renderReplies(replies, await this.#words(key));
+    const messages = renderReplies(replies, this.#words(key, person.lang));
     const refused = await this.#sendAll(key, messages, priority);
     if (!refused) return { ids: [] };
     this.d.onSent?.("unreachable");
     return { ids: [], refused: refusalOf(refused) };
-  }
-
-  /** WhatsApp's own window: 24 hours after the person's last message (their message's time). */
-  async openUntil(key: ConversationKey): Promise<number> {
-    const at = await this.d.store.lastHeard(key);
-    return at === undefined ? 0 : at + WINDOW_MS;
   }
 
   /**
@@ -150,7 +136,7 @@ export class WhatsAppChannel implements PersonChannel {
 
   /** Whether WhatsApp's 24-hour window is open: the person wrote less than 24 h ago. */
   async windowOpen(key: ConversationKey): Promise<boolean> {
-    const at = await this.d.store.lastHeard(key);
+    const at = await this.d.lastInbound?.(key);
     return at !== undefined && this.#now() - at < WINDOW_MS;
   }
 
@@ -282,10 +268,9 @@ export class WhatsAppChannel implements PersonChannel {
     );
   }
 
-  /** The words the renderer adds, in the person's language. */
-  async #words(key: ConversationKey): Promise<RenderWords> {
+  /** The words the renderer adds, in the person's language (else +62 means Indonesian). */
+  #words(key: ConversationKey, known: string | undefined): RenderWords {
     const { texts } = this.d;
-    const known = await this.d.languageOf?.(key).catch(() => undefined);
     const candidates = [known, langHintOf(key), texts.languages[0]];
     const lang = candidates.find((l): l is string => !!l && texts.languages.includes(l)) ?? "id";
     return {

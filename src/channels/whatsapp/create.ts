@@ -72,8 +72,8 @@ export interface WhatsAppChannelOptions {
   texts: Texts;
   log: Logger;
   metrics?: Metrics;
-  /** The person's language (see `sessionLanguage`). */
-  languageOf?: (key: ConversationKey) => Promise<string | undefined>;
+  /** When the person last wrote, for an operator's reach-out (the conversation store's). */
+  lastInbound?: (key: ConversationKey) => Promise<number | undefined>;
   now: () => number;
 }
 
@@ -92,7 +92,7 @@ export function whatsappChannel(o: WhatsAppChannelOptions): {
     texts: o.texts,
     log: o.log,
     now: o.now,
-    ...(o.languageOf ? { languageOf: o.languageOf } : {}),
+    ...(o.lastInbound ? { lastInbound: o.lastInbound } : {}),
     ...(config.template ? { template: config.template } : {}),
     ...(metrics ? { onSent: (outcome) => metrics.outbound.inc({ channel: "wa", outcome }) } : {}),
   });

@@ -2,9 +2,6 @@
  * The WhatsApp store in Redis (see `store.ts` for what it keeps and why).
  *
  * Key layout (`P` = prefix):
- * - `P c:{K}:wa_heard`  string: when the person last wrote (ms), expiring 24 h after it.
- *   `K` is the conversation's name (a keyed hash in production), in the conversation's
- *   hash tag like its other keys.
  * - `P wa:m:<H>`        hash: `c` = the conversation key through the codec (encrypted in
  *   production), `s` = status, `r` = its rank, `t` = when sent; expires after 7 days.
  *   `H` is a hash of the message id: a wamid encodes the person's number, so it never
@@ -21,17 +18,7 @@ import {
   STATUS_RANK,
   type StatusChange,
   type WhatsAppStore,
-  WINDOW_MS,
 } from "./store.js";
-
-/** KEYS: heard. ARGV: at, ttl ms. Keep the later time. */
-const HEARD = `
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) > current then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-end
-return 1
-`;
 
 /**
  * KEYS: message. ARGV: status, rank, ttl ms.
@@ -49,7 +36,6 @@ return {0, conversation}
 `;
 
 interface Scripts {
-  pulangWaHeard(key: string, at: number, ttlMs: number): Promise<number>;
   pulangWaStatus(
     key: string,
     status: string,
@@ -61,7 +47,7 @@ interface Scripts {
 export interface RedisWhatsAppStoreOptions {
   /** Prepended to every key, e.g. `pulang:`. */
   prefix?: string;
-  /** How conversation keys are named in Redis (a keyed hash in production). */
+  /** How message ids are named in Redis (a keyed hash in production). */
   names?: KeyNames;
   /** How the conversation key is stored in message records (encrypting in production). */
   codec?: Codec;
@@ -78,8 +64,7 @@ export class RedisWhatsAppStore implements WhatsAppStore {
   readonly #now: () => number;
 
   constructor(redis: RedisClient, o: RedisWhatsAppStoreOptions = {}) {
-    if (!("pulangWaHeard" in redis)) {
-      redis.defineCommand("pulangWaHeard", { numberOfKeys: 1, lua: HEARD });
+    if (!("pulangWaStatus" in redis)) {
       redis.defineCommand("pulangWaStatus", { numberOfKeys: 1, lua: STATUS });
     }
     this.#redis = redis as RedisClient & Scripts;
@@ -88,16 +73,6 @@ export class RedisWhatsAppStore implements WhatsAppStore {
     this.#hashed = o.names !== undefined;
     this.#codec = o.codec ?? jsonCodec;
     this.#now = o.now ?? Date.now;
-  }
-
-  async heard(key: ConversationKey, at: number): Promise<void> {
-    const ttl = at + WINDOW_MS - this.#now();
-    if (ttl > 0) await this.#redis.pulangWaHeard(this.#heardKey(key), at, ttl);
-  }
-
-  async lastHeard(key: ConversationKey): Promise<number | undefined> {
-    const at = await this.#redis.get(this.#heardKey(key));
-    return at === null ? undefined : Number(at);
   }
 
   async sent(id: string, key: ConversationKey, at: number): Promise<void> {
@@ -142,10 +117,6 @@ export class RedisWhatsAppStore implements WhatsAppStore {
   /** Where a message's conversation is stored, for binding it there (the codec's `place`). */
   #place(messageKey: string): string {
     return placeOf(messageKey.slice(this.#prefix.length), "c");
-  }
-
-  #heardKey(key: ConversationKey): string {
-    return `${this.#prefix}c:{${this.#names(key)}}:wa_heard`;
   }
 
   /** Message ids are always hashed: keyed in production, plain SHA-256 otherwise. */

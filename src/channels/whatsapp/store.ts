@@ -1,12 +1,13 @@
 /**
  * What the WhatsApp channel remembers between calls, with an in-memory twin of the Redis
- * store (`redis-store.ts`); one contract test runs against both.
+ * store (`redis-store.ts`); one contract test runs against both: each message we sent, by
+ * id, with the conversation it went to and its latest delivery status (sent, delivered,
+ * read, failed), for 7 days. A `failed` receipt names a message, and this is how it finds
+ * its conversation (and so its case).
  *
- * - When each person last wrote (their message's own time), because WhatsApp lets a
- *   business write freely only within 24 hours of that, and refuses (131047) after.
- * - Each message we sent, by id: the conversation it went to and its latest delivery
- *   status (sent, delivered, read, failed), for 7 days. A `failed` receipt names a message,
- *   and this is how it finds its conversation (and so its case).
+ * When the person last wrote (their message's own time, from which WhatsApp's 24-hour
+ * window runs) belongs to the conversation: the conversation store keeps it beside the
+ * session (`SessionRecord.lastInbound`, decision 0024).
  */
 import type { ConversationKey } from "../../runtime/ports.js";
 
@@ -39,10 +40,6 @@ export interface StatusChange {
 
 /** See the file comment. */
 export interface WhatsAppStore {
-  /** The person wrote at `at` (ms). Only moves forward; a redelivered old message changes nothing. */
-  heard(key: ConversationKey, at: number): Promise<void>;
-  /** When the person last wrote, if within the window. */
-  lastHeard(key: ConversationKey): Promise<number | undefined>;
   /** We sent message `id` to `key` at `at`. */
   sent(id: string, key: ConversationKey, at: number): Promise<void>;
   /** A receipt for message `id`. */
@@ -59,23 +56,11 @@ interface MessageRecord {
 
 /** The in-memory twin, for the demo and tests. */
 export class MemoryWhatsAppStore implements WhatsAppStore {
-  readonly #heard = new Map<ConversationKey, number>();
   readonly #messages = new Map<string, MessageRecord>();
   readonly #now: () => number;
 
   constructor(o: { now?: () => number } = {}) {
     this.#now = o.now ?? Date.now;
-  }
-
-  async heard(key: ConversationKey, at: number): Promise<void> {
-    if (at > (this.#heard.get(key) ?? 0)) this.#heard.set(key, at);
-  }
-
-  async lastHeard(key: ConversationKey): Promise<number | undefined> {
-    const at = this.#heard.get(key);
-    if (at === undefined || this.#now() - at < WINDOW_MS) return at;
-    this.#heard.delete(key);
-    return undefined;
   }
 
   async sent(id: string, key: ConversationKey, at: number): Promise<void> {

@@ -64,11 +64,9 @@ export class WhatsAppUpdates {
    */
   async #sender(messages: readonly WhatsAppIncoming[]): Promise<void> {
     for (const m of messages) {
-      // When they wrote (their message's time): the 24-hour window runs from it.
-      await this.d.store.heard(m.key, m.at);
-      // Writing to us means they can be reached again, before any reply is attempted.
-      await this.d.reachability.markReachable(m.key);
-      const outcome = await this.d.runtime.handle(m.key, m.inbound, m.dedupeId);
+      // When they wrote (their message's time): the 24-hour window runs from it. The runtime
+      // keeps it, and makes them reachable again, with the message itself.
+      const outcome = await this.d.runtime.handle(m.key, m.inbound, m.dedupeId, m.at);
       this.d.onUpdate?.(m.kind, outcome.status);
     }
   }

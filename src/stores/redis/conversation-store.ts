@@ -1,27 +1,42 @@
 /**
- * Conversations in Redis: sessions with optimistic concurrency, message dedupe and a
- * transactional outbox, safe for any number of processes sharing one Redis (or Cluster).
+ * Conversations in Redis: everything that belongs to one conversation, kept beside its
+ * session and read or written in one round trip per step of an update, safe for any number
+ * of processes sharing one Redis (or Cluster). See docs/decisions/0024.
  *
- * Key layout (`P` = prefix, `K` = conversation key; the `{K}` hash tag puts every key of a
- * conversation in one Cluster slot, so each script touches one slot):
+ * Key layout (`P` = prefix, `K` = the conversation's name; the `{K}` hash tag puts every
+ * key of a conversation in one Cluster slot, so each script touches one slot):
  *
- * - `P c:{K}`           hash: `s` = encoded session, `v` = version (integer)
+ * - `P c:{K}`           hash: `s` = encoded session, `v` = version, `k` = the encoded
+ *                       conversation key (for recovery, while something is pending), `g` = unreachable (the platform
+ *                       said so), `h` = when the person last wrote, by their platform's clock
  * - `P c:{K}:seen`      sorted set: dedupe id -> commit time (48 h window, at most 32)
  * - `P c:{K}:out`       hash: version -> encoded effects (pending outbox entries), and
  *                       `<version>:done` -> encoded indices of its effects carried out
- * - `P outbox:pending`  sorted set: key name -> first pending time (another slot)
- * - `P outbox:keys`     hash: key name -> the encoded conversation key, for recovery
+ * - `P c:{K}:bad`       hash: version -> an outbox entry that could not be read (quarantined)
+ * - `P c:{K}:msgs`      sorted set: message id in the chat -> when discreet mode deletes it
+ *
+ * And two queue-wide keys (other slots), written in the same round trip as the
+ * conversation's own script (commands issued together go out as one write):
+ *
+ * - `P outbox:pending`  sorted set: name -> time of its latest commit with effects
+ * - the scheduler's `{sched}` keys: one deletion timer per conversation with messages to delete
  *
  * `K` is the key's name: with `names` set (production), a keyed hash of the conversation
  * key, so no identifier (a phone number) appears in Redis key names.
- *
- * All conversation keys share one sliding TTL, refreshed on every load and commit.
  */
 import type { Cluster, Redis } from "ioredis";
 import { type KeyNames, plainNames } from "../../crypto/pseudonym.js";
 import type { Session } from "../../engine/session.js";
-import type { Effect } from "../../engine/types.js";
 import {
+  type ChatLog,
+  DELETABLE_FOR_MS,
+  jobPrefix,
+  tidyJobId,
+  tidySlot,
+} from "../../runtime/chat-log.js";
+import {
+  type AckOptions,
+  type ChatLogAddition,
   type CommitOptions,
   type CommitResult,
   type ConversationKey,
@@ -34,34 +49,25 @@ import {
   type OutboxEntry,
   type SessionRecord,
 } from "../../runtime/ports.js";
-import { type Codec, CodecError, jsonCodec, placeOf } from "../codec.js";
+import type { Reachability } from "../../runtime/reachability.js";
+import type { Scheduler } from "../../schedule/scheduler.js";
+import { type Codec, jsonCodec, placeOf } from "../codec.js";
 import type { SessionStore, StorageAdapter } from "../session-adapters.js";
+import { storedDone, storedEffects, storedKey } from "../stored.js";
 
-/** A single Redis or a Cluster: every command here stays within one slot. */
+/** A single Redis or a Cluster: every script here stays within one slot. */
 export type RedisClient = Redis | Cluster;
 
 export interface RedisConversationStoreOptions extends ConversationStoreOptions {
-  /** How conversation keys are named in Redis (a keyed hash in production). */
-  names?: KeyNames;
   /** Prepended to every key, e.g. `pulang:`; lets deployments and tests share a Redis. */
   prefix?: string;
 }
 
 /**
- * KEYS: conversation, seen, out. ARGV: ttl ms.
- * Refreshes the TTL of every key of the conversation and reads session and version.
- */
-const LOAD = `
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[1]) end
-return redis.call('HMGET', KEYS[1], 's', 'v')
-`;
-
-/**
  * KEYS: conversation, seen, out.
  * ARGV: expected, session, dedupe id ('' = none), now, dedupe window ms, dedupe max,
- * ttl ms, encoded outbox ('' = none).
- * Returns {status, first}: first = 1 when this commit made the outbox go from empty to
- * pending (so the caller can reset the index score to "now").
+ * ttl ms, encoded outbox ('' = none), person wrote ('1' or ''), their time ('' = none),
+ * encoded key ('' = none).
  */
 const COMMIT = `
 local dedupe = ARGV[3]
@@ -69,35 +75,90 @@ local now = tonumber(ARGV[4])
 local cutoff = now - tonumber(ARGV[5])
 if dedupe ~= '' then
   local at = redis.call('ZSCORE', KEYS[2], dedupe)
-  if at and tonumber(at) > cutoff then return {'duplicate', 0} end
+  if at and tonumber(at) > cutoff then return 'duplicate' end
 end
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if current ~= tonumber(ARGV[1]) then return {'conflict', 0} end
+if current ~= tonumber(ARGV[1]) then return 'conflict' end
 local version = string.format('%d', current + 1)
 redis.call('HSET', KEYS[1], 's', ARGV[2], 'v', version)
+if ARGV[9] == '1' then redis.call('HDEL', KEYS[1], 'g') end
+if ARGV[10] ~= '' and tonumber(ARGV[10]) > tonumber(redis.call('HGET', KEYS[1], 'h') or '0') then
+  redis.call('HSET', KEYS[1], 'h', ARGV[10])
+end
+if ARGV[11] ~= '' then redis.call('HSETNX', KEYS[1], 'k', ARGV[11]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
 if dedupe ~= '' then
   redis.call('ZADD', KEYS[2], now, dedupe)
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', cutoff)
   redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[6]) + 1))
+  redis.call('PEXPIRE', KEYS[2], ARGV[5])
 end
-local first = 0
-if ARGV[8] ~= '' then
-  if redis.call('HLEN', KEYS[3]) == 0 then first = 1 end
-  redis.call('HSET', KEYS[3], version, ARGV[8])
-end
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[7]) end
-return {'ok', first}
+if ARGV[8] ~= '' then redis.call('HSET', KEYS[3], version, ARGV[8]) end
+redis.call('PEXPIRE', KEYS[3], ARGV[7])
+return 'ok'
 `;
 
 /**
- * KEYS: conversation, seen, out. ARGV: session, ttl ms.
- * Unconditional save for the framework adapters; bumps the version so optimistic writers
- * that loaded earlier get a conflict instead of overwriting it.
+ * KEYS: out, msgs, conversation. ARGV: entry id, encoded done marks ('' = acknowledge:
+ * delete the entry), now, how long messages can be deleted, deletion time ('' = no
+ * messages), message ids... Returns how many outbox fields are left (0: nothing pending,
+ * marks never outlive entries); with nothing pending, the key kept for recovery goes too.
+ */
+const SETTLE = `
+if ARGV[2] == '' then
+  redis.call('HDEL', KEYS[1], ARGV[1], ARGV[1] .. ':done')
+elseif redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], ARGV[1] .. ':done', ARGV[2])
+end
+if ARGV[5] ~= '' then
+  local now = tonumber(ARGV[3])
+  local keep = tonumber(ARGV[4])
+  for i = 6, #ARGV do redis.call('ZADD', KEYS[2], ARGV[5], ARGV[i]) end
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - keep)
+  redis.call('PEXPIRE', KEYS[2], math.max(tonumber(ARGV[5]) - now, 0) + keep)
+end
+local left = redis.call('HLEN', KEYS[1])
+if left == 0 then redis.call('HDEL', KEYS[3], 'k') end
+return left
+`;
+
+/** KEYS: msgs. ARGV: ids. Forgets them; returns the earliest deletion time left, if any. */
+const FORGET_MESSAGES = `
+for i = 1, #ARGV do redis.call('ZREM', KEYS[1], ARGV[i]) end
+local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return next[2]
+`;
+
+/** KEYS: out, bad. ARGV: ttl ms, entry ids. Moves unreadable entries aside, marks and all. */
+const QUARANTINE = `
+for i = 2, #ARGV do
+  local text = redis.call('HGET', KEYS[1], ARGV[i])
+  if text then redis.call('HSET', KEYS[2], ARGV[i], text) end
+  redis.call('HDEL', KEYS[1], ARGV[i], ARGV[i] .. ':done')
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return 1
+`;
+
+/** KEYS: conversation. ARGV: unreachable ('1' or ''), ttl ms. */
+const REACH = `
+if ARGV[1] == '1' then
+  redis.call('HSET', KEYS[1], 'g', '1')
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+else
+  redis.call('HDEL', KEYS[1], 'g')
+end
+return 1
+`;
+
+/**
+ * KEYS: conversation. ARGV: session, ttl ms. Unconditional save for the framework
+ * adapters; bumps the version so optimistic writers that loaded earlier get a conflict.
  */
 const SAVE = `
 redis.call('HSET', KEYS[1], 's', ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'v', 1)
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 `;
 
@@ -113,48 +174,32 @@ end
 return 1
 `;
 
-/**
- * KEYS: out. ARGV: entry id. Deletes the entry and its done marks; returns how many fields
- * are left (0: nothing pending, since marks never outlive their entry).
- */
-const ACK = `
-redis.call('HDEL', KEYS[1], ARGV[1], ARGV[1] .. ':done')
-return redis.call('HLEN', KEYS[1])
-`;
-
-/**
- * KEYS: out. ARGV: entry id, encoded indices. Only while the entry is pending: a mark
- * written after another process acked it would keep the hash, and the index, alive.
- */
-const MARK_DONE = `
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
-  redis.call('HSET', KEYS[1], ARGV[1] .. ':done', ARGV[2])
-end
-return 1
-`;
-
 /** The scripts, as ioredis methods once {@link defineScripts} ran on a client. */
 interface Scripts {
-  pulangConvLoad(c: string, s: string, o: string, ttlMs: number): Promise<(string | null)[]>;
   pulangConvCommit(
+    ...args: [string, string, string, ...(string | number)[]]
+  ): Promise<CommitResult>;
+  pulangConvSettle(
+    out: string,
+    msgs: string,
     c: string,
-    s: string,
-    o: string,
     ...argv: (string | number)[]
-  ): Promise<[CommitResult, number]>;
-  pulangConvSave(c: string, s: string, o: string, session: string, ttlMs: number): Promise<number>;
+  ): Promise<number>;
+  pulangConvForgetMessages(msgs: string, ...ids: string[]): Promise<string | null>;
+  pulangConvQuarantine(out: string, bad: string, ttlMs: number, ...ids: string[]): Promise<number>;
+  pulangConvReach(c: string, flag: string, ttlMs: number): Promise<number>;
+  pulangConvSave(c: string, session: string, ttlMs: number): Promise<number>;
   pulangConvDropSession(c: string): Promise<number>;
-  pulangConvAck(o: string, id: number): Promise<number>;
-  pulangConvMarkDone(o: string, id: number, indices: string): Promise<number>;
 }
 
 const SCRIPTS: Record<keyof Scripts, { numberOfKeys: number; lua: string }> = {
-  pulangConvLoad: { numberOfKeys: 3, lua: LOAD },
   pulangConvCommit: { numberOfKeys: 3, lua: COMMIT },
-  pulangConvSave: { numberOfKeys: 3, lua: SAVE },
+  pulangConvSettle: { numberOfKeys: 3, lua: SETTLE },
+  pulangConvForgetMessages: { numberOfKeys: 1, lua: FORGET_MESSAGES },
+  pulangConvQuarantine: { numberOfKeys: 2, lua: QUARANTINE },
+  pulangConvReach: { numberOfKeys: 1, lua: REACH },
+  pulangConvSave: { numberOfKeys: 1, lua: SAVE },
   pulangConvDropSession: { numberOfKeys: 1, lua: DROP_SESSION },
-  pulangConvAck: { numberOfKeys: 1, lua: ACK },
-  pulangConvMarkDone: { numberOfKeys: 1, lua: MARK_DONE },
 };
 
 /** Register the scripts on `client` (EVALSHA with EVAL fallback, handled by ioredis). */
@@ -171,12 +216,21 @@ const DONE = ":done";
 /** How many index entries staleOutboxes examines per round trip. */
 const STALE_BATCH = 100;
 
+/** Encoded conversation keys remembered, so a busy conversation's key is encrypted once. */
+const ENCODED_KEYS_KEPT = 10_000;
+
 /**
- * The Redis {@link ConversationStore}, also usable as grammY's `StorageAdapter` and
- * Telegraf's `SessionStore` over the same keys.
+ * The Redis {@link ConversationStore}, also its conversations' {@link Reachability} and
+ * {@link ChatLog}, and usable as grammY's `StorageAdapter` and Telegraf's `SessionStore`
+ * over the same keys.
  */
 export class RedisConversationStore
-  implements ConversationStore, StorageAdapter<Session>, SessionStore<Session>
+  implements
+    ConversationStore,
+    Reachability,
+    ChatLog,
+    StorageAdapter<Session>,
+    SessionStore<Session>
 {
   readonly #redis: RedisClient & Scripts;
   readonly #prefix: string;
@@ -186,6 +240,8 @@ export class RedisConversationStore
   readonly #dedupeMax: number;
   readonly #now: () => number;
   readonly #names: KeyNames;
+  readonly #timers: Scheduler | undefined;
+  readonly #encodedKeys = new Map<string, string>();
 
   constructor(redis: RedisClient, opts: RedisConversationStoreOptions = {}) {
     this.#names = opts.names ?? plainNames;
@@ -196,23 +252,27 @@ export class RedisConversationStore
     this.#dedupeWindowMs = opts.dedupeWindowMs ?? DEFAULT_DEDUPE_WINDOW_MS;
     this.#dedupeMax = opts.dedupeMax ?? DEFAULT_DEDUPE_MAX;
     this.#now = opts.now ?? Date.now;
+    this.#timers = opts.timers;
   }
 
+  /** One command: session, version and the facts the write rule needs. */
   async load(key: ConversationKey): Promise<SessionRecord> {
-    const keys = this.#keys(key);
-    const [s, v] = await this.#redis.pulangConvLoad(...keys, this.#ttlMs);
-    const place = this.#place(keys[0], "s");
+    const c = this.#convKey(key);
+    const [s, v, g, h] = await this.#redis.hmget(c, "s", "v", "g", "h");
+    const place = this.#place(c, "s");
     return {
       ...(s == null ? { session: undefined } : decodeSession(() => this.#codec.decode(s, place))),
       version: v == null ? 0 : Number(v),
+      ...(g != null ? { unreachable: true as const } : {}),
+      ...(h != null ? { lastInbound: Number(h) } : {}),
     };
   }
 
   /**
-   * See {@link ConversationStore.commit}. With an outbox, the conversation is first marked
-   * "maybe pending" in the global index (another slot, so a separate command): if the
-   * process dies right after the commit, the sweeper still finds it. The mark is repeated
-   * after the commit, closing the gap where a concurrent ack unmarked it in between.
+   * See {@link ConversationStore.commit}. One round trip: with an outbox, the conversation
+   * is marked in the queue-wide recovery index (another slot) in the same write, before
+   * the script (if the process dies right after, the sweeper finds it) and again after it
+   * (an acknowledgement in another process may have unmarked it in between).
    */
   async commit(
     key: ConversationKey,
@@ -220,55 +280,111 @@ export class RedisConversationStore
     session: Session,
     opts: CommitOptions = {},
   ): Promise<CommitResult> {
-    const keys = this.#keys(key);
-    const encoded = this.#codec.encode(session, this.#place(keys[0], "s"));
+    const name = this.#nameOf(key);
+    const [c, seen, out] = this.#keysOf(name);
+    const encoded = this.#codec.encode(session, this.#place(c, "s"));
     // The entry's id is the version this commit makes (the script checks `expected`).
-    const entry = this.#place(keys[2], String(expected + 1));
+    const entry = this.#place(out, String(expected + 1));
     const outbox = opts.outbox?.length ? this.#codec.encode([...opts.outbox], entry) : "";
-    if (outbox) await this.#mark(key, false);
-    const [status, first] = await this.#redis.pulangConvCommit(
-      ...keys,
+    const wrote = opts.personWrote;
+    const now = this.#now();
+    const index = this.#indexKey();
+    const marks = outbox ? [this.#redis.zadd(index, now, name)] : [];
+    const committed = this.#redis.pulangConvCommit(
+      c,
+      seen,
+      out,
       expected,
       encoded,
       opts.dedupeId ?? "",
-      this.#now(),
+      now,
       this.#dedupeWindowMs,
       this.#dedupeMax,
       this.#ttlMs,
       outbox,
+      wrote ? "1" : "",
+      wrote?.at ?? "",
+      outbox ? this.#encodedKey(key, c) : "",
     );
-    // First pending entry: its time is now, whatever an older leftover mark said.
-    if (status === "ok" && outbox) await this.#mark(key, first === 1);
+    if (outbox) marks.push(this.#redis.zadd(index, "NX", now, name));
+    const [status] = await Promise.all([committed, ...marks]);
     return status;
   }
 
-  async pendingOutbox(key: ConversationKey): Promise<OutboxEntry[]> {
-    const out = this.#outKeyOf(this.#names(key));
+  async pendingOutbox(
+    key: ConversationKey,
+    onQuarantined?: (ids: number[]) => void,
+  ): Promise<OutboxEntry[]> {
+    const [c, , out] = this.#keys(key);
     const raw = await this.#redis.hgetall(out);
-    return Object.entries(raw)
-      .filter(([field]) => !field.endsWith(DONE))
-      .map(([id, text]) => {
-        const marks = raw[`${id}${DONE}`];
-        const done = marks === undefined ? undefined : this.#decodeDone(marks, out, id);
-        return {
-          id: Number(id),
-          effects: this.#decodeEffects(text, this.#place(out, id)),
-          ...(done ? { done } : {}),
-        };
-      })
-      .sort((a, b) => a.id - b.id);
+    const entries: OutboxEntry[] = [];
+    const quarantined: number[] = [];
+    for (const [field, text] of Object.entries(raw)) {
+      if (field.endsWith(DONE)) continue;
+      const id = Number(field);
+      try {
+        const effects = storedEffects(this.#codec.decode(text, this.#place(out, field)));
+        const done = this.#decodeDone(raw[`${field}${DONE}`], out, field);
+        entries.push({ id, effects, ...(done ? { done } : {}) });
+      } catch {
+        quarantined.push(id);
+      }
+    }
+    if (quarantined.length > 0) {
+      await this.#redis.pulangConvQuarantine(
+        out,
+        `${c}:bad`,
+        this.#ttlMs,
+        ...quarantined.map(String),
+      );
+    }
+    if (quarantined.length > 0) onQuarantined?.(quarantined);
+    return entries.sort((a, b) => a.id - b.id);
   }
 
-  async ackOutbox(key: ConversationKey, id: number): Promise<void> {
-    const name = this.#names(key);
-    const left = await this.#redis.pulangConvAck(this.#outKeyOf(name), id);
-    if (left === 0) await this.#unmarkIfEmpty(name);
+  /**
+   * One round trip: the conversation's script (delete the entry, log the messages), the
+   * deletion timer and the recovery index, written together. The index entry is dropped
+   * first and put back when something is still pending (rare: two steps in flight).
+   */
+  async ackOutbox(key: ConversationKey, id: number, opts: AckOptions = {}): Promise<void> {
+    await this.#settle(key, id, undefined, opts.chatLog);
   }
 
-  async markDone(key: ConversationKey, id: number, indices: readonly number[]): Promise<void> {
-    const out = this.#outKeyOf(this.#names(key));
-    const encoded = this.#codec.encode([...indices], this.#place(out, `${id}${DONE}`));
-    await this.#redis.pulangConvMarkDone(out, id, encoded);
+  async markDone(
+    key: ConversationKey,
+    id: number,
+    indices: readonly number[],
+    opts: AckOptions = {},
+  ): Promise<void> {
+    await this.#settle(key, id, indices, opts.chatLog);
+  }
+
+  async #settle(
+    key: ConversationKey,
+    id: number,
+    done: readonly number[] | undefined,
+    log: ChatLogAddition | undefined,
+  ): Promise<void> {
+    const name = this.#nameOf(key);
+    const [c, , out, msgs] = this.#keysOf(name);
+    const marks = done ? this.#codec.encode([...done], this.#place(out, `${id}${DONE}`)) : "";
+    const ids = log?.ids ?? [];
+    const timer = ids.length > 0 && log ? [this.#arm(key, name, log.deleteAt)] : [];
+    const unmark = done ? [] : [this.#redis.zrem(this.#indexKey(), name)];
+    const settled = this.#redis.pulangConvSettle(
+      out,
+      msgs,
+      c,
+      id,
+      marks,
+      this.#now(),
+      DELETABLE_FOR_MS,
+      ids.length > 0 && log ? log.deleteAt : "",
+      ...ids,
+    );
+    const [left] = await Promise.all([settled, ...timer, ...unmark]);
+    if (!done && left > 0) await this.#redis.zadd(this.#indexKey(), "NX", this.#now(), name);
   }
 
   /**
@@ -289,28 +405,70 @@ export class RedisConversationStore
         STALE_BATCH,
       );
       if (batch.length === 0) break;
-      const pending = await Promise.all(batch.map((n) => this.#redis.hlen(this.#outKeyOf(n))));
-      const keys = await this.#redis.hmget(this.#keysKey(), ...batch);
+      const [pending, keys] = await Promise.all([
+        Promise.all(batch.map((n) => this.#redis.hlen(this.#keysOf(n)[2]))),
+        Promise.all(batch.map((n) => this.#redis.hget(this.#keysOf(n)[0], "k"))),
+      ]);
+      const gone: string[] = [];
       for (const [i, name] of batch.entries()) {
         const key = this.#decodeKey(keys[i], name);
         if ((pending[i] ?? 0) > 0 && key !== undefined) {
           found.set(name, key);
           offset += 1;
-        } else {
-          await this.#unmarkIfEmpty(name); // gone from the range: the offset stays
-        }
+        } else gone.push(name); // dropped from the range: the offset stays
       }
+      await Promise.all(gone.map((name) => this.#unmarkIfEmpty(name)));
     }
     return [...found.values()].slice(0, limit);
   }
 
-  /** Erase: every key of the conversation, then its index entry. */
+  /** Erase: every key of the conversation, its index entry and its deletion timer. */
   async remove(key: ConversationKey): Promise<void> {
-    await this.#redis.del(...this.#keys(key));
-    await this.#unmarkIfEmpty(this.#names(key));
+    const name = this.#nameOf(key);
+    const [c, seen, out, msgs] = this.#keysOf(name);
+    await Promise.all([
+      this.#redis.del(c, seen, out, msgs, `${c}:bad`),
+      this.#redis.zrem(this.#indexKey(), name),
+      this.#timers?.cancelPrefix(jobPrefix(name)),
+    ]);
   }
 
-  /** grammY: the stored session, or undefined. Refreshes the TTL like {@link load}. */
+  async markUnreachable(key: ConversationKey): Promise<void> {
+    await this.#redis.pulangConvReach(this.#convKey(key), "1", this.#ttlMs);
+  }
+
+  async markReachable(key: ConversationKey): Promise<void> {
+    await this.#redis.pulangConvReach(this.#convKey(key), "", this.#ttlMs);
+  }
+
+  async isUnreachable(key: ConversationKey): Promise<boolean> {
+    return (await this.#redis.hexists(this.#convKey(key), "g")) === 1;
+  }
+
+  async all(key: ConversationKey, now: number): Promise<string[]> {
+    return this.#redis.zrangebyscore(this.#keys(key)[3], now - DELETABLE_FOR_MS + 1, "+inf");
+  }
+
+  async due(key: ConversationKey, now: number): Promise<string[]> {
+    return this.#redis.zrangebyscore(this.#keys(key)[3], "-inf", now);
+  }
+
+  async forget(key: ConversationKey, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const name = this.#nameOf(key);
+    const next = await this.#redis.pulangConvForgetMessages(this.#keysOf(name)[3], ...ids);
+    if (next != null) await this.#arm(key, name, Number(next));
+  }
+
+  async clear(key: ConversationKey): Promise<void> {
+    const name = this.#nameOf(key);
+    await Promise.all([
+      this.#redis.del(this.#keysOf(name)[3]),
+      this.#timers?.cancel(tidyJobId(name)),
+    ]);
+  }
+
+  /** grammY: the stored session, or undefined. */
   async read(key: string): Promise<Session | undefined> {
     // Not validated here: the runtime migrates and checks sessions when it steps them.
     return (await this.load(key)).session as Session | undefined;
@@ -318,9 +476,9 @@ export class RedisConversationStore
 
   /** grammY: save unconditionally (bumps the version, so optimistic writers notice). */
   async write(key: string, value: Session): Promise<void> {
-    const keys = this.#keys(key);
-    const encoded = this.#codec.encode(value, this.#place(keys[0], "s"));
-    await this.#redis.pulangConvSave(...keys, encoded, this.#ttlMs);
+    const c = this.#convKey(key);
+    const encoded = this.#codec.encode(value, this.#place(c, "s"));
+    await this.#redis.pulangConvSave(c, encoded, this.#ttlMs);
   }
 
   /**
@@ -341,23 +499,13 @@ export class RedisConversationStore
     return this.write(name, value);
   }
 
-  /**
-   * Put `key` in the stale-outbox index. `reset` moves its time to now (this commit made
-   * the first pending entry); otherwise an existing time is kept (NX), so the score stays
-   * the time since which the conversation has had something pending.
-   */
-  async #mark(key: ConversationKey, reset: boolean): Promise<void> {
-    const name = this.#names(key);
-    const now = this.#now();
-    // The real key is written first (one pipeline keeps the order), so the index never
-    // names a conversation recovery cannot find; once there, it need not be written again.
-    const encoded = this.#codec.encode(key, this.#place(this.#keysKey(), name));
-    const pipe = this.#redis.pipeline();
-    if (!reset) pipe.hsetnx(this.#keysKey(), name, encoded);
-    else pipe.hset(this.#keysKey(), name, encoded);
-    if (reset) pipe.zadd(this.#indexKey(), now, name);
-    else pipe.zadd(this.#indexKey(), "NX", now, name);
-    await pipe.exec();
+  /** Arm the deletion timer for `deleteAt`, unless it fires earlier already. */
+  #arm(key: ConversationKey, name: string, deleteAt: number): Promise<void> {
+    if (!this.#timers) return Promise.resolve();
+    const payload = { kind: "tidy", conversation: key };
+    return this.#timers.schedule(tidyJobId(name), tidySlot(deleteAt), payload, {
+      keepEarlier: true,
+    });
   }
 
   /**
@@ -366,37 +514,39 @@ export class RedisConversationStore
    */
   async #unmarkIfEmpty(name: string): Promise<void> {
     await this.#redis.zrem(this.#indexKey(), name);
-    if ((await this.#redis.hlen(this.#outKeyOf(name))) > 0) {
+    if ((await this.#redis.hlen(this.#keysOf(name)[2])) > 0) {
       await this.#redis.zadd(this.#indexKey(), "NX", this.#now(), name);
-    } else {
-      await this.#redis.hdel(this.#keysKey(), name);
     }
+  }
+
+  /** The conversation key as stored for recovery: encrypted once per process and key. */
+  #encodedKey(key: ConversationKey, c: string): string {
+    let encoded = this.#encodedKeys.get(key);
+    if (encoded === undefined) {
+      encoded = this.#codec.encode(key, this.#place(c, "k"));
+      if (this.#encodedKeys.size >= ENCODED_KEYS_KEPT) this.#encodedKeys.clear();
+      this.#encodedKeys.set(key, encoded);
+    }
+    return encoded;
   }
 
   #decodeKey(stored: string | null | undefined, name: string): ConversationKey | undefined {
     if (stored == null) return undefined;
     try {
-      const key = this.#codec.decode(stored, this.#place(this.#keysKey(), name));
-      return typeof key === "string" ? key : undefined;
+      return storedKey(this.#codec.decode(stored, this.#place(this.#keysOf(name)[0], "k")));
     } catch {
       return undefined;
     }
   }
 
   /** Done marks that cannot be read count as none: at worst an effect is repeated. */
-  #decodeDone(text: string, out: string, id: string): number[] | undefined {
+  #decodeDone(text: string | undefined, out: string, id: string): number[] | undefined {
+    if (text === undefined) return undefined;
     try {
-      const done = this.#codec.decode(text, this.#place(out, `${id}${DONE}`));
-      return Array.isArray(done) ? done.filter((i) => Number.isInteger(i)) : undefined;
+      return storedDone(this.#codec.decode(text, this.#place(out, `${id}${DONE}`)));
     } catch {
       return undefined;
     }
-  }
-
-  #decodeEffects(text: string, place: string): Effect[] {
-    const effects = this.#codec.decode(text, place);
-    if (!Array.isArray(effects)) throw new CodecError("outbox entry is not a list of effects");
-    return effects as Effect[];
   }
 
   /** Where a value is stored, for binding it there (the codec's `place`). */
@@ -404,31 +554,27 @@ export class RedisConversationStore
     return placeOf(key.slice(this.#prefix.length), field);
   }
 
-  /** conversation, seen, out: always in this order, as the scripts expect. */
-  #keys(key: ConversationKey): [string, string, string] {
-    const c = this.#convKey(key);
-    return [c, `${c}:seen`, `${c}:out`];
+  #nameOf(key: ConversationKey): string {
+    // An empty hash tag `{}` would hash the whole key: the conversation would span slots.
+    if (key.length === 0) throw new Error("conversation key must not be empty");
+    return this.#names(key);
+  }
+
+  #keys(key: ConversationKey): [string, string, string, string] {
+    return this.#keysOf(this.#nameOf(key));
+  }
+
+  /** conversation, seen, out, msgs. */
+  #keysOf(name: string): [string, string, string, string] {
+    const c = `${this.#prefix}c:{${name}}`;
+    return [c, `${c}:seen`, `${c}:out`, `${c}:msgs`];
   }
 
   #convKey(key: ConversationKey): string {
-    // An empty hash tag `{}` would hash the whole key: the conversation would span slots.
-    if (key.length === 0) throw new Error("conversation key must not be empty");
-    return this.#convKeyOf(this.#names(key));
-  }
-
-  #convKeyOf(name: string): string {
-    return `${this.#prefix}c:{${name}}`;
-  }
-
-  #outKeyOf(name: string): string {
-    return `${this.#convKeyOf(name)}:out`;
+    return this.#keys(key)[0];
   }
 
   #indexKey(): string {
     return `${this.#prefix}outbox:pending`;
-  }
-
-  #keysKey(): string {
-    return `${this.#prefix}outbox:keys`;
   }
 }

@@ -96,6 +96,7 @@ export async function startHelpline(fake: FakeGraphApi, o: HelplineOptions = {})
     reachability: ports.reachability,
     texts: realBundle().texts,
     log: capturedLog(svc.logs),
+    lastInbound: async (key) => (await ports.conversations.load(key)).lastInbound,
     now: ports.now,
   });
   return {
