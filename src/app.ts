@@ -250,8 +250,7 @@ function effectRouter(p: Parts, channels: Record<string, PersonChannel>, intake:
     reattach: new ReattachService({
       codes: ports.codes,
       cases: ports.cases,
-      directory: p.bundle.directory,
-      onReattached: (c) => intake.reattached(c),
+      onRequested: (c) => intake.reattachRequested(c),
       log,
       now: ports.now,
     }),

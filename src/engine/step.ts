@@ -195,6 +195,11 @@ export function waitingText(turn: Turn, inbound: Inbound): string[] {
 /** A message while no question is open: the person waits for a human, or starts over. */
 function idle(turn: Turn, inbound: Inbound): void {
   const { s, bundle } = turn;
+  // Waiting for operators to confirm a case code: neutral words, and nothing passed on.
+  if (s.relinking && !s.caseRef) {
+    turn.reply(turn.t("common:reattach.still_checking"));
+    return;
+  }
   if (s.waiting && s.caseRef) {
     turn.effects.push({ type: "relay", caseRef: s.caseRef, inbound });
     turn.replyAll(waitingText(turn, inbound));

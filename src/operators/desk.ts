@@ -36,8 +36,15 @@ export type BoardEvent =
   | { kind: "claimed" | "released" | "steps" | "noted"; by: string }
   | { kind: "closed"; by: string; outcome: Outcome }
   | { kind: "handed_back"; by: string }
-  /** The person found this case again from another account, with their case code. */
-  | { kind: "reattached"; channel: string }
+  /**
+   * The case code (and the person's word, when they chose one) was typed from another
+   * account: operators must confirm it is the person before the case moves there.
+   */
+  | { kind: "reattach_requested"; channel: string; word: boolean }
+  /** An operator confirmed it: the case now talks to the person's new account. */
+  | { kind: "reattached"; channel: string; by?: string }
+  /** An operator refused the request from another account. */
+  | { kind: "reattach_refused"; by: string }
   /**
    * A message to the person did not go out: refused by their platform (its code and title,
    * never content), or by the rule on when we may write (`why`).
@@ -311,6 +318,54 @@ export class OperatorDesk {
     if (text.trim() === "") return refuse("empty");
     const r = await this.#d.store.addNote(id, user, text.trim(), this.#now());
     if (!r.ok) return r;
+    return { ok: true, case: r.case, changed: true };
+  }
+
+  /**
+   * Confirm that the request from another account is the person (decision 0028): the case
+   * moves there, the old account stops relaying at once (and is told nothing), and only
+   * then does the new account hear it is connected, and receive operators' words.
+   */
+  async confirmReattach(user: string, id: string): Promise<CaseOutcome> {
+    if (!this.authorise(user, "relink")) return refuse("not_allowed");
+    const c = await this.#d.store.get(id);
+    if (!c) return refuse("not_found");
+    const pending = c.pendingReattach;
+    if (c.status === "closed" || c.erased) return refuse("closed", c);
+    if (!pending) return refuse("not_pending", c);
+    const now = this.#now();
+    const r = await this.#d.store.reattach(id, pending.conversation, pending.channel, now, user);
+    if (!r.ok) return r;
+    if (c.conversation && c.conversation !== pending.conversation)
+      await this.#d.person.system(c.conversation, {
+        kind: "system",
+        event: "unlinked",
+        caseRef: id,
+      });
+    await this.#d.person.system(pending.conversation, {
+      kind: "system",
+      event: "relinked",
+      caseRef: id,
+      claimed: r.case.status === "claimed",
+    });
+    await this.#d.sla.onCaseChanged(r.case);
+    await this.#board("update", () =>
+      this.#d.board.update(r.case, { kind: "reattached", channel: pending.channel, by: user }),
+    );
+    return { ok: true, case: r.case, changed: true };
+  }
+
+  /** Refuse the request from another account: it is told, in neutral words, and gets nothing. */
+  async refuseReattach(user: string, id: string): Promise<CaseOutcome> {
+    if (!this.authorise(user, "relink")) return refuse("not_allowed");
+    const before = await this.#d.store.get(id);
+    const r = await this.#d.store.refuseReattach(id, user, this.#now());
+    if (!r.ok) return r;
+    const asked = before?.pendingReattach?.conversation;
+    if (asked) await this.#d.person.system(asked, { kind: "system", event: "relink_refused" });
+    await this.#board("update", () =>
+      this.#d.board.update(r.case, { kind: "reattach_refused", by: user }),
+    );
     return { ok: true, case: r.case, changed: true };
   }
 

@@ -53,13 +53,19 @@ export interface PersonChannel {
   openUntil?(key: ConversationKey): Promise<number | undefined>;
 }
 
-/** Where escalations, reports, relays and erasures go (the operator desk). */
+/**
+ * Where escalations, reports, relays and erasures go (the operator desk). An escalation or
+ * relay may resolve with what the engine must hear next (the case is gone: open a new one).
+ */
 export interface CasePort {
   escalate(
     key: ConversationKey,
     effect: Extract<Effect, { type: "escalate" | "report" }>,
-  ): Promise<void>;
-  relay(key: ConversationKey, effect: Extract<Effect, { type: "relay" }>): Promise<void>;
+  ): Promise<Inbound | undefined>;
+  relay(
+    key: ConversationKey,
+    effect: Extract<Effect, { type: "relay" }>,
+  ): Promise<Inbound | undefined>;
   erase(key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void>;
 }
 
@@ -308,11 +314,9 @@ export class EffectRouter implements EffectSink {
     switch (effect.type) {
       case "escalate":
       case "report":
-        await this.d.cases.escalate(key, effect);
-        return {};
+        return nextOf(await this.d.cases.escalate(key, effect));
       case "relay":
-        await this.d.cases.relay(key, effect);
-        return {};
+        return nextOf(await this.d.cases.relay(key, effect));
       case "reattach":
         return { next: await this.d.reattach.reattach(key, effect) };
       case "erase":
@@ -337,4 +341,9 @@ export class EffectRouter implements EffectSink {
         return {};
     }
   }
+}
+
+/** What the engine must hear after an effect, if anything. */
+function nextOf(next: Inbound | undefined): Outcome {
+  return next ? { next } : {};
 }

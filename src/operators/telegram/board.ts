@@ -159,8 +159,12 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
       // The title shows priority, area and whether it is closed: any of them may have changed.
       if (kind === undefined || RETITLE.has(kind)) await this.#retitle(fresh);
       const line = event ? this.view.eventLine(fresh, event) : undefined;
+      // A request from another account carries the buttons to confirm or refuse it.
+      const markup =
+        event?.kind === "reattach_requested" ? this.view.relinkKeyboard(fresh) : undefined;
       if (line)
-        fresh = (await this.#inTopic(fresh, (t) => this.#post(fresh.priority, t, line))).case;
+        fresh = (await this.#inTopic(fresh, (t) => this.#post(fresh.priority, t, line, markup)))
+          .case;
       const shown = fresh;
       if ((event?.kind === "raised" || event?.kind === "updated") && event.located)
         await this.#inTopic(shown, (thread) => this.#pin(shown, thread));
@@ -403,13 +407,19 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
 
   // ---- Sending ---------------------------------------------------------------------------
 
-  /** An HTML message in `thread` (undefined: General), paced. */
-  #post(priority: Priority, thread: number | undefined, html: string): Promise<Message> {
+  /** An HTML message in `thread` (undefined: General), paced; with buttons when given. */
+  #post(
+    priority: Priority,
+    thread: number | undefined,
+    html: string,
+    markup?: InlineKeyboardMarkup,
+  ): Promise<Message> {
     return this.#send(priority, () =>
       this.#d.api.sendMessage(this.#d.chatId, html, {
         parse_mode: "HTML",
         link_preview_options: { is_disabled: true },
         ...(thread === undefined ? {} : { message_thread_id: thread }),
+        ...(markup ? { reply_markup: markup } : {}),
       }),
     );
   }

@@ -125,6 +125,10 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
         return this.#said(await desk.sendSteps(user, tap.caseId, dedupeId), "steps");
       case "handback":
         return this.#said(await desk.handBack(user, tap.caseId), "handed_back");
+      case "relink":
+        return this.#relinkTap(q, await desk.confirmReattach(user, tap.caseId), "relinked");
+      case "norelink":
+        return this.#relinkTap(q, await desk.refuseReattach(user, tap.caseId), "relink_refused");
       case "close":
       case "cancel":
         return this.#closeTap(q, user, tap);
@@ -151,6 +155,15 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
     }
     await board.setKeyboard(messageId, this.#view.outcomeKeyboard(r.case));
     return this.#view.t("done.choose_outcome");
+  }
+
+  /** A request from another account settled (or already settled): its buttons go. */
+  async #relinkTap(q: CallbackQuery, r: CaseOutcome, done: string): Promise<string> {
+    const messageId = q.message?.message_id;
+    const settled = r.ok || r.error === "not_pending" || r.error === "closed";
+    if (settled && messageId !== undefined)
+      await this.#d.board.setKeyboard(messageId, undefined).catch(() => undefined);
+    return this.#said(r, done);
   }
 
   #said(r: CaseOutcome, done: string): string {

@@ -6,7 +6,7 @@
  *
  * What is never shown: a name or number in a topic title (titles show in notifications and
  * chat lists), the person's phone numbers unless they agreed to share them, and secret
- * answers (the confirming answer of a case code).
+ * answers (the word typed with a case code).
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { type Case, OUTCOMES } from "../../cases/model.js";
@@ -142,6 +142,16 @@ export class OperatorView {
     };
   }
 
+  /** Under a request from another account: confirm it is the person, or refuse. */
+  relinkKeyboard(c: Case): InlineKeyboardMarkup {
+    return {
+      inline_keyboard: [
+        [{ text: this.t("button.relink"), callback_data: encodeTap("relink", c.id) }],
+        [{ text: this.t("button.norelink"), callback_data: encodeTap("norelink", c.id) }],
+      ],
+    };
+  }
+
   /** The buttons offered after "Close": one per outcome, and back. */
   outcomeKeyboard(c: Case): InlineKeyboardMarkup {
     const rows = OUTCOMES.map((o) => [
@@ -196,8 +206,21 @@ export class OperatorView {
         return this.#e(
           this.t("line.closed", { who: event.by, outcome: this.t(`outcome.${event.outcome}`) }),
         );
+      case "reattach_requested":
+        return this.#e(
+          this.t(event.word ? "line.reattach_requested" : "line.reattach_requested_no_word", {
+            channel: this.t(`channel.${event.channel}`),
+          }),
+        );
       case "reattached":
-        return this.#e(this.t("line.reattached", { channel: this.t(`channel.${event.channel}`) }));
+        return this.#e(
+          this.t("line.reattached", {
+            channel: this.t(`channel.${event.channel}`),
+            who: event.by ?? "?",
+          }),
+        );
+      case "reattach_refused":
+        return this.#e(this.t("line.reattach_refused", { who: event.by }));
       case "delivery_failed":
         // The platform's own reason when it refused; else why we did not write.
         if (event.code === undefined && event.why) return this.#e(this.t(`error.${event.why}`));
