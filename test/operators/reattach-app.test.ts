@@ -95,10 +95,7 @@ async function claimedWithWord(chat: number, word: string) {
   expect(code).toBeDefined();
   const c = (await svc.app.cases.open(50)).find((x) => x.conversation === `tg:${chat}`);
   if (!c) throw new Error("no case");
-  await fake.waitFor(
-    () => (c.id && fake.sentTo(GROUP).some((m) => m.text?.includes(c.id))) ?? false,
-    8000,
-  );
+  await fake.waitFor(() => fake.sentTo(GROUP).some((m) => m.text?.includes(c.id) ?? false), 8000);
   const thread = (await svc.app.cases.get(c.id))?.topic as number;
   const card = topicLines(thread)[0] as Message;
   await post(callbackUpdate(GROUP, `o|claim|${c.id}`, card, { userId: OPERATOR }));
