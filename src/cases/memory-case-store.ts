@@ -95,6 +95,10 @@ export class MemoryCaseStore implements CaseStore {
     return this.#apply(id, (c) => t.refuseReattach(c, by, now));
   }
 
+  async markLeftQuickly(id: string, now: number) {
+    return this.#apply(id, (c) => t.markLeftQuickly(c, now));
+  }
+
   async recordPersonMessage(id: string, now: number) {
     return this.#apply(id, (c) => t.recordPersonMessage(c, now));
   }

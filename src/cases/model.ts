@@ -119,6 +119,11 @@ export const caseSchema = z.object({
   reattached: z.boolean().optional(),
   erased: z.boolean().optional(),
   pendingReattach: pendingReattachSchema.optional(),
+  /**
+   * When the person left quickly (quick exit) and has not written since: operators must
+   * not write until they do (cleared by their next message).
+   */
+  leftQuicklyAt: ms.optional(),
 });
 
 export type Case = z.infer<typeof caseSchema>;

@@ -52,6 +52,7 @@ export function withCaseCodes(cases: CasePort, codes: CaseCodes): CasePort {
     },
     relay: (key, effect) => cases.relay(key, effect),
     erase: (key, effect) => cases.erase(key, effect),
+    ...(cases.leftQuickly ? { leftQuickly: cases.leftQuickly.bind(cases) } : {}),
   };
 }
 

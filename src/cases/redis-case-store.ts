@@ -197,6 +197,10 @@ export class RedisCaseStore implements CaseStore {
     return this.#apply(id, (c) => t.refuseReattach(c, by, now));
   }
 
+  markLeftQuickly(id: string, now: number) {
+    return this.#apply(id, (c) => t.markLeftQuickly(c, now));
+  }
+
   recordPersonMessage(id: string, now: number) {
     return this.#apply(id, (c) => t.recordPersonMessage(c, now));
   }

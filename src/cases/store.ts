@@ -161,6 +161,8 @@ export interface CaseStore {
     by: Actor,
     now: number,
   ): Promise<CaseResult<OpenError | "not_pending">>;
+  /** The person left quickly (quick exit): operators may not write until they write (audited). */
+  markLeftQuickly(id: string, now: number): Promise<CaseResult<OpenError>>;
   /** The person wrote (not audited: it is not an action on the case). */
   recordPersonMessage(id: string, now: number): Promise<CaseResult<OpenError>>;
   /** The operator-group thread that shows this case. */

@@ -191,10 +191,17 @@ export function recordOperatorReply(c: Case, operator: Actor, now: number): Step
   return changed(audited(replied, operator, "replied", now));
 }
 
-/** The person wrote. */
+/** The person wrote (and so is back, if they had left quickly). */
 export function recordPersonMessage(c: Case, now: number): Step<OpenError> {
   if (c.status === "closed") return refuse("closed", c);
-  return changed({ ...c, lastPersonMessageAt: now });
+  const { leftQuicklyAt, ...rest } = c;
+  return changed({ ...rest, lastPersonMessageAt: now });
+}
+
+/** The person left quickly (quick exit): nobody writes to them until they write again. */
+export function markLeftQuickly(c: Case, now: number): Step<OpenError> {
+  if (c.status === "closed" || c.erased) return refuse("closed", c);
+  return changed(audited({ ...c, leftQuicklyAt: now }, PERSON, "left_quickly", now));
 }
 
 /**

@@ -27,7 +27,12 @@ const MAX_REATTACH_TRIES = 3;
 export function quickExit(turn: Turn, inbound: Inbound): boolean {
   if (!isQuickExit(turn, inbound)) return false;
   turn.effects.length = 0;
-  turn.effects.push({ type: "wipe" });
+  const caseRef = turn.s.caseRef;
+  turn.effects.push({
+    type: "wipe",
+    ...(caseRef ? { caseRef } : {}),
+    ...(inbound.origin ? { origin: inbound.origin } : {}),
+  });
   turn.reply(turn.t("common:quick_exit.reply"));
   return true;
 }
@@ -197,7 +202,10 @@ export function decorateForDiscretion(turn: Turn, session: Session, inbound: Inb
     if (safety.silent) e.silent = true;
     if (!wiping) e.quickExit = { label };
   }
-  if (wiping || !turn.effects.some((e) => e.type === "reply")) return;
+  if (wiping) return;
+  // A message that got no reply (relayed to an operator during a takeover) is deleted on
+  // the same schedule as the replies.
+  if (!turn.effects.some((e) => e.type === "reply") && !inbound.origin) return;
   turn.effects.push({
     type: "tidy",
     afterMs: safety.deleteAfterMin * 60_000,

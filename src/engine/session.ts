@@ -96,6 +96,11 @@ export const sessionSchema = z.object({
    * then this account gets only neutral words, and nothing of the case.
    */
   relinking: z.boolean().optional(),
+  /**
+   * The person left quickly (quick exit) while their case was open: nothing is sent to
+   * them until they write again.
+   */
+  leftQuickly: z.boolean().optional(),
   /** Failed attempts to reattach to a case from this conversation. */
   reattachTries: z.number().int().nonnegative().optional(),
 });

@@ -160,8 +160,12 @@ export type Effect =
    * chat after `afterMs`, where the channel allows it.
    */
   | { type: "tidy"; afterMs: number; origin?: string }
-  /** Quick exit: delete everything the channel can from the chat, now. */
-  | { type: "wipe" }
+  /**
+   * Quick exit: delete everything the channel can from the chat, now, and the message that
+   * asked for it (`origin`). `caseRef`: the person left while their case was open; its
+   * operators are told not to write.
+   */
+  | { type: "wipe"; caseRef?: string; origin?: string }
   /** A timer the person asked for (check-ins). */
   | { type: "schedule"; job: "checkin" | "checkin_miss"; at: number }
   | { type: "cancel"; job: "checkin" | "checkin_miss" }

@@ -45,6 +45,8 @@ export type BoardEvent =
   | { kind: "reattached"; channel: string; by?: string }
   /** An operator refused the request from another account. */
   | { kind: "reattach_refused"; by: string }
+  /** The person left quickly (quick exit): nobody writes until they write again. */
+  | { kind: "left_quickly" }
   /**
    * A message to the person did not go out: refused by their platform (its code and title,
    * never content), or by the rule on when we may write (`why`).
@@ -80,7 +82,9 @@ export type DeskError =
   /** The person has not written for longer than we may write to them (the write rule). */
   | "window_closed"
   /** The window is closed; the platform's neutral invitation to reply went out instead. */
-  | "template_sent";
+  | "template_sent"
+  /** The person left quickly (quick exit) and has not written since. */
+  | "left_quickly";
 
 /** A refusal, with the case when it exists (so the surface can say who holds it). */
 export interface Refusal {
@@ -397,13 +401,20 @@ export class OperatorDesk {
 
   // ---- Helpers -------------------------------------------------------------------------
 
-  /** The case, if it is claimed by `user` (or `user` supervises) and still has a person. */
+  /**
+   * The case, if it is claimed by `user` (or `user` supervises), still has a person, and
+   * that person has not hidden the chat (quick exit) since they last wrote.
+   */
   async #held(user: string, role: Role, id: string): Promise<CaseOutcome> {
     const c = await this.#d.store.get(id);
     if (!c) return refuse("not_found");
     if (c.status === "closed" || !c.conversation) return refuse("closed", c);
     if (c.status !== "claimed") return refuse("not_claimed", c);
     if (c.operator !== user && role !== "supervisor") return refuse("not_holder", c);
+    if (c.leftQuicklyAt !== undefined) {
+      await this.#d.store.audit(c.id, user, "reply_refused", this.#now(), "left_quickly");
+      return refuse("left_quickly", c);
+    }
     return { ok: true, case: c, changed: false };
   }
 

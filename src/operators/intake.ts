@@ -146,6 +146,24 @@ export class CaseIntake implements CasePort {
     await bestEffort(this.#d.log, "remove", () => this.#d.board.remove(r.case));
   }
 
+  /**
+   * The person left quickly (quick exit) with their case open: the case's topic says not
+   * to write until they write again, and the desk refuses operators' words until then.
+   */
+  async leftQuickly(
+    key: ConversationKey,
+    effect: Extract<Effect, { type: "wipe" }>,
+  ): Promise<void> {
+    if (!effect.caseRef) return;
+    const c = await this.#d.store.get(effect.caseRef);
+    if (!c || c.conversation !== key) return;
+    const r = await this.#d.store.markLeftQuickly(effect.caseRef, this.#now());
+    if (!r.ok) return;
+    await bestEffort(this.#d.log, "update", () =>
+      this.#d.board.update(r.case, { kind: "left_quickly" }),
+    );
+  }
+
   /** Someone typed the case code (and word) from another account: operators must confirm. */
   async reattachRequested(c: Case): Promise<void> {
     const pending = c.pendingReattach;

@@ -67,6 +67,8 @@ export interface CasePort {
     effect: Extract<Effect, { type: "relay" }>,
   ): Promise<Inbound | undefined>;
   erase(key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void>;
+  /** The person left quickly with their case open: its operators are told not to write. */
+  leftQuickly?(key: ConversationKey, effect: Extract<Effect, { type: "wipe" }>): Promise<void>;
 }
 
 /**
@@ -155,7 +157,7 @@ export class EffectRouter implements EffectSink {
     // A quick exit or an erase clears the chat before its answer goes out.
     if (effects.some((e, i) => (e.type === "wipe" || e.type === "erase") && pending(i))) {
       try {
-        await this.#wipe(key);
+        await this.#wipe(key, wipeOrigin(effects));
       } catch (failed) {
         return { done: [], failed };
       }
@@ -274,12 +276,17 @@ export class EffectRouter implements EffectSink {
     const ids = [...sent, ...(tidy.origin ? [tidy.origin] : [])];
     // Channels that cannot delete (WhatsApp) return no ids: there is nothing to tidy.
     if (ids.length === 0 || sent.length === 0) return;
+    await this.#logForTidy(key, ids, tidy.afterMs);
+  }
+
+  /** Log `ids` as in the chat now, and make sure a timer deletes them `afterMs` from now. */
+  async #logForTidy(key: ConversationKey, ids: readonly string[], afterMs: number): Promise<void> {
     const now = this.#now();
     await this.d.chatLog.add(key, ids, now);
     // One timer per conversation and time slot, not one per reply: a slot's timer deletes
     // every message logged up to its latest one (at most a slot later than asked), so
     // timers do not grow with the length of a conversation.
-    const due = Math.ceil((now + tidy.afterMs) / TIDY_SLOT_MS) * TIDY_SLOT_MS;
+    const due = Math.ceil((now + afterMs) / TIDY_SLOT_MS) * TIDY_SLOT_MS;
     await this.d.scheduler.schedule(`${this.#jobs(key)}tidy:${due}`, due, {
       kind: "tidy",
       conversation: key,
@@ -293,9 +300,10 @@ export class EffectRouter implements EffectSink {
     return channel;
   }
 
-  /** Delete what the platform still allows of this chat, now. */
-  async #wipe(key: ConversationKey): Promise<void> {
-    const ids = await this.d.chatLog.all(key, this.#now());
+  /** Delete what the platform still allows of this chat (and the message that asked), now. */
+  async #wipe(key: ConversationKey, origin?: string): Promise<void> {
+    const logged = await this.d.chatLog.all(key, this.#now());
+    const ids = origin ? [...logged, origin] : logged;
     await this.#channel(key).deleteMessages(key, ids);
     await this.d.chatLog.clear(key);
     await this.d.scheduler.cancelPrefix(`${this.#jobs(key)}tidy:`);
@@ -333,14 +341,26 @@ export class EffectRouter implements EffectSink {
       case "cancel":
         await this.d.scheduler.cancel(`${this.#jobs(key)}${effect.job}`);
         return {};
+      case "wipe":
+        if (effect.caseRef) await this.d.cases.leftQuickly?.(key, effect);
+        return {};
+      case "tidy":
+        // The person's own message that got no reply (relayed to an operator): deleted on
+        // the same schedule as the rest of the chat (issue 13, point 5).
+        if (effect.origin) await this.#logForTidy(key, [effect.origin], effect.afterMs);
+        return {};
       case "error":
       case "reply":
       case "end":
-      case "tidy":
-      case "wipe":
         return {};
     }
   }
+}
+
+/** The quick exit's own message (the typed word), to delete with the rest of the chat. */
+function wipeOrigin(effects: readonly Effect[]): string | undefined {
+  const wipe = effects.find((e) => e.type === "wipe");
+  return wipe?.type === "wipe" ? wipe.origin : undefined;
 }
 
 /** What the engine must hear after an effect, if anything. */

@@ -10,70 +10,42 @@ import type { Message } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   callbackUpdate,
-  FakeTelegramApi,
   groupTextUpdate,
   locationUpdate,
   textUpdate,
 } from "../fakes/telegram-api.js";
-import {
-  deletedIn,
-  dropPrefix,
-  type Service,
-  serviceClock,
-  startService,
-} from "../helpers/service.js";
+import { deletedIn } from "../helpers/service.js";
+import { claim, type GroupService, startGroupService } from "./group-service.js";
 
 const GROUP = -1_009_876_543_777;
 const OPERATOR = 4343;
-let fake: FakeTelegramApi;
-let svc: Service;
-const clock = serviceClock();
+let g: GroupService;
 
 beforeAll(async () => {
-  fake = await FakeTelegramApi.start();
-  svc = await startService({
-    fake,
-    now: clock.now,
-    env: {
-      OPERATOR_CHAT_ID: String(GROUP),
-      OPERATOR_IDS: String(OPERATOR),
-      OPERATOR_LANGUAGE: "en",
-      TELEGRAM_CHAT_GAP_MS: "1",
-      TELEGRAM_GROUP_PER_MINUTE: "10000",
-    },
-  });
+  g = await startGroupService(GROUP, OPERATOR);
 });
 
 afterAll(async () => {
-  await svc.stop();
-  await fake.close();
-  await dropPrefix(svc.prefix);
+  await g.stop();
 });
 
-async function post(update: object): Promise<void> {
-  expect((await svc.post(update)).status).toBe(200);
-  await svc.app.runtime.drain();
-}
-
-const say = (chat: number, text: string) => post(textUpdate(chat, text, { languageCode: "id" }));
-const tap = (chat: number, data: string) => post(callbackUpdate(chat, data));
+const post = (update: object) => g.post(update);
+const say = (chat: number, text: string) => g.say(chat, text);
+const tap = (chat: number, data: string) => g.tap(chat, data);
+const topicLines = (thread: number) => g.topic(thread);
 
 /** Everything the bot wrote to `chat`, joined. */
 function allTo(chat: number): string {
-  return fake
+  return g.fake
     .sentTo(chat)
     .map((m) => m.text ?? "")
     .join("\n");
 }
 
-/** What the bot said in a topic. */
-function topicLines(thread: number): Message[] {
-  return fake.sentTo(GROUP).filter((m) => m.message_thread_id === thread);
-}
-
 /**
  * A person in danger at Poipet, through the help questions, choosing `word` with their
- * code; an operator claims the case. Returns the case, its topic and the code on the phone.
+ * code; an operator claims the case. Returns the case, its topic, the code on the phone
+ * and the message that carried the word.
  */
 async function claimedWithWord(chat: number, word: string) {
   await say(chat, "halo");
@@ -93,19 +65,13 @@ async function claimedWithWord(chat: number, word: string) {
   const wordMessage = (carrying.message as Message).message_id;
   const code = /Simpan kode ini: ([A-Z0-9-]+)/.exec(allTo(chat))?.[1] as string;
   expect(code).toBeDefined();
-  const c = (await svc.app.cases.open(50)).find((x) => x.conversation === `tg:${chat}`);
-  if (!c) throw new Error("no case");
-  await fake.waitFor(() => fake.sentTo(GROUP).some((m) => m.text?.includes(c.id) ?? false), 8000);
-  const thread = (await svc.app.cases.get(c.id))?.topic as number;
-  const card = topicLines(thread)[0] as Message;
-  await post(callbackUpdate(GROUP, `o|claim|${c.id}`, card, { userId: OPERATOR }));
-  await fake.waitFor(() => (fake.lastTextTo(chat) ?? "").includes("Halo, saya di sini"), 8000);
-  return { id: c.id, thread, code, wordMessage };
+  const { id, thread } = await claim(g, chat);
+  return { id, thread, code, wordMessage };
 }
 
 /** The request line in the topic, with its confirm and refuse buttons. */
 async function requestIn(thread: number): Promise<Message> {
-  await fake.waitFor(() => topicLines(thread).some((m) => (m.text ?? "").startsWith("🔑")), 8000);
+  await g.fake.waitFor(() => topicLines(thread).some((m) => (m.text ?? "").startsWith("🔑")), 8000);
   return topicLines(thread).findLast((m) => (m.text ?? "").startsWith("🔑")) as Message;
 }
 
@@ -116,37 +82,40 @@ describe("a captor who holds the person's phone", () => {
     const { id, thread, code, wordMessage } = await claimedWithWord(victim, "melati biru");
     // The word does not stay on the phone: its message goes at the first tidy, well before
     // the person's 30 minutes.
-    await clock.advance(svc, 3);
-    expect(deletedIn(fake, victim)).toContain(wordMessage);
+    await g.clock.advance(g.svc, 3);
+    expect(deletedIn(g.fake, victim)).toContain(wordMessage);
 
     // The captor read the code on the phone and knows the compound's town.
     for (const guess of ["Poipet", "Kamboja"]) {
       await say(captor, code);
-      expect(fake.lastTextTo(captor)).toContain("kata rahasia");
+      expect(g.fake.lastTextTo(captor)).toContain("kata rahasia");
       await say(captor, guess);
-      expect(fake.lastTextTo(captor)).toContain("tidak cocok");
+      expect(g.fake.lastTextTo(captor)).toContain("tidak cocok");
     }
-    expect((await svc.app.cases.get(id))?.pendingReattach).toBeUndefined();
+    expect((await g.svc.app.cases.get(id))?.pendingReattach).toBeUndefined();
 
     // Worst case: the captor forced the word out of the person. Operators are asked; the
     // captor's account gets neutral words and nothing of the case.
     await say(captor, code);
     await say(captor, "Melati Biru");
-    expect(fake.lastTextTo(captor)).toContain("Tim kami akan memeriksanya dulu");
+    expect(g.fake.lastTextTo(captor)).toContain("Tim kami akan memeriksanya dulu");
     const request = await requestIn(thread);
     expect(request.text).toContain("secret word from another account (Telegram)");
     await post(groupTextUpdate(GROUP, OPERATOR, "Rina di sini. Kamu masih aman?", thread));
-    await fake.waitFor(() => fake.lastTextTo(victim) === "Rina di sini. Kamu masih aman?", 8000);
+    await g.fake.waitFor(
+      () => g.fake.lastTextTo(victim) === "Rina di sini. Kamu masih aman?",
+      8000,
+    );
     await say(captor, "halo, mana balasannya?");
-    expect(fake.lastTextTo(captor)).toBe(
+    expect(g.fake.lastTextTo(captor)).toBe(
       "Kami masih memeriksanya. Kamu akan dapat kabar di sini. Kalau darurat, ketik SOS.",
     );
     expect(topicLines(thread).some((m) => m.text?.includes("mana balasannya"))).toBe(false);
 
     // The operator is not sure: refused. The captor is told in neutral words.
     await post(callbackUpdate(GROUP, `o|norelink|${id}`, request, { userId: OPERATOR }));
-    expect(fake.lastTextTo(captor)).toContain("kami belum bisa memastikannya");
-    const after = await svc.app.cases.get(id);
+    expect(g.fake.lastTextTo(captor)).toContain("kami belum bisa memastikannya");
+    const after = await g.svc.app.cases.get(id);
     expect(after).toMatchObject({ conversation: `tg:${victim}`, status: "claimed" });
     expect(after?.pendingReattach).toBeUndefined();
     // Nothing the operators wrote, and nothing that names the case, ever reached the captor.
@@ -163,34 +132,37 @@ describe("the person on a new account", () => {
     const { id, thread, code } = await claimedWithWord(oldPhone, "kopi susu");
     await say(newPhone, code);
     await say(newPhone, "kopi susu");
-    expect(fake.lastTextTo(newPhone)).toContain("Tim kami akan memeriksanya dulu");
+    expect(g.fake.lastTextTo(newPhone)).toContain("Tim kami akan memeriksanya dulu");
     const request = await requestIn(thread);
 
     // Before the confirmation, the operator's words still go to the case's own account.
     await post(groupTextUpdate(GROUP, OPERATOR, "Sebentar ya.", thread));
-    await fake.waitFor(() => fake.lastTextTo(oldPhone) === "Sebentar ya.", 8000);
+    await g.fake.waitFor(() => g.fake.lastTextTo(oldPhone) === "Sebentar ya.", 8000);
     expect(allTo(newPhone)).not.toContain("Sebentar ya.");
 
     await post(callbackUpdate(GROUP, `o|relink|${id}`, request, { userId: OPERATOR }));
-    await fake.waitFor(() => (fake.lastTextTo(newPhone) ?? "").includes("tersambung lagi"), 8000);
-    expect(await svc.app.cases.get(id)).toMatchObject({
+    await g.fake.waitFor(
+      () => (g.fake.lastTextTo(newPhone) ?? "").includes("tersambung lagi"),
+      8000,
+    );
+    expect(await g.svc.app.cases.get(id)).toMatchObject({
       conversation: `tg:${newPhone}`,
       status: "claimed",
     });
     // The confirm and refuse buttons are gone once settled.
-    const cleared = fake
+    const cleared = g.fake
       .callsTo("editMessageReplyMarkup")
       .some((c) => c.params.message_id === request.message_id);
     expect(cleared).toBe(true);
 
     await post(groupTextUpdate(GROUP, OPERATOR, "Kamu di mana sekarang?", thread));
-    await fake.waitFor(() => fake.lastTextTo(newPhone) === "Kamu di mana sekarang?", 8000);
+    await g.fake.waitFor(() => g.fake.lastTextTo(newPhone) === "Kamu di mana sekarang?", 8000);
     expect(allTo(oldPhone)).not.toContain("Kamu di mana sekarang?");
 
     // The old phone (in whoever's hands) no longer reaches the topic; the new one does.
     await say(oldPhone, "ini dari hp lama");
     await say(newPhone, "saya di hotel dekat pasar");
-    await fake.waitFor(
+    await g.fake.waitFor(
       () => topicLines(thread).some((m) => m.text?.includes("saya di hotel dekat pasar")),
       8000,
     );
@@ -202,22 +174,24 @@ describe("an emergency after the case was erased", () => {
   it("opens a new case that reaches the operators, never a case that no longer exists", async () => {
     const chat = 7_700_021;
     await say(chat, "SOS tolong saya");
-    const [first] = (await svc.app.cases.open(100)).filter((c) => c.conversation === `tg:${chat}`);
+    const [first] = (await g.svc.app.cases.open(100)).filter(
+      (c) => c.conversation === `tg:${chat}`,
+    );
     if (!first) throw new Error("no case");
-    await fake.waitFor(() => fake.sentTo(GROUP).some((m) => m.text?.includes(first.id)), 8000);
+    await g.fake.waitFor(() => g.fake.sentTo(GROUP).some((m) => m.text?.includes(first.id)), 8000);
     // Erased from elsewhere (say, by someone who took the case over before it was fixed):
     // this conversation still names it.
-    await svc.app.cases.erase(first.id, clock.now());
+    await g.svc.app.cases.erase(first.id, g.clock.now());
 
     await say(chat, "SOS tolong, mereka datang");
-    await fake.waitFor(() => fake.callsTo("createForumTopic").length > 0, 8000);
-    const open = (await svc.app.cases.open(100)).filter((c) => c.conversation === `tg:${chat}`);
+    await g.fake.waitFor(() => g.fake.callsTo("createForumTopic").length > 0, 8000);
+    const open = (await g.svc.app.cases.open(100)).filter((c) => c.conversation === `tg:${chat}`);
     expect(open).toHaveLength(1);
     const fresh = open[0];
     expect(fresh?.id).not.toBe(first.id);
     expect(fresh?.priority).toBe("P1");
-    await fake.waitFor(
-      () => fake.sentTo(GROUP).some((m) => fresh !== undefined && m.text?.includes(fresh.id)),
+    await g.fake.waitFor(
+      () => g.fake.sentTo(GROUP).some((m) => fresh !== undefined && m.text?.includes(fresh.id)),
       8000,
     );
   });

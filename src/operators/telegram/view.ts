@@ -221,6 +221,8 @@ export class OperatorView {
         );
       case "reattach_refused":
         return this.#e(this.t("line.reattach_refused", { who: event.by }));
+      case "left_quickly":
+        return `<b>${this.#e(this.t("line.left_quickly"))}</b>`;
       case "delivery_failed":
         // The platform's own reason when it refused; else why we did not write.
         if (event.code === undefined && event.why) return this.#e(this.t(`error.${event.why}`));
