@@ -181,6 +181,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     ...(telegram ? { telegram } : {}),
     routes: wa ? [wa.routes] : [],
     pacers: { tg: p.pacer, ...(channels.wa ? { wa: channels.wa.pacer } : {}) },
+    ...(board.telegram ? { operators: board.telegram } : {}),
   });
 }
 
@@ -355,6 +356,8 @@ function lifecycle(
     telegram?: TelegramUpdates;
     routes: ((app: FastifyInstance) => void)[];
     pacers: Record<string, Pacer>;
+    /** The operators' group, whose health `/readyz` reports. */
+    operators?: { readonly healthy: boolean };
   },
 ): App {
   const { config, ports, log, metrics } = p;
@@ -364,6 +367,8 @@ function lifecycle(
   const ready = async (): Promise<ReadyCheck[]> => [
     { name: "flows", ok: p.bundle.flows.steps.size > 0 },
     ...(ports.redis ? [{ name: "redis", ok: await isRedisReady(ports.redis) }] : []),
+    // Reported, not required: people's messages to operators wait in the outbox meanwhile.
+    ...(d.operators ? [{ name: "operators", ok: d.operators.healthy, critical: false }] : []),
   ];
   const updates = d.telegram;
   const server = createServer({

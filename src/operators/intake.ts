@@ -3,7 +3,8 @@
  * The runtime hands it effects (it is the runtime's CasePort): an escalation or a family's
  * report becomes a case (created, raised or reopened) with its SLA timer and its place on
  * the board; what the person writes while waiting or talking to a human is shown with the
- * case; an erase anonymises the case. It also shows a message to the person that did not
+ * case (durably: while the group cannot be written to, it stays in the outbox); an erase
+ * anonymises the case. It also shows a message to the person that did not
  * go out. It needs nothing of the runtime, so the runtime can be built on it.
  */
 import type { Case } from "../cases/model.js";
@@ -13,7 +14,7 @@ import type { Effect, Inbound } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type { CasePort, DeliveryFailure } from "../runtime/effects.js";
 import type { ConversationKey } from "../runtime/ports.js";
-import { keyKind } from "../runtime/runtime.js";
+import { errorSummary, keyKind } from "../runtime/runtime.js";
 import { type BoardEvent, bestEffort, type OperatorBoard, type SlaHook } from "./desk.js";
 
 export interface CaseIntakeDeps {
@@ -122,9 +123,17 @@ export class CaseIntake implements CasePort {
     }
     const r = await this.#d.store.recordPersonMessage(effect.caseRef, this.#now());
     const c = r.case ?? current;
-    await bestEffort(this.#d.log, "person", () =>
-      this.#d.board.personMessage(c, effect.inbound, !r.ok),
-    );
+    try {
+      await this.#d.board.personMessage(c, effect.inbound, !r.ok);
+    } catch (err) {
+      // Not best effort: what the person wrote stays in the outbox and is shown once the
+      // group can be written to again (recovery retries it, in order).
+      this.#d.log.warn(
+        { case: c.id, err: errorSummary(err) },
+        "message not shown to operators; kept",
+      );
+      throw err;
+    }
     return undefined;
   }
 

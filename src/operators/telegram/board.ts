@@ -426,7 +426,25 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
 
   #send<T>(priority: Priority, run: () => Promise<T>): Promise<T> {
     const target = { chat: `tg:${this.#d.chatId}`, group: true, priority: RANK[priority] };
-    return this.#d.pacer.send(target, run);
+    return this.#d.pacer.send(target, run).then(
+      (sent) => {
+        this.#failingSince = undefined;
+        return sent;
+      },
+      (err: unknown) => {
+        // A deleted topic is healed by the caller; anything else means the group is away.
+        if (!isTopicGone(err)) this.#failingSince ??= this.#now();
+        throw err;
+      },
+    );
+  }
+
+  /** Since when writing to the group fails (undefined: the last message went out). */
+  #failingSince: number | undefined;
+
+  /** Whether the last message to the group went out (for `/readyz`). */
+  get healthy(): boolean {
+    return this.#failingSince === undefined;
   }
 
   /** Run `work` after every earlier piece of work on the same case (in this process). */
