@@ -54,7 +54,7 @@ export function step(
   if (fromPerson(inbound) && tooFast(turn, inbound)) return { session: s, effects: turn.effects };
   dispatch(turn, inbound);
   updateOpenCase(turn);
-  if (s.leftQuickly && !fromPerson(inbound)) hushed(turn);
+  if (s.leftQuickly && inbound.kind === "operator") hushed(turn);
   const erased = turn.effects.some((e) => e.type === "erase");
   const out = erased
     ? wiped(s, ctx.now)

@@ -401,6 +401,30 @@ describe("case code", () => {
   });
 });
 
+describe("one open case per account", () => {
+  it("a quick exit does not let the same account open a second case", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("SOS tolong");
+    const [first] = chat.of("escalate");
+    chat.say("cuaca");
+    expect(chat.of("wipe")).toEqual([{ type: "wipe", caseRef: first?.caseRef }]);
+    chat.say("SOS tolong, mereka datang");
+    expect(chat.of("escalate").map((e) => e.caseRef)).toEqual([first?.caseRef]);
+  });
+
+  it("after a quick exit with an operator on the case, their joining says nothing to the phone", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("SOS tolong");
+    chat.say("cuaca");
+    chat.send({ kind: "operator", event: "joined" });
+    expect(chat.of("reply")).toEqual([]);
+    expect(chat.session?.mode).toBe("operator");
+    chat.say("halo");
+    expect(chat.of("relay")).toHaveLength(1);
+    expect(chat.session?.leftQuickly).toBeUndefined();
+  });
+});
+
 describe("limits survive a quick exit", () => {
   it("a quick exit resets neither the case-code tries nor the flood limit", () => {
     const chat = new Chat(bundle, "id");
