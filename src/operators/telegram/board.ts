@@ -57,6 +57,10 @@ export interface TelegramOperatorBoardDeps {
 const RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3 };
 /** Events after which the topic's title may be out of date. */
 const RETITLE = new Set<BoardEvent["kind"]>(["updated", "raised", "closed", "handed_back"]);
+/** At most one announcement of unclaimed cases per priority in this time. */
+export const ANNOUNCE_GAP_MS = 60_000;
+/** How many queued cases an announcement looks at to count those waiting. */
+const ANNOUNCE_SCAN = 1000;
 /** The audit action that records where a case's card is. */
 export const CARD_ACTION = "card";
 /** Media kinds the person side reads that are worth copying into the topic. */
@@ -205,11 +209,35 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
 
   // ---- Announcer -------------------------------------------------------------------------
 
-  /** An unclaimed case waited too long: say so in General, louder with each level. */
+  /**
+   * An unclaimed case waited too long: say so in General, louder with each level. At most
+   * one announcement per priority per minute (in this process): when several cases of the
+   * priority wait, one line sums them up ("5 P1 cases waiting, oldest 12 min"), and the
+   * announcements of the others in that minute are folded into it.
+   */
   async overdue(c: Case, level: number): Promise<void> {
+    const now = this.#now();
+    const last = this.#announced.get(c.priority);
+    if (last !== undefined && now - last < ANNOUNCE_GAP_MS) return;
+    this.#announced.set(c.priority, now);
     const withTopic = c.topic === undefined ? await this.#ensureTopic(c) : c;
-    await this.#post(c.priority, undefined, this.view.overdue(withTopic, level, this.#now()));
+    const waiting = (await this.#d.store.queued(ANNOUNCE_SCAN)).filter(
+      (x) => x.priority === c.priority,
+    );
+    if (waiting.length <= 1) {
+      await this.#post(c.priority, undefined, this.view.overdue(withTopic, level, now));
+      return;
+    }
+    const oldest = waiting.reduce((a, b) => (b.queuedAt < a.queuedAt ? b : a));
+    await this.#post(
+      c.priority,
+      undefined,
+      this.view.overdueSummary(oldest, waiting.length, level, now),
+    );
   }
+
+  /** When each priority was last announced in General (this process). */
+  readonly #announced = new Map<Priority, number>();
 
   /** A silent holder lost the case: say so in General and in the topic; refresh the card. */
   async returned(c: Case): Promise<void> {

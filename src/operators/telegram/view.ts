@@ -251,9 +251,23 @@ export class OperatorView {
   overdue(c: Case, level: number, now: number): string {
     const step = Math.min(Math.max(level, 1), 3);
     const vars = { priority: c.priority, id: c.id, age: this.age(now - c.queuedAt) };
-    const head = this.#e(this.t(`announce.overdue_${step}`, vars));
-    const text = step >= 2 ? `<b>${head}</b>` : head;
-    const lines = [`${text} — ${this.#caseLink(c)}`];
+    return this.#loud(step, this.t(`announce.overdue_${step}`, vars), c);
+  }
+
+  /**
+   * Several unclaimed cases of one priority, in one line instead of one per case ("5 P1
+   * cases waiting, oldest 12 min"), linking the oldest; louder with each round.
+   */
+  overdueSummary(oldest: Case, count: number, level: number, now: number): string {
+    const step = Math.min(Math.max(level, 1), 3);
+    const vars = { count, priority: oldest.priority, age: this.age(now - oldest.queuedAt) };
+    return this.#loud(step, this.t(`announce.summary_${step}`, vars), oldest);
+  }
+
+  /** An announcement: bold from level 2, supervisors mentioned (by id) from level 3. */
+  #loud(step: number, text: string, c: Case): string {
+    const head = step >= 2 ? `<b>${this.#e(text)}</b>` : this.#e(text);
+    const lines = [`${head} — ${this.#caseLink(c)}`];
     if (step >= 3 && this.#o.supervisorIds.length > 0) {
       const mentions = this.#o.supervisorIds.map((id) => `<a href="tg://user?id=${id}">${id}</a>`);
       lines.push(`${this.#e(this.t("announce.supervisors"))} ${mentions.join(" ")}`);
