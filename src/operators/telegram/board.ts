@@ -4,8 +4,9 @@
  * the person writes appears in the topic (text as a line, photos and documents copied);
  * overdue and returned cases are announced in the General topic.
  *
- * - Every message into the group goes through the shared Pacer (20 a minute per group).
- *   Edits and topic management do not count towards that limit and go straight out.
+ * - Every message into the group goes through the shared Pacer (20 a minute per group),
+ *   by priority: cards and P1 first (group-queue.ts). Edits and topic management do not
+ *   count towards that limit and go straight out.
  * - A topic deleted by hand is recreated: the send that found it gone ("message thread not
  *   found", TOPIC_ID_INVALID) opens a new topic, stores it on the case, posts the card
  *   again, and is retried there.
@@ -26,6 +27,7 @@ import type { Bundle, Inbound, Priority } from "../../engine/types.js";
 import type { Logger } from "../../log.js";
 import { errorSummary } from "../../runtime/runtime.js";
 import type { BoardEvent, OperatorBoard } from "../desk.js";
+import { GroupQueue } from "./group-queue.js";
 import { OperatorView, TOPIC_COLOR } from "./view.js";
 
 /** Where the board works and for whom. */
@@ -301,7 +303,7 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
   /** Post the card (and the map pin) in `thread`; remember where the card is. */
   async #postCard(c: Case, thread: number): Promise<Case> {
     const markup = this.view.keyboard(c);
-    const sent = await this.#send(c.priority, () =>
+    const sent = await this.#send("card", () =>
       this.#d.api.sendMessage(this.#d.chatId, this.view.card(c, this.#now()), {
         message_thread_id: thread,
         parse_mode: "HTML",
@@ -452,9 +454,15 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
     );
   }
 
-  #send<T>(priority: Priority, run: () => Promise<T>): Promise<T> {
-    const target = { chat: `tg:${this.#d.chatId}`, group: true, priority: RANK[priority] };
-    return this.#d.pacer.send(target, run).then(
+  /** The group's budget, shared by priority: cards and P1 first (see group-queue.ts). */
+  readonly #queue = new GroupQueue(<T>(run: () => Promise<T>, rank: number) =>
+    this.#d.pacer.send({ chat: `tg:${this.#d.chatId}`, group: true, priority: rank }, run),
+  );
+
+  /** Send into the group at `priority`'s rank; a card goes with P1's (`"card"`). */
+  #send<T>(priority: Priority | "card", run: () => Promise<T>): Promise<T> {
+    const rank = priority === "card" ? RANK.P1 : RANK[priority];
+    return this.#queue.push(rank, run).then(
       (sent) => {
         this.#failingSince = undefined;
         return sent;
