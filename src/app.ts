@@ -198,6 +198,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     ...(telegram ? { telegram } : {}),
     routes: wa ? [wa.routes] : [],
     pacers: { tg: p.pacer, ...(channels.wa ? { wa: channels.wa.pacer } : {}) },
+    ...(board.telegram ? { operators: board.telegram } : {}),
   });
 }
 
@@ -268,8 +269,7 @@ function effectRouter(p: Parts, channels: Record<string, PersonChannel>, intake:
     reattach: new ReattachService({
       codes: ports.codes,
       cases: ports.cases,
-      directory: p.bundle.directory,
-      onReattached: (c) => intake.reattached(c),
+      onRequested: (c) => intake.reattachRequested(c),
       log,
       now: ports.now,
     }),
@@ -376,6 +376,8 @@ function lifecycle(
     telegram?: TelegramUpdates;
     routes: ((app: FastifyInstance) => void)[];
     pacers: Record<string, Pacer>;
+    /** The operators' group, whose health `/readyz` reports. */
+    operators?: { readonly healthy: boolean };
   },
 ): App {
   const { config, ports, log, metrics } = p;
@@ -385,6 +387,8 @@ function lifecycle(
   const ready = async (): Promise<ReadyCheck[]> => [
     { name: "flows", ok: p.bundle.flows.steps.size > 0 },
     ...(ports.redis ? [{ name: "redis", ok: await isRedisReady(ports.redis) }] : []),
+    // Reported, not required: people's messages to operators wait in the outbox meanwhile.
+    ...(d.operators ? [{ name: "operators", ok: d.operators.healthy, critical: false }] : []),
   ];
   const updates = d.telegram;
   const server = createServer({

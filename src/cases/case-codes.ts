@@ -1,7 +1,8 @@
 /**
- * Case codes, by keyed hash: which case a secret code opens, and how often it was tried
- * wrongly. The code itself is never stored; a guess must also answer the confirming
- * question, and a code is locked after a few wrong answers.
+ * Case codes, by keyed hash: which case a secret code opens, the Argon2 hash of the word the
+ * person chose with it, and how often it was tried wrongly. Neither the code nor the word
+ * is stored as typed; a code is locked after a few wrong words, and even the right word
+ * only asks operators to confirm (see reattach.ts).
  */
 import { type KeyNames, plainNames } from "../crypto/pseudonym.js";
 import type { RedisClient } from "../stores/redis/conversation-store.js";
@@ -9,6 +10,10 @@ import type { RedisClient } from "../stores/redis/conversation-store.js";
 export interface CaseCodes {
   register(code: string, caseId: string): Promise<void>;
   lookup(code: string): Promise<string | undefined>;
+  /** Keep the Argon2 hash of the person's word for this code (replacing an earlier one). */
+  keepWord(code: string, hash: string): Promise<void>;
+  /** The hash of the person's word, if they chose one. */
+  word(code: string): Promise<string | undefined>;
   /** Count a wrong confirming answer; returns the wrong answers in the last day. */
   fail(code: string): Promise<number>;
   failures(code: string): Promise<number>;
@@ -23,6 +28,7 @@ const FAIL_TTL_SECONDS = 86_400;
 export class MemoryCaseCodes implements CaseCodes {
   readonly #codes = new Map<string, string>();
   readonly #fails = new Map<string, number>();
+  readonly #words = new Map<string, string>();
 
   constructor(readonly names: KeyNames = plainNames) {}
 
@@ -32,6 +38,14 @@ export class MemoryCaseCodes implements CaseCodes {
 
   async lookup(code: string): Promise<string | undefined> {
     return this.#codes.get(this.names(code));
+  }
+
+  async keepWord(code: string, hash: string): Promise<void> {
+    this.#words.set(this.names(code), hash);
+  }
+
+  async word(code: string): Promise<string | undefined> {
+    return this.#words.get(this.names(code));
   }
 
   async fail(code: string): Promise<number> {
@@ -45,7 +59,10 @@ export class MemoryCaseCodes implements CaseCodes {
   }
 }
 
-/** Redis: `P casecode:<hash>` -> case id, and `P casecode:<hash>:fails`, both expiring. */
+/**
+ * Redis: `P casecode:<hash>` -> case id, `P casecode:<hash>:word` -> the word's Argon2 hash,
+ * and `P casecode:<hash>:fails`, all expiring.
+ */
 export class RedisCaseCodes implements CaseCodes {
   constructor(
     readonly redis: RedisClient,
@@ -63,6 +80,14 @@ export class RedisCaseCodes implements CaseCodes {
 
   async lookup(code: string): Promise<string | undefined> {
     return (await this.redis.get(this.#key(code))) ?? undefined;
+  }
+
+  async keepWord(code: string, hash: string): Promise<void> {
+    await this.redis.set(`${this.#key(code)}:word`, hash, "EX", CODE_TTL_SECONDS);
+  }
+
+  async word(code: string): Promise<string | undefined> {
+    return (await this.redis.get(`${this.#key(code)}:word`)) ?? undefined;
   }
 
   async fail(code: string): Promise<number> {

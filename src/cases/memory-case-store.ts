@@ -13,6 +13,7 @@ import {
   type Channel,
   caseSchema,
   type Outcome,
+  type PendingReattach,
 } from "./model.js";
 import { computeStats } from "./stats.js";
 import {
@@ -82,8 +83,20 @@ export class MemoryCaseStore implements CaseStore {
     return this.#apply(id, (c) => t.recordOperatorReply(c, operator, now));
   }
 
-  async reattach(id: string, conversation: string, channel: Channel, now: number) {
-    return this.#apply(id, (c) => t.reattach(c, conversation, channel, now));
+  async reattach(id: string, conversation: string, channel: Channel, now: number, by?: Actor) {
+    return this.#apply(id, (c) => t.reattach(c, conversation, channel, now, by));
+  }
+
+  async requestReattach(id: string, pending: PendingReattach) {
+    return this.#apply(id, (c) => t.requestReattach(c, pending));
+  }
+
+  async refuseReattach(id: string, by: Actor, now: number) {
+    return this.#apply(id, (c) => t.refuseReattach(c, by, now));
+  }
+
+  async markLeftQuickly(id: string, now: number) {
+    return this.#apply(id, (c) => t.markLeftQuickly(c, now));
   }
 
   async recordPersonMessage(id: string, now: number) {

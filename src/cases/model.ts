@@ -63,6 +63,20 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /**
+ * Someone typed the case code (and the person's word, when one was chosen) from another
+ * account: operators must confirm it is the person before the case moves there. Until
+ * then nothing of the case flows to that account.
+ */
+export const pendingReattachSchema = z.object({
+  conversation: z.string().min(1),
+  channel: channelSchema,
+  at: ms,
+  /** Whether the person's own word was checked (false: the case has none). */
+  word: z.boolean(),
+});
+export type PendingReattach = z.infer<typeof pendingReattachSchema>;
+
+/**
  * A stored case. Times are milliseconds since the epoch.
  *
  * - `conversation` is absent only on an erased stub: the person asked to be forgotten,
@@ -76,6 +90,7 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
  *   spaces them one SLA limit apart even after a long outage.
  * - `reattached` is set when a closed case was reopened by a new escalation: the operator
  *   surface finds it an existing topic and says it is back.
+ * - `pendingReattach` is a request from another account, waiting for operators.
  */
 export const caseSchema = z.object({
   id: z.string().min(1),
@@ -103,6 +118,12 @@ export const caseSchema = z.object({
   topic: z.number().int().optional(),
   reattached: z.boolean().optional(),
   erased: z.boolean().optional(),
+  pendingReattach: pendingReattachSchema.optional(),
+  /**
+   * When the person left quickly (quick exit) and has not written since: operators must
+   * not write until they do (cleared by their next message).
+   */
+  leftQuicklyAt: ms.optional(),
 });
 
 export type Case = z.infer<typeof caseSchema>;

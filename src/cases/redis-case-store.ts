@@ -51,6 +51,7 @@ import {
   type Channel,
   caseSchema,
   type Outcome,
+  type PendingReattach,
 } from "./model.js";
 import { computeStats, STATS_LOOKBACK_MS } from "./stats.js";
 import {
@@ -196,8 +197,20 @@ export class RedisCaseStore implements CaseStore {
     return this.#apply(id, (c) => t.recordOperatorReply(c, operator, now));
   }
 
-  reattach(id: string, conversation: string, channel: Channel, now: number) {
-    return this.#apply(id, (c) => t.reattach(c, conversation, channel, now));
+  reattach(id: string, conversation: string, channel: Channel, now: number, by?: Actor) {
+    return this.#apply(id, (c) => t.reattach(c, conversation, channel, now, by));
+  }
+
+  requestReattach(id: string, pending: PendingReattach) {
+    return this.#apply(id, (c) => t.requestReattach(c, pending));
+  }
+
+  refuseReattach(id: string, by: Actor, now: number) {
+    return this.#apply(id, (c) => t.refuseReattach(c, by, now));
+  }
+
+  markLeftQuickly(id: string, now: number) {
+    return this.#apply(id, (c) => t.markLeftQuickly(c, now));
   }
 
   recordPersonMessage(id: string, now: number) {

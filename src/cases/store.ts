@@ -9,7 +9,7 @@
  */
 import type { CaseSummary, Priority } from "../engine/types.js";
 import type { Codec } from "../stores/codec.js";
-import type { Actor, Case, CaseKind, Channel, Outcome } from "./model.js";
+import type { Actor, Case, CaseKind, Channel, Outcome, PendingReattach } from "./model.js";
 
 /** What an `escalate` (or `report`) effect carries into the store. */
 export interface EscalationInput {
@@ -45,7 +45,9 @@ export type CaseError =
   | "not_claimed"
   | "not_holder"
   | "not_queued"
-  | "condition_failed";
+  | "condition_failed"
+  /** No request from another account is waiting on this case. */
+  | "not_pending";
 
 /**
  * The result of an action. A refusal carries the case when it exists, so the caller can
@@ -150,13 +152,27 @@ export interface CaseStore {
   addNote(id: string, by: Actor, text: string, now: number): Promise<CaseResult<OpenError>>;
   /** An operator wrote to the person: sets `firstReplyAt` once, `lastOperatorReplyAt` always. */
   recordOperatorReply(id: string, operator: Actor, now: number): Promise<CaseResult<OpenError>>;
-  /** The person came back from another account with their case code (audited). */
+  /**
+   * Operators confirmed that the person came back from another account (audited, by `by`:
+   * the confirming operator; `person` by default).
+   */
   reattach(
     id: string,
     conversation: string,
     channel: Channel,
     now: number,
+    by?: Actor,
   ): Promise<CaseResult<OpenError>>;
+  /** The case code was typed from another account: wait for operators (audited). */
+  requestReattach(id: string, pending: PendingReattach): Promise<CaseResult<OpenError>>;
+  /** Operators refused the request from another account (audited). */
+  refuseReattach(
+    id: string,
+    by: Actor,
+    now: number,
+  ): Promise<CaseResult<OpenError | "not_pending">>;
+  /** The person left quickly (quick exit): operators may not write until they write (audited). */
+  markLeftQuickly(id: string, now: number): Promise<CaseResult<OpenError>>;
   /** The person wrote (not audited: it is not an action on the case). */
   recordPersonMessage(id: string, now: number): Promise<CaseResult<OpenError>>;
   /** The operator-group thread that shows this case. */

@@ -5,7 +5,15 @@
  */
 import { moreUrgent } from "../engine/triage.js";
 import type { Priority } from "../engine/types.js";
-import { type Actor, type Case, type CaseStatus, type Outcome, PERSON, SYSTEM } from "./model.js";
+import {
+  type Actor,
+  type Case,
+  type CaseStatus,
+  type Outcome,
+  PERSON,
+  type PendingReattach,
+  SYSTEM,
+} from "./model.js";
 import type {
   ActorOptions,
   AnnounceError,
@@ -183,25 +191,58 @@ export function recordOperatorReply(c: Case, operator: Actor, now: number): Step
   return changed(audited(replied, operator, "replied", now));
 }
 
-/** The person wrote. */
+/** The person wrote (and so is back, if they had left quickly). */
 export function recordPersonMessage(c: Case, now: number): Step<OpenError> {
   if (c.status === "closed") return refuse("closed", c);
-  return changed({ ...c, lastPersonMessageAt: now });
+  const { leftQuicklyAt, ...rest } = c;
+  return changed({ ...rest, lastPersonMessageAt: now });
+}
+
+/** The person left quickly (quick exit): nobody writes to them until they write again. */
+export function markLeftQuickly(c: Case, now: number): Step<OpenError> {
+  if (c.status === "closed" || c.erased) return refuse("closed", c);
+  return changed(audited({ ...c, leftQuicklyAt: now }, PERSON, "left_quickly", now));
 }
 
 /**
- * The person found their case again from another account (a case code and a confirming
- * answer): their messages now come from, and replies go to, `conversation`.
+ * Someone typed the case code (and the right word, when the case has one) from another
+ * account: kept on the case until operators confirm or refuse (a later request replaces it).
+ */
+export function requestReattach(c: Case, pending: PendingReattach): Step<OpenError> {
+  if (c.status === "closed" || c.erased) return refuse("closed", c);
+  const asked: Case = { ...c, pendingReattach: pending };
+  return changed(audited(asked, PERSON, "reattach_requested", pending.at, pending.channel));
+}
+
+/** Operators refused a request from another account. */
+export function refuseReattach(c: Case, by: Actor, now: number): Step<OpenError | "not_pending"> {
+  if (c.status === "closed" || c.erased) return refuse("closed", c);
+  if (!c.pendingReattach) return refuse("not_pending", c);
+  const { pendingReattach, ...rest } = c;
+  return changed(audited(rest, by, "reattach_refused", now, pendingReattach.channel));
+}
+
+/**
+ * Operators confirmed it is the person (`by`): their messages now come from, and replies go
+ * to, `conversation`. Any request waiting is settled.
  */
 export function reattach(
   c: Case,
   conversation: string,
   channel: Case["channel"],
   now: number,
+  by: Actor = PERSON,
 ): Step<OpenError> {
   if (c.status === "closed" || c.erased) return refuse("closed", c);
-  const moved: Case = { ...c, conversation, channel, reattached: true, lastPersonMessageAt: now };
-  return changed(audited(moved, "person", "reattached", now, channel));
+  const { pendingReattach, ...rest } = c;
+  const moved: Case = {
+    ...rest,
+    conversation,
+    channel,
+    reattached: true,
+    lastPersonMessageAt: now,
+  };
+  return changed(audited(moved, by, "reattached", now, channel));
 }
 
 /** The operator-group thread showing the case (bookkeeping: not audited, no clock). */

@@ -27,7 +27,12 @@ const MAX_REATTACH_TRIES = 3;
 export function quickExit(turn: Turn, inbound: Inbound): boolean {
   if (!isQuickExit(turn, inbound)) return false;
   turn.effects.length = 0;
-  turn.effects.push({ type: "wipe" });
+  const caseRef = turn.s.caseRef;
+  turn.effects.push({
+    type: "wipe",
+    ...(caseRef ? { caseRef } : {}),
+    ...(inbound.origin ? { origin: inbound.origin } : {}),
+  });
   turn.reply(turn.t("common:quick_exit.reply"));
   return true;
 }
@@ -86,21 +91,87 @@ export function systemEvent(turn: Turn, inbound: Extract<Inbound, { kind: "syste
       turn.flag("missed_check_in");
       turn.escalate();
       return;
-    case "reattached":
-      s.caseRef = inbound.caseRef;
-      s.waiting = true;
-      s.reattachTries = 0;
-      turn.reply(turn.t("common:reattach.done"));
+    case "reattach_pending":
+      // Nothing of the case flows here until operators confirm it is the person.
+      s.relinking = true;
+      turn.reply(turn.t("common:reattach.pending"));
       return;
     case "reattach_failed":
       s.reattachTries = (s.reattachTries ?? 0) + 1;
       turn.reply(turn.t("common:reattach.failed"));
+      return;
+    case "relinked":
+      relinked(turn, inbound.caseRef, inbound.claimed);
+      return;
+    case "relink_refused":
+      if (!s.relinking) return;
+      s.relinking = undefined;
+      turn.reply(turn.t("common:reattach.refused"));
+      return;
+    case "unlinked":
+      unlinked(turn, inbound.caseRef);
+      return;
+    case "case_gone":
+      caseGone(turn, inbound.caseRef);
   }
 }
 
+/** Operators confirmed it is the person: this account holds the case from now on. */
+function relinked(turn: Turn, caseRef: string, claimed: boolean): void {
+  const { s } = turn;
+  s.relinking = undefined;
+  s.reattachTries = 0;
+  s.caseRef = caseRef;
+  s.waitTold = undefined;
+  if (claimed) {
+    // A human holds the case: the person talks to them, as before the phone was lost.
+    if (s.mode === "bot" && s.at !== undefined) s.resume = s.at;
+    s.mode = "operator";
+    s.at = undefined;
+    s.waiting = false;
+  } else {
+    s.waiting = true;
+  }
+  turn.reply(turn.t("common:reattach.done"));
+}
+
 /**
- * A case code typed in a conversation that has no case: ask the confirming question
- * (only the person would know the answer from the conversation) before reattaching.
+ * The case moved to the person's new account: this one (perhaps in other hands now) stops
+ * relaying at once, and is told nothing, so whoever holds it learns nothing.
+ */
+function unlinked(turn: Turn, caseRef: string): void {
+  const { s } = turn;
+  if (s.caseRef !== caseRef) return;
+  s.caseRef = undefined;
+  s.code = undefined;
+  s.mode = "bot";
+  s.waiting = false;
+  s.waitTold = undefined;
+  s.resume = undefined;
+}
+
+/**
+ * The case this conversation spoke to no longer exists (it was erased, perhaps by someone
+ * else holding the person's old phone). What needed operators must still reach them: the
+ * conversation opens a new case with what it knows, at the same priority.
+ */
+function caseGone(turn: Turn, caseRef: string): void {
+  const { s } = turn;
+  if (s.caseRef !== caseRef) return;
+  s.caseRef = undefined;
+  s.code = undefined;
+  s.mode = "bot";
+  if (s.reasons.length === 0) {
+    s.waiting = false;
+    return;
+  }
+  s.waiting = true;
+  turn.escalate();
+}
+
+/**
+ * A case code typed in a conversation that has no case: ask for the word the person chose
+ * with it (never shown on the phone) before operators are asked to confirm.
  */
 export function codeTyped(turn: Turn, text: string): boolean {
   const { s } = turn;
@@ -131,7 +202,10 @@ export function decorateForDiscretion(turn: Turn, session: Session, inbound: Inb
     if (safety.silent) e.silent = true;
     if (!wiping) e.quickExit = { label };
   }
-  if (wiping || !turn.effects.some((e) => e.type === "reply")) return;
+  if (wiping) return;
+  // A message that got no reply (relayed to an operator during a takeover) is deleted on
+  // the same schedule as the replies.
+  if (!turn.effects.some((e) => e.type === "reply") && !inbound.origin) return;
   turn.effects.push({
     type: "tidy",
     afterMs: safety.deleteAfterMin * 60_000,

@@ -91,6 +91,16 @@ export const sessionSchema = z.object({
   pendingCode: z.string().optional(),
   /** Messages in the current minute, to slow a flood kindly. */
   burst: z.object({ start: z.number(), n: z.number().int().nonnegative() }).optional(),
+  /**
+   * A case code and word typed here wait for operators to confirm it is the person: until
+   * then this account gets only neutral words, and nothing of the case.
+   */
+  relinking: z.boolean().optional(),
+  /**
+   * The person left quickly (quick exit) while their case was open: nothing is sent to
+   * them until they write again.
+   */
+  leftQuickly: z.boolean().optional(),
   /** Failed attempts to reattach to a case from this conversation. */
   reattachTries: z.number().int().nonnegative().optional(),
 });

@@ -49,12 +49,18 @@ export function step(
   const turn = new Turn(bundle, s, ctx);
   if (!s.lang) s.lang = languageOf(turn, inbound);
   if (fromPerson(inbound)) s.heard = ctx.now;
+  // The person is back after a quick exit: operators may write again.
+  if (fromPerson(inbound) && !isQuickExit(turn, inbound)) s.leftQuickly = undefined;
   if (fromPerson(inbound) && tooFast(turn, inbound)) return { session: s, effects: turn.effects };
   dispatch(turn, inbound);
   updateOpenCase(turn);
-  const out = turn.effects.some((e) => e.type === "erase" || e.type === "wipe")
+  if (s.leftQuickly && inbound.kind === "operator") hushed(turn);
+  const erased = turn.effects.some((e) => e.type === "erase");
+  const out = erased
     ? wiped(s, ctx.now)
-    : s;
+    : turn.effects.some((e) => e.type === "wipe")
+      ? leftQuickly(s, ctx.now)
+      : s;
   decorateForDiscretion(turn, out, inbound);
   return { session: out, effects: turn.effects };
 }
@@ -195,6 +201,11 @@ export function waitingText(turn: Turn, inbound: Inbound): string[] {
 /** A message while no question is open: the person waits for a human, or starts over. */
 function idle(turn: Turn, inbound: Inbound): void {
   const { s, bundle } = turn;
+  // Waiting for operators to confirm a case code: neutral words, and nothing passed on.
+  if (s.relinking && !s.caseRef) {
+    turn.reply(turn.t("common:reattach.still_checking"));
+    return;
+  }
   if (s.waiting && s.caseRef) {
     turn.effects.push({ type: "relay", caseRef: s.caseRef, inbound });
     turn.replyAll(waitingText(turn, inbound));
@@ -248,6 +259,35 @@ function updateOpenCase(turn: Turn): void {
   const newReasons = s.reasons.length !== turn.reasonsBefore.length;
   const newPlace = placeKey(s) !== turn.placeBefore && s.place?.via !== "mention";
   if (newReasons || newPlace) turn.escalate();
+}
+
+/**
+ * The person hid the chat (quick exit) with their case open: operators joining, leaving or
+ * closing change the conversation, but nothing is written to the phone until they write.
+ */
+function hushed(turn: Turn): void {
+  const kept = turn.effects.filter((e) => e.type !== "reply");
+  turn.effects.length = 0;
+  turn.effects.push(...kept);
+}
+
+/**
+ * After a quick exit: the conversation is forgotten as after an erase, but an open case
+ * stays linked (its operators see the person when they write again), with the takeover
+ * paused until then, and nothing is sent meanwhile.
+ */
+function leftQuickly(s: Session, now: number): Session {
+  const out = wiped(s, now);
+  if (s.caseRef === undefined) return out;
+  return {
+    ...out,
+    caseRef: s.caseRef,
+    reasons: [...s.reasons],
+    mode: s.mode,
+    leftQuickly: true,
+    ...(s.waiting ? { waiting: true, waitTold: true } : {}),
+    ...(s.code !== undefined ? { code: s.code } : {}),
+  };
 }
 
 /**

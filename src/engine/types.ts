@@ -42,9 +42,28 @@ export type Inbound = (
    * mode, never writing first, the outbox and dedupe apply to humans as to the bot.
    */
   | { kind: "operator"; event: "message"; text: string }
-  /** Timers the person asked for, and the answer to a reattach check (from the runtime). */
-  | { kind: "system"; event: "checkin_due" | "checkin_missed" | "reattach_failed" }
-  | { kind: "system"; event: "reattached"; caseRef: string }
+  /**
+   * Timers the person asked for, and what became of a case code typed from a new account:
+   * refused (`reattach_failed`), or waiting for operators to confirm it is the person
+   * (`reattach_pending`), then confirmed (`relinked`) or not (`relink_refused`).
+   */
+  | {
+      kind: "system";
+      event:
+        | "checkin_due"
+        | "checkin_missed"
+        | "reattach_failed"
+        | "reattach_pending"
+        | "relink_refused";
+    }
+  /** Operators confirmed it is the person: this account now holds the case. */
+  | { kind: "system"; event: "relinked"; caseRef: string; claimed: boolean }
+  /**
+   * The case left this conversation: it was relinked to the person's new account
+   * (`unlinked`), or it no longer exists (`case_gone`: erased, so what needs operators
+   * opens a new case).
+   */
+  | { kind: "system"; event: "unlinked" | "case_gone"; caseRef: string }
 ) & {
   langHint?: string;
   /** The message's id at its channel, so operators can be shown a copy of it. */
@@ -115,6 +134,11 @@ export type Effect =
       summary: CaseSummary;
       /** The person's secret code for finding this case again (help cases). */
       code?: string;
+      /**
+       * The word the person chose to confirm the code from another account (normalised).
+       * Hashed before it is kept, and never passed on with the case.
+       */
+      word?: string;
     }
   | {
       type: "report";
@@ -136,12 +160,19 @@ export type Effect =
    * chat after `afterMs`, where the channel allows it.
    */
   | { type: "tidy"; afterMs: number; origin?: string }
-  /** Quick exit: delete everything the channel can from the chat, now. */
-  | { type: "wipe" }
+  /**
+   * Quick exit: delete everything the channel can from the chat, now, and the message that
+   * asked for it (`origin`). `caseRef`: the person left while their case was open; its
+   * operators are told not to write.
+   */
+  | { type: "wipe"; caseRef?: string; origin?: string }
   /** A timer the person asked for (check-ins). */
   | { type: "schedule"; job: "checkin" | "checkin_miss"; at: number }
   | { type: "cancel"; job: "checkin" | "checkin_miss" }
-  /** Someone typed a case code from a new account: check `answer` against the case. */
+  /**
+   * Someone typed a case code from a new account: check `answer` against the word the
+   * person chose, then ask operators to confirm it is them.
+   */
   | { type: "reattach"; code: string; answer: string }
   /** Flow content misbehaved (e.g. a loop); the person got a kind reply. */
   | { type: "error"; code: string; detail: string };

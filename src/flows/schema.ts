@@ -211,11 +211,15 @@ const secretWordStep = z
   .object({
     kind: z.literal("secret_word"),
     text: textKeySchema,
-    word: z.enum(["exit", "duress"]).describe("exit: wipes the chat; duress: flags P1 quietly."),
+    word: z
+      .enum(["exit", "duress", "keep"])
+      .describe(
+        "exit: wipes the chat; duress: flags P1 quietly; keep: confirms the case code from another account (kept only as a hash).",
+      ),
     next: targetSchema,
   })
   .strict()
-  .describe("Ask the person for their own quick-exit or duress word.");
+  .describe("Ask the person for their own quick-exit, duress or case-code word.");
 
 const checkinStep = z
   .object({
@@ -245,11 +249,13 @@ const codeStep = z
 const reattachStep = z
   .object({
     kind: z.literal("reattach"),
-    answer: identifier.describe("Answer holding the confirming reply."),
+    answer: identifier.describe("Answer holding the word typed with the code (not kept)."),
     next: targetSchema,
   })
   .strict()
-  .describe("Check a typed case code and its confirming answer against the case.");
+  .describe(
+    "Check a typed case code and its word; operators then confirm it is the person before the case moves.",
+  );
 
 export const stepSchema = z.discriminatedUnion("kind", [
   sayStep,

@@ -31,6 +31,11 @@ export const DEFAULT_TIMEOUTS: HttpTimeouts = { headersMs: 10_000, requestMs: 20
 export interface ReadyCheck {
   name: string;
   ok: boolean;
+  /**
+   * False: reported, but the service stays ready without it (the operators' group being
+   * away must not stop people's messages from being taken; they wait in the outbox).
+   */
+  critical?: boolean;
 }
 
 export interface ServerDeps {
@@ -74,7 +79,7 @@ export function createServer(d: ServerDeps): FastifyInstance {
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (_req, reply) => {
     const checks = await d.ready();
-    const ok = checks.every((c) => c.ok);
+    const ok = checks.every((c) => c.ok || c.critical === false);
     return reply.status(ok ? 200 : 503).send({ status: ok ? "ready" : "not ready", checks });
   });
   void app.register(async (scope) => metricsRoute(scope, d));

@@ -36,8 +36,17 @@ export type BoardEvent =
   | { kind: "claimed" | "released" | "steps" | "noted"; by: string }
   | { kind: "closed"; by: string; outcome: Outcome }
   | { kind: "handed_back"; by: string }
-  /** The person found this case again from another account, with their case code. */
-  | { kind: "reattached"; channel: string }
+  /**
+   * The case code (and the person's word, when they chose one) was typed from another
+   * account: operators must confirm it is the person before the case moves there.
+   */
+  | { kind: "reattach_requested"; channel: string; word: boolean }
+  /** An operator confirmed it: the case now talks to the person's new account. */
+  | { kind: "reattached"; channel: string; by?: string }
+  /** An operator refused the request from another account. */
+  | { kind: "reattach_refused"; by: string }
+  /** The person left quickly (quick exit): nobody writes until they write again. */
+  | { kind: "left_quickly" }
   /**
    * A message to the person did not go out: refused by their platform (its code and title,
    * never content), or by the rule on when we may write (`why`).
@@ -73,7 +82,9 @@ export type DeskError =
   /** The person has not written for longer than we may write to them (the write rule). */
   | "window_closed"
   /** The window is closed; the platform's neutral invitation to reply went out instead. */
-  | "template_sent";
+  | "template_sent"
+  /** The person left quickly (quick exit) and has not written since. */
+  | "left_quickly";
 
 /** A refusal, with the case when it exists (so the surface can say who holds it). */
 export interface Refusal {
@@ -314,6 +325,54 @@ export class OperatorDesk {
     return { ok: true, case: r.case, changed: true };
   }
 
+  /**
+   * Confirm that the request from another account is the person (decision 0028): the case
+   * moves there, the old account stops relaying at once (and is told nothing), and only
+   * then does the new account hear it is connected, and receive operators' words.
+   */
+  async confirmReattach(user: string, id: string): Promise<CaseOutcome> {
+    if (!this.authorise(user, "relink")) return refuse("not_allowed");
+    const c = await this.#d.store.get(id);
+    if (!c) return refuse("not_found");
+    const pending = c.pendingReattach;
+    if (c.status === "closed" || c.erased) return refuse("closed", c);
+    if (!pending) return refuse("not_pending", c);
+    const now = this.#now();
+    const r = await this.#d.store.reattach(id, pending.conversation, pending.channel, now, user);
+    if (!r.ok) return r;
+    if (c.conversation && c.conversation !== pending.conversation)
+      await this.#d.person.system(c.conversation, {
+        kind: "system",
+        event: "unlinked",
+        caseRef: id,
+      });
+    await this.#d.person.system(pending.conversation, {
+      kind: "system",
+      event: "relinked",
+      caseRef: id,
+      claimed: r.case.status === "claimed",
+    });
+    await this.#d.sla.onCaseChanged(r.case);
+    await this.#board("update", () =>
+      this.#d.board.update(r.case, { kind: "reattached", channel: pending.channel, by: user }),
+    );
+    return { ok: true, case: r.case, changed: true };
+  }
+
+  /** Refuse the request from another account: it is told, in neutral words, and gets nothing. */
+  async refuseReattach(user: string, id: string): Promise<CaseOutcome> {
+    if (!this.authorise(user, "relink")) return refuse("not_allowed");
+    const before = await this.#d.store.get(id);
+    const r = await this.#d.store.refuseReattach(id, user, this.#now());
+    if (!r.ok) return r;
+    const asked = before?.pendingReattach?.conversation;
+    if (asked) await this.#d.person.system(asked, { kind: "system", event: "relink_refused" });
+    await this.#board("update", () =>
+      this.#d.board.update(r.case, { kind: "reattach_refused", by: user }),
+    );
+    return { ok: true, case: r.case, changed: true };
+  }
+
   /** Look at a case (audited: reading a person's case is an action too). */
   async view(user: string, id: string): Promise<CaseOutcome> {
     if (!this.authorise(user, "view")) return refuse("not_allowed");
@@ -342,13 +401,20 @@ export class OperatorDesk {
 
   // ---- Helpers -------------------------------------------------------------------------
 
-  /** The case, if it is claimed by `user` (or `user` supervises) and still has a person. */
+  /**
+   * The case, if it is claimed by `user` (or `user` supervises), still has a person, and
+   * that person has not hidden the chat (quick exit) since they last wrote.
+   */
   async #held(user: string, role: Role, id: string): Promise<CaseOutcome> {
     const c = await this.#d.store.get(id);
     if (!c) return refuse("not_found");
     if (c.status === "closed" || !c.conversation) return refuse("closed", c);
     if (c.status !== "claimed") return refuse("not_claimed", c);
     if (c.operator !== user && role !== "supervisor") return refuse("not_holder", c);
+    if (c.leftQuicklyAt !== undefined) {
+      await this.#d.store.audit(c.id, user, "reply_refused", this.#now(), "left_quickly");
+      return refuse("left_quickly", c);
+    }
     return { ok: true, case: c, changed: false };
   }
 

@@ -3,17 +3,18 @@
  * The runtime hands it effects (it is the runtime's CasePort): an escalation or a family's
  * report becomes a case (created, raised or reopened) with its SLA timer and its place on
  * the board; what the person writes while waiting or talking to a human is shown with the
- * case; an erase anonymises the case. It also shows a message to the person that did not
+ * case (durably: while the group cannot be written to, it stays in the outbox); an erase
+ * anonymises the case. It also shows a message to the person that did not
  * go out. It needs nothing of the runtime, so the runtime can be built on it.
  */
 import type { Case } from "../cases/model.js";
 import { type Channel, channelSchema } from "../cases/model.js";
 import type { CaseStore, EscalationInput } from "../cases/store.js";
-import type { Effect } from "../engine/types.js";
+import type { Effect, Inbound } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type { CasePort, DeliveryFailure } from "../runtime/effects.js";
 import type { ConversationKey } from "../runtime/ports.js";
-import { keyKind } from "../runtime/runtime.js";
+import { errorSummary, keyKind } from "../runtime/runtime.js";
 import { type BoardEvent, bestEffort, type OperatorBoard, type SlaHook } from "./desk.js";
 
 export interface CaseIntakeDeps {
@@ -48,6 +49,11 @@ export function escalationInput(
   return { ...base, kind, priority: effect.priority, reasons: effect.reasons };
 }
 
+/** What the engine hears when the case it spoke to no longer exists. */
+function gone(caseRef: string): Inbound {
+  return { kind: "system", event: "case_gone", caseRef };
+}
+
 /** Whether the case knows where the person is on a map. */
 function hasPin(c: Case | undefined): boolean {
   return c?.summary.place?.lat !== undefined && c.summary.place.lon !== undefined;
@@ -67,24 +73,26 @@ export class CaseIntake implements CasePort {
   async escalate(
     key: ConversationKey,
     effect: Extract<Effect, { type: "escalate" | "report" }>,
-  ): Promise<void> {
+  ): Promise<Inbound | undefined> {
     const channel = channelSchema.safeParse(keyKind(key));
     if (!channel.success) {
       this.#d.log.error(
         { channel: keyKind(key), case: effect.caseRef },
         "case from unknown channel",
       );
-      return;
+      return undefined;
     }
     const input = escalationInput(key, effect, channel.data, this.#now());
     const before = await this.#d.store.get(input.caseRef);
     const { case: c, change } = await this.#d.store.upsert(input);
-    if (change === "erased") return;
+    // Erased (perhaps by whoever holds the person's old phone): nothing comes back to it,
+    // and the engine opens a new case, so what needs operators still reaches them.
+    if (change === "erased") return gone(c.id);
     await this.#d.sla.onCaseChanged(c);
     this.#d.log.info({ case: c.id, priority: c.priority, change, type: effect.type }, "case");
     if (change === "created" || change === "reopened") {
       await bestEffort(this.#d.log, "show", () => this.#d.board.show(c, change));
-      return;
+      return undefined;
     }
     const located = hasPin(c) && !hasPin(before);
     const event: BoardEvent =
@@ -92,33 +100,90 @@ export class CaseIntake implements CasePort {
         ? { kind: "raised", from: before.priority, located }
         : { kind: "updated", located };
     await bestEffort(this.#d.log, "update", () => this.#d.board.update(c, event));
+    return undefined;
   }
 
-  /** The person wrote while waiting for or talking to an operator: show it in the case. */
-  async relay(_key: ConversationKey, effect: Extract<Effect, { type: "relay" }>): Promise<void> {
+  /**
+   * The person wrote while waiting for or talking to an operator: show it in the case. A
+   * case that is gone opens a new one (through the engine); a case that moved to the
+   * person's new account hears nothing more from this one.
+   */
+  async relay(
+    key: ConversationKey,
+    effect: Extract<Effect, { type: "relay" }>,
+  ): Promise<Inbound | undefined> {
+    const current = await this.#d.store.get(effect.caseRef);
+    if (!current || current.erased) {
+      this.#d.log.warn({ case: effect.caseRef }, "message for a case that is gone; new case");
+      return gone(effect.caseRef);
+    }
+    if (current.conversation !== key) {
+      this.#d.log.warn({ case: current.id }, "message from an account the case left; dropped");
+      return { kind: "system", event: "unlinked", caseRef: current.id };
+    }
     const r = await this.#d.store.recordPersonMessage(effect.caseRef, this.#now());
-    const c = r.case;
-    if (!c || c.erased) {
-      this.#d.log.warn({ case: effect.caseRef }, "message for a case that is gone; dropped");
+    const c = r.case ?? current;
+    try {
+      await this.#d.board.personMessage(c, effect.inbound, !r.ok);
+    } catch (err) {
+      // Not best effort: what the person wrote stays in the outbox and is shown once the
+      // group can be written to again (recovery retries it, in order).
+      this.#d.log.warn(
+        { case: c.id, err: errorSummary(err) },
+        "message not shown to operators; kept",
+      );
+      throw err;
+    }
+    return undefined;
+  }
+
+  /**
+   * The person asked to be forgotten: anonymise the case, stop its timer, drop its topic.
+   * Only from the account that holds the case: an old phone the case moved away from
+   * cannot erase it.
+   */
+  async erase(key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void> {
+    if (!effect.caseRef) return;
+    const c = await this.#d.store.get(effect.caseRef);
+    if (c?.conversation !== undefined && c.conversation !== key) {
+      this.#d.log.warn({ case: c.id }, "erase from an account the case left; case kept");
       return;
     }
-    await bestEffort(this.#d.log, "person", () =>
-      this.#d.board.personMessage(c, effect.inbound, !r.ok),
-    );
-  }
-
-  /** The person asked to be forgotten: anonymise the case, stop its timer, drop its topic. */
-  async erase(_key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void> {
-    if (!effect.caseRef) return;
     const r = await this.#d.store.erase(effect.caseRef, this.#now());
     if (!r.ok) return;
     await this.#d.sla.onCaseChanged(r.case);
     await bestEffort(this.#d.log, "remove", () => this.#d.board.remove(r.case));
   }
 
-  /** The person found their case again from another account: operators see it. */
-  async reattached(c: Case): Promise<void> {
-    await this.#d.board.update(c, { kind: "reattached", channel: c.channel });
+  /**
+   * The person left quickly (quick exit) with their case open: the case's topic says not
+   * to write until they write again, and the desk refuses operators' words until then.
+   */
+  async leftQuickly(
+    key: ConversationKey,
+    effect: Extract<Effect, { type: "wipe" }>,
+  ): Promise<void> {
+    if (!effect.caseRef) return;
+    const c = await this.#d.store.get(effect.caseRef);
+    if (!c || c.conversation !== key) return;
+    const r = await this.#d.store.markLeftQuickly(effect.caseRef, this.#now());
+    if (!r.ok) return;
+    await bestEffort(this.#d.log, "update", () =>
+      this.#d.board.update(r.case, { kind: "left_quickly" }),
+    );
+  }
+
+  /** Someone typed the case code (and word) from another account: operators must confirm. */
+  async reattachRequested(c: Case): Promise<void> {
+    const pending = c.pendingReattach;
+    if (!pending) return;
+    await bestEffort(this.#d.log, "update", () =>
+      this.#d.board.update(c, {
+        kind: "reattach_requested",
+        channel: pending.channel,
+        word: pending.word,
+      }),
+    );
   }
 
   /**

@@ -3,7 +3,7 @@
  * tell the engine (a human joined, left, closed the case, asked for the embassy steps),
  * and pass an operator's words to the person.
  */
-import type { Priority } from "../engine/types.js";
+import type { Inbound, Priority } from "../engine/types.js";
 import type { Delivery } from "../runtime/runtime.js";
 import type { WriteRefusal } from "../runtime/write-rule.js";
 
@@ -33,6 +33,12 @@ export interface PersonLink {
    * the operator's update, so a redelivered one is acted on once.
    */
   event(conversation: string, event: OperatorEvent, dedupeId?: string): Promise<Said>;
+  /**
+   * What the desk decided about the person's case that the engine must hear: a request
+   * from another account confirmed (`relinked`) or refused, or the case left this account
+   * (`unlinked`). Stepped and saved like any message.
+   */
+  system(conversation: string, inbound: Extract<Inbound, { kind: "system" }>): Promise<Said>;
   /**
    * An operator's words to the person, through the engine like any reply: discreet when
    * the person is, saved in the outbox, sent once per `dedupeId`.

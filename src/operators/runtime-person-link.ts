@@ -29,6 +29,10 @@ export class RuntimePersonLink implements PersonLink {
     return this.#handle(conversation, { kind: "operator", event }, dedupeId);
   }
 
+  system(conversation: string, inbound: Extract<Inbound, { kind: "system" }>): Promise<Said> {
+    return this.#handle(conversation, inbound);
+  }
+
   say(conversation: string, text: string, dedupeId?: string): Promise<Said> {
     return this.#handle(conversation, { kind: "operator", event: "message", text }, dedupeId);
   }

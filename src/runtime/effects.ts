@@ -68,14 +68,22 @@ export interface PersonChannel {
   readonly windowMs?: number;
 }
 
-/** Where escalations, reports, relays and erasures go (the operator desk). */
+/**
+ * Where escalations, reports, relays and erasures go (the operator desk). An escalation or
+ * relay may resolve with what the engine must hear next (the case is gone: open a new one).
+ */
 export interface CasePort {
   escalate(
     key: ConversationKey,
     effect: Extract<Effect, { type: "escalate" | "report" }>,
-  ): Promise<void>;
-  relay(key: ConversationKey, effect: Extract<Effect, { type: "relay" }>): Promise<void>;
+  ): Promise<Inbound | undefined>;
+  relay(
+    key: ConversationKey,
+    effect: Extract<Effect, { type: "relay" }>,
+  ): Promise<Inbound | undefined>;
   erase(key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void>;
+  /** The person left quickly with their case open: its operators are told not to write. */
+  leftQuickly?(key: ConversationKey, effect: Extract<Effect, { type: "wipe" }>): Promise<void>;
 }
 
 /**
@@ -158,7 +166,7 @@ export class EffectRouter implements EffectSink {
     // A quick exit or an erase clears the chat before its answer goes out.
     if (effects.some((e, i) => (e.type === "wipe" || e.type === "erase") && pending(i))) {
       try {
-        await this.#wipe(key);
+        await this.#wipe(key, wipeOrigin(effects));
       } catch (failed) {
         return { done: [], failed };
       }
@@ -289,9 +297,13 @@ export class EffectRouter implements EffectSink {
     return channel;
   }
 
-  /** Delete what the platform still allows of this chat, now (and disarm the timer). */
-  async #wipe(key: ConversationKey): Promise<void> {
-    const ids = await this.d.chatLog.all(key, this.#now());
+  /**
+   * Delete what the platform still allows of this chat (and the message that asked), now,
+   * and disarm the timer.
+   */
+  async #wipe(key: ConversationKey, origin?: string): Promise<void> {
+    const logged = await this.d.chatLog.all(key, this.#now());
+    const ids = origin ? [...logged, origin] : logged;
     await this.#channel(key).deleteMessages(key, ids);
     await this.d.chatLog.clear(key);
   }
@@ -312,11 +324,9 @@ export class EffectRouter implements EffectSink {
     switch (effect.type) {
       case "escalate":
       case "report":
-        await this.d.cases.escalate(key, effect);
-        return {};
+        return nextOf(await this.d.cases.escalate(key, effect));
       case "relay":
-        await this.d.cases.relay(key, effect);
-        return {};
+        return nextOf(await this.d.cases.relay(key, effect));
       case "reattach":
         return { next: await this.d.reattach.reattach(key, effect) };
       case "erase":
@@ -333,12 +343,30 @@ export class EffectRouter implements EffectSink {
       case "cancel":
         await this.d.scheduler.cancel(`${this.#jobs(key)}${effect.job}`);
         return {};
+      case "wipe":
+        if (effect.caseRef) await this.d.cases.leftQuickly?.(key, effect);
+        return {};
+      case "tidy":
+        // The person's own message that got no reply (relayed to an operator): deleted on
+        // the same schedule as the rest of the chat (issue 13, point 5).
+        return effect.origin
+          ? { chatLog: { ids: [effect.origin], deleteAt: this.#now() + effect.afterMs } }
+          : {};
       case "error":
       case "reply":
       case "end":
-      case "tidy":
-      case "wipe":
         return {};
     }
   }
+}
+
+/** The quick exit's own message (the typed word), to delete with the rest of the chat. */
+function wipeOrigin(effects: readonly Effect[]): string | undefined {
+  const wipe = effects.find((e) => e.type === "wipe");
+  return wipe?.type === "wipe" ? wipe.origin : undefined;
+}
+
+/** What the engine must hear after an effect, if anything. */
+function nextOf(next: Inbound | undefined): Outcome {
+  return next ? { next } : {};
 }

@@ -1,33 +1,28 @@
 /**
- * Finding a case again from another account: the right code and the right answer move
- * the case; anything else says the same "does not match", and guessing gets locked out.
+ * Finding a case again from another account: the right code and the person's own word ask
+ * operators to confirm, and move nothing; anything else says the same "does not match",
+ * and guessing gets locked out. The word is kept only as an Argon2 hash.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryCaseCodes } from "../../src/cases/case-codes.js";
 import { MemoryCaseStore } from "../../src/cases/memory-case-store.js";
 import { MAX_CODE_FAILURES, ReattachService, withCaseCodes } from "../../src/cases/reattach.js";
-import type { Bundle, Effect, Inbound } from "../../src/engine/types.js";
+import type { Effect, Inbound } from "../../src/engine/types.js";
 import { createLogger } from "../../src/log.js";
-import { realBundle } from "../helpers/content.js";
-
-let bundle: Bundle;
-beforeAll(() => {
-  bundle = realBundle();
-});
 
 const CODE = "ABC1-EFGH-JKMN-PQR0";
 
-async function setup(place: { id?: string; country?: string; text?: string }) {
+async function setup(word?: string) {
   const cases = new MemoryCaseStore();
   const codes = new MemoryCaseCodes();
   const told: { key: string; inbound: Inbound }[] = [];
-  const reattached: string[] = [];
+  const requested: string[] = [];
+  const passedOn: Effect[] = [];
   const checker = new ReattachService({
     codes,
     cases,
-    directory: bundle.directory,
-    onReattached: async (c) => {
-      reattached.push(c.id);
+    onRequested: async (c) => {
+      requested.push(c.id);
     },
     log: createLogger("silent"),
     now: () => 5_000,
@@ -35,7 +30,8 @@ async function setup(place: { id?: string; country?: string; text?: string }) {
   const desk = withCaseCodes(
     {
       escalate: async (key, e) => {
-        if (e.type !== "escalate") return;
+        passedOn.push(e);
+        if (e.type !== "escalate") return undefined;
         await cases.upsert({
           caseRef: e.caseRef,
           conversation: key,
@@ -47,8 +43,9 @@ async function setup(place: { id?: string; country?: string; text?: string }) {
           lang: "id",
           now: 1_000,
         });
+        return undefined;
       },
-      relay: async () => {},
+      relay: async () => undefined,
       erase: async () => {},
     },
     codes,
@@ -58,8 +55,9 @@ async function setup(place: { id?: string; country?: string; text?: string }) {
     caseRef: "C1",
     priority: "P1",
     reasons: ["immediate_danger"],
-    summary: { flow: "help", lang: "id", answers: {}, place },
+    summary: { flow: "help", lang: "id", answers: {}, place: { id: "poipet", country: "KH" } },
     code: CODE,
+    ...(word ? { word } : {}),
   });
   // What the engine is told of each check, in order.
   const service = {
@@ -67,52 +65,73 @@ async function setup(place: { id?: string; country?: string; text?: string }) {
       told.push({ key, inbound: await checker.reattach(key, effect) });
     },
   };
-  return { cases, codes, service, told, reattached };
+  return { cases, codes, service, told, requested, passedOn };
 }
 
+describe("the person's word at handoff", () => {
+  it("is kept only as an Argon2 hash, and goes no further than the code", async () => {
+    const { codes, passedOn } = await setup("melati biru");
+    const kept = await codes.word(CODE);
+    expect(kept).toMatch(/^\$argon2id\$/);
+    expect(kept).not.toContain("melati");
+    expect(JSON.stringify(passedOn)).not.toContain("melati");
+  });
+});
+
 describe("reattaching with a case code", () => {
-  it("moves the case to the new account when the place matches", async () => {
-    const { cases, service, told, reattached } = await setup({ id: "poipet", country: "KH" });
+  it("with the right word, asks operators to confirm and moves nothing yet", async () => {
+    const { cases, service, told, requested } = await setup("melati biru");
     await service.reattach("wa:+6281234567890", {
       type: "reattach",
       code: CODE,
-      answer: "poipet kamboja",
+      answer: "Melati  Biru!",
     });
     expect(told).toEqual([
-      { key: "wa:+6281234567890", inbound: { kind: "system", event: "reattached", caseRef: "C1" } },
+      { key: "wa:+6281234567890", inbound: { kind: "system", event: "reattach_pending" } },
     ]);
     const c = await cases.get("C1");
-    expect(c).toMatchObject({ conversation: "wa:+6281234567890", channel: "wa", reattached: true });
-    expect(c?.audit.at(-1)).toMatchObject({ by: "person", action: "reattached" });
-    expect(reattached).toEqual(["C1"]);
+    expect(c?.conversation).toBe("tg:1");
+    expect(c?.pendingReattach).toEqual({
+      conversation: "wa:+6281234567890",
+      channel: "wa",
+      at: 5_000,
+      word: true,
+    });
+    expect(c?.audit.at(-1)).toMatchObject({ by: "person", action: "reattach_requested" });
+    expect(requested).toEqual(["C1"]);
   });
 
-  it("accepts the same words when the place was typed and not found", async () => {
-    const { service, told } = await setup({ text: "gedung biru dekat sungai" });
-    await service.reattach("tg:2", {
-      type: "reattach",
-      code: CODE,
-      answer: "Gedung biru, dekat sungai",
-    });
-    expect(told[0]?.inbound).toMatchObject({ event: "reattached" });
+  it("the place the person was in, which a captor knows, is refused", async () => {
+    const { cases, service, told } = await setup("melati biru");
+    await service.reattach("tg:3", { type: "reattach", code: CODE, answer: "Poipet" });
+    expect(told).toEqual([{ key: "tg:3", inbound: { kind: "system", event: "reattach_failed" } }]);
+    expect((await cases.get("C1"))?.pendingReattach).toBeUndefined();
+  });
+
+  it("a case with no word chosen still goes to operators, who are told so", async () => {
+    const { cases, service, told } = await setup();
+    await service.reattach("tg:5", { type: "reattach", code: CODE, answer: "tidak ada" });
+    expect(told[0]?.inbound).toEqual({ kind: "system", event: "reattach_pending" });
+    expect((await cases.get("C1"))?.pendingReattach?.word).toBe(false);
   });
 
   it.each([
-    ["a wrong place", CODE, "Bavet"],
-    ["an unknown code", "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "Poipet"],
+    ["a wrong word", CODE, "mawar merah"],
+    ["an unknown code", "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "melati biru"],
   ])("refuses %s the same way, and changes nothing", async (_what, code, answer) => {
-    const { cases, service, told } = await setup({ id: "poipet", country: "KH" });
+    const { cases, service, told } = await setup("melati biru");
     await service.reattach("tg:3", { type: "reattach", code, answer });
     expect(told).toEqual([{ key: "tg:3", inbound: { kind: "system", event: "reattach_failed" } }]);
     expect((await cases.get("C1"))?.conversation).toBe("tg:1");
+    expect((await cases.get("C1"))?.pendingReattach).toBeUndefined();
   });
 
-  it("locks a code after repeated wrong answers, even for the right one", async () => {
-    const { service, told } = await setup({ id: "poipet", country: "KH" });
+  it("locks a code after repeated wrong words, even for the right one", async () => {
+    const { service, told } = await setup("melati biru");
     for (let i = 0; i < MAX_CODE_FAILURES; i++) {
       await service.reattach("tg:4", { type: "reattach", code: CODE, answer: "Bavet" });
     }
-    await service.reattach("tg:4", { type: "reattach", code: CODE, answer: "Poipet" });
+    await service.reattach("tg:4", { type: "reattach", code: CODE, answer: "melati biru" });
     expect(told.at(-1)?.inbound).toMatchObject({ event: "reattach_failed" });
   });
 });

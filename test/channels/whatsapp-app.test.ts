@@ -150,6 +150,7 @@ describe("WhatsApp through the app", () => {
       await tgTap(data);
     for (const data of ["c|help.injuries|none", "c|help.passport|held", "c|help.consent|no"])
       await tgTap(data);
+    await svc.post(textUpdate(chat, "kopi susu", { languageCode: "id" }));
     await svc.app.runtime.drain();
     const handoff =
       tg
@@ -162,8 +163,18 @@ describe("WhatsApp through the app", () => {
 
     const wa = "6281234567002";
     await deliver(textMessage(wa, code as string));
-    expect(JSON.stringify(graph.sent(wa).at(-1)?.body)).toContain("di kota atau daerah mana");
-    await deliver(textMessage(wa, "poipet"));
+    expect(JSON.stringify(graph.sent(wa).at(-1)?.body)).toContain("kata rahasia");
+    await deliver(textMessage(wa, "Kopi Susu"));
+    expect(JSON.stringify(graph.sent(wa).at(-1)?.body)).toContain("memeriksanya dulu");
+    // An operator confirms it is the person (decision 0028).
+    const thread = (await svc.app.cases.get(before?.id as string))?.topic as number;
+    await until(() =>
+      tg.sentTo(GROUP).some((m) => m.message_thread_id === thread && m.text?.startsWith("🔑")),
+    );
+    const request = tg
+      .sentTo(GROUP)
+      .findLast((m) => m.message_thread_id === thread && m.text?.startsWith("🔑")) as Message;
+    await svc.post(callbackUpdate(GROUP, `o|relink|${before?.id}`, request, { userId: OPERATOR }));
     await until(() =>
       graph.sent(wa).some((m) => JSON.stringify(m.body).includes("tersambung lagi")),
     );

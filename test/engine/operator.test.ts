@@ -85,6 +85,7 @@ describe("operator takeover", () => {
     chat.tap("no");
     expect(chat.text).toContain("+855 12 813 282");
     expect(chat.text).toContain("117");
+    chat.tap("_skip");
     expect(chat.text).toContain("Kami berusaha membalas dalam 2 menit");
     expect(chat.session?.waiting).toBe(true);
     chat.say("halo?");
@@ -95,8 +96,9 @@ describe("operator takeover", () => {
   it("tells someone waiting without having heard how long it takes, once, with their hotline", () => {
     const chat = new Chat(bundle, "id");
     chat.say("ABC2-EFGH-JKR");
-    chat.say("Poipet");
-    chat.send({ kind: "system", event: "reattached", caseRef: "CASE-9" });
+    chat.say("melati biru");
+    chat.send({ kind: "system", event: "reattach_pending" });
+    chat.send({ kind: "system", event: "relinked", caseRef: "CASE-9", claimed: false });
     chat.pin(13.65, 102.567);
     chat.say("halo?");
     expect(chat.text).toContain("Pesanmu sudah kami teruskan ke tim");

@@ -122,7 +122,18 @@ describe("session size", () => {
     [
       "help",
       ["help", "danger"],
-      ["Sihanoukville", "sometimes", long(500), "40", "hurt", long(500), "held", "yes", long(500)],
+      [
+        "Sihanoukville",
+        "sometimes",
+        long(500),
+        "40",
+        "hurt",
+        long(500),
+        "held",
+        "yes",
+        long(500),
+        "kopi susu",
+      ],
     ],
     [
       "family",

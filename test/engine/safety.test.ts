@@ -249,7 +249,7 @@ describe("check-ins", () => {
 describe("case code", () => {
   it("is given to a person in danger with their handoff, with where to keep it", () => {
     const chat = helpStarted();
-    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    for (const t of ["anytime", "_skip", "none", "have", "no", "_skip"]) chat.tap(t);
     expect(chat.text).toContain("Simpan kode ini: ABC2-EFGH-JKR");
     expect(chat.text).toContain("Hafalkan, atau catat di tempat yang tidak diperiksa orang lain");
     expect(chat.of("escalate")[0]?.code).toBe("ABC2-EFGH-JKR");
@@ -257,9 +257,24 @@ describe("case code", () => {
 
   it("says on WhatsApp, where nothing can be deleted, to delete it once noted", () => {
     const chat = helpStarted("en");
-    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    for (const t of ["anytime", "_skip", "none", "have", "no", "_skip"]) chat.tap(t);
     const code = chat.of("reply").find((r) => r.text.includes("ABC2-EFGH-JKR"))?.text ?? "";
     expect(code).toContain("If you use WhatsApp, delete this message yourself");
+  });
+
+  it("comes with the person's own word, which goes to the case and is deleted from the chat at once", () => {
+    const chat = helpStarted();
+    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    expect(chat.at).toBe("help.keep_word");
+    chat.send({ kind: "text", text: "Melati Biru", origin: "77" });
+    const withWord = chat.of("escalate").filter((e) => e.word !== undefined);
+    expect(withWord).toEqual([
+      expect.objectContaining({ code: "ABC2-EFGH-JKR", word: "melati biru" }),
+    ]);
+    // The message with the word goes at the first tidy, not after the person's delay.
+    expect(chat.of("tidy")[0]).toEqual({ type: "tidy", afterMs: 0, origin: "77" });
+    expect(JSON.stringify(chat.session)).not.toContain("melati");
+    expect(chat.text).toContain("Simpan kode ini: ABC2-EFGH-JKR");
   });
 
   it.each([
@@ -287,17 +302,43 @@ describe("case code", () => {
     expect(chat.at).toBe("welcome.menu");
   });
 
-  it("typed from another account, asks one confirming question, then asks for a check", () => {
+  it("typed from another account, asks for the person's word, then waits for operators with neutral words", () => {
     const chat = new Chat(bundle, "id");
     chat.say("abc2 efgh jkr");
     expect(chat.at).toBe("reattach.question");
-    chat.say("Poipet");
+    chat.say("melati biru");
     expect(chat.of("reattach")).toEqual([
-      { type: "reattach", code: "ABC2-EFGH-JKR", answer: "Poipet" },
+      { type: "reattach", code: "ABC2-EFGH-JKR", answer: "melati biru" },
     ]);
-    chat.send({ kind: "system", event: "reattached", caseRef: "CASE-9" });
-    expect(chat.session).toMatchObject({ caseRef: "CASE-9", waiting: true });
+    // The word is checked once and kept nowhere in the conversation.
+    expect(JSON.stringify(chat.session)).not.toContain("melati");
+    chat.send({ kind: "system", event: "reattach_pending" });
+    expect(chat.session?.caseRef).toBeUndefined();
+    expect(chat.text).toContain("Tim kami akan memeriksanya dulu");
+    // Until operators confirm, nothing is passed on and the words stay neutral.
+    chat.say("halo? ada yang bisa bantu?");
+    expect(chat.of("relay")).toEqual([]);
+    expect(chat.text).toBe(
+      "Kami masih memeriksanya. Kamu akan dapat kabar di sini. Kalau darurat, ketik SOS.",
+    );
+    chat.send({ kind: "system", event: "relinked", caseRef: "CASE-9", claimed: true });
+    expect(chat.session).toMatchObject({ caseRef: "CASE-9", mode: "operator" });
     expect(chat.text).toContain("tersambung lagi");
+    chat.say("saya di hotel sekarang");
+    expect(chat.of("relay")).toHaveLength(1);
+  });
+
+  it("refused by operators: the new account is told in neutral words and holds nothing", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("ABC2-EFGH-JKR");
+    chat.say("Poipet");
+    chat.send({ kind: "system", event: "reattach_pending" });
+    chat.send({ kind: "system", event: "relink_refused" });
+    expect(chat.text).toBe(
+      "Maaf, kami belum bisa memastikannya. Kalau perlu bantuan, ketik petugas. Kalau darurat, ketik SOS.",
+    );
+    expect(chat.session?.relinking).toBeUndefined();
+    expect(chat.session?.caseRef).toBeUndefined();
   });
 
   it("is recognised with doubled letters, as sent, typed in lower case, spaced out or with look-alikes", () => {
@@ -357,6 +398,30 @@ describe("case code", () => {
     }
     chat.say("ABC2-EFGH-JKR");
     expect(chat.at).not.toBe("reattach.question");
+  });
+});
+
+describe("one open case per account", () => {
+  it("a quick exit does not let the same account open a second case", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("SOS tolong");
+    const [first] = chat.of("escalate");
+    chat.say("cuaca");
+    expect(chat.of("wipe")).toEqual([{ type: "wipe", caseRef: first?.caseRef }]);
+    chat.say("SOS tolong, mereka datang");
+    expect(chat.of("escalate").map((e) => e.caseRef)).toEqual([first?.caseRef]);
+  });
+
+  it("after a quick exit with an operator on the case, their joining says nothing to the phone", () => {
+    const chat = new Chat(bundle, "id");
+    chat.say("SOS tolong");
+    chat.say("cuaca");
+    chat.send({ kind: "operator", event: "joined" });
+    expect(chat.of("reply")).toEqual([]);
+    expect(chat.session?.mode).toBe("operator");
+    chat.say("halo");
+    expect(chat.of("relay")).toHaveLength(1);
+    expect(chat.session?.leftQuickly).toBeUndefined();
   });
 });
 

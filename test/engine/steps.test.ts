@@ -275,6 +275,7 @@ describe("escalate and end steps", () => {
     chat.tap("none");
     chat.tap("held");
     chat.tap("no");
+    chat.tap("_skip");
     const [escalation] = chat.of("escalate");
     expect(escalation).toMatchObject({
       priority: "P3",
@@ -295,6 +296,7 @@ describe("escalate and end steps", () => {
     chat.tap("none");
     chat.tap("held");
     chat.tap("no");
+    chat.tap("_skip");
     chat.say("saya takut");
     expect(chat.of("relay")).toHaveLength(1);
     expect(chat.text).toBe("Terima kasih, sudah kami teruskan. Ketik SOS kalau darurat.");
@@ -309,7 +311,7 @@ describe("waiting for a human", () => {
     chat.tap("help");
     chat.tap(safety);
     chat.say("Poipet");
-    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    for (const t of ["anytime", "_skip", "none", "have", "no", "_skip"]) chat.tap(t);
     return chat;
   }
 
@@ -327,7 +329,7 @@ describe("waiting for a human", () => {
     chat.tap("unsafe");
     expect(chat.at).toBe("help.place");
     chat.say("Poipet");
-    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    for (const t of ["anytime", "_skip", "none", "have", "no", "_skip"]) chat.tap(t);
     expect(chat.text).toContain("We aim to reply within 30 minutes");
   });
 

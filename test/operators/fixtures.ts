@@ -38,6 +38,14 @@ export class RecordingPerson implements PersonLink {
     return { status: "saved", delivered: Promise.resolve("done") };
   }
 
+  /** What the desk told the engine of a conversation (a request confirmed, a case moved). */
+  readonly told: { conversation: string; inbound: Inbound }[] = [];
+
+  async system(conversation: string, inbound: Extract<Inbound, { kind: "system" }>): Promise<Said> {
+    this.told.push({ conversation, inbound });
+    return { status: "saved", delivered: Promise.resolve("done") };
+  }
+
   async say(conversation: string, text: string): Promise<Said> {
     if (this.refuse) return { status: "refused", why: this.refuse };
     this.said.push({ conversation, text });

@@ -189,9 +189,17 @@ describe("announcements", () => {
 });
 
 describe("event lines", () => {
-  it("says a case was found again from another account, and on which channel", () => {
-    const line = view().eventLine(helpCase({}), { kind: "reattached", channel: "wa" });
-    expect(line).toContain("from another account");
+  it("asks to confirm a request from another account, saying whether the word was checked", () => {
+    const asked = (word: boolean) =>
+      view().eventLine(helpCase({}), { kind: "reattach_requested", channel: "wa", word });
+    expect(asked(true)).toContain("secret word from another account (WhatsApp)");
+    expect(asked(true)).toContain("Nothing reaches that account until you confirm");
+    expect(asked(false)).toContain("The person chose no secret word");
+  });
+
+  it("says who confirmed the person's new account, and on which channel", () => {
+    const line = view().eventLine(helpCase({}), { kind: "reattached", channel: "wa", by: "rina" });
+    expect(line).toContain("rina confirmed it is the person");
     expect(line).toContain("WhatsApp");
   });
 

@@ -162,6 +162,7 @@ describe("Runtime", () => {
         escalate: async (_key, effect) => {
           if (queueDown) throw new Error("case store down");
           escalated.push(effect.caseRef);
+          return undefined;
         },
         relay: async () => undefined,
         erase: async () => undefined,

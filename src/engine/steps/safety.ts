@@ -1,4 +1,5 @@
 import { ownWord } from "../own-word.js";
+import type { Turn } from "../turn.js";
 import type { StepKind } from "./kind.js";
 import { defOf } from "./kind.js";
 
@@ -23,12 +24,26 @@ export const secretWord: StepKind = {
     const word = ownWord(inbound.text);
     const count = word === "" ? 0 : word.split(" ").length;
     if (count === 0 || count > MAX_WORDS) return { retry: "common:safety.word_shape" };
+    if (def.word === "keep") return keepWord(turn, word, inbound.origin, def.next);
     if (def.word === "exit") turn.s.safety.exitWord = word;
     else turn.s.safety.duressWord = word;
     turn.s.safety.chosen = true;
     return { goto: def.next };
   },
 };
+
+/**
+ * The word that confirms the person's case code from another account: it goes with the
+ * case (hashed there, never kept as typed, never in the session), and the message that
+ * carried it is deleted from the chat at the first tidy, whatever the person's settings.
+ */
+function keepWord(turn: Turn, word: string, origin: string | undefined, next: string) {
+  turn.escalate();
+  const escalation = turn.effects.findLast((e) => e.type === "escalate");
+  if (escalation?.type === "escalate") escalation.word = word;
+  turn.effects.push({ type: "tidy", afterMs: 0, ...(origin ? { origin } : {}) });
+  return { goto: next };
+}
 
 /**
  * A check-in the person asked for: the bot writes at that time, and if no answer comes
@@ -58,13 +73,15 @@ export const checkin: StepKind = {
   },
 };
 
-/** Ask the case store whether the code and the confirming answer belong together. */
+/** Ask whether the code and the word belong together (operators then confirm it is them). */
 export const reattach: StepKind = {
   enter(turn, step) {
     const def = defOf(step, "reattach");
     const code = turn.s.pendingCode;
     const answer = turn.s.answers[def.answer];
     turn.s.pendingCode = undefined;
+    // The word is checked once and not kept here.
+    delete turn.s.answers[def.answer];
     if (code && typeof answer === "string") turn.effects.push({ type: "reattach", code, answer });
     return { goto: def.next };
   },

@@ -4,8 +4,9 @@
  * the person writes appears in the topic (text as a line, photos and documents copied);
  * overdue and returned cases are announced in the General topic.
  *
- * - Every message into the group goes through the shared Pacer (20 a minute per group).
- *   Edits and topic management do not count towards that limit and go straight out.
+ * - Every message into the group goes through the shared Pacer (20 a minute per group),
+ *   by priority: cards and P1 first (group-queue.ts). Edits and topic management do not
+ *   count towards that limit and go straight out.
  * - A topic deleted by hand is recreated: the send that found it gone ("message thread not
  *   found", TOPIC_ID_INVALID) opens a new topic, stores it on the case, posts the card
  *   again, and is retried there.
@@ -27,6 +28,7 @@ import type { Bundle, Inbound, Priority } from "../../engine/types.js";
 import type { Logger } from "../../log.js";
 import { errorSummary } from "../../runtime/runtime.js";
 import type { BoardEvent, OperatorBoard } from "../desk.js";
+import { GroupQueue } from "./group-queue.js";
 import { OperatorView, TOPIC_COLOR } from "./view.js";
 
 /** Where the board works and for whom. */
@@ -60,6 +62,10 @@ export interface TelegramOperatorBoardDeps {
 const RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3 };
 /** Events after which the topic's title may be out of date. */
 const RETITLE = new Set<BoardEvent["kind"]>(["updated", "raised", "closed", "handed_back"]);
+/** At most one announcement of unclaimed cases per priority in this time. */
+export const ANNOUNCE_GAP_MS = 60_000;
+/** How many queued cases an announcement looks at to count those waiting. */
+const ANNOUNCE_SCAN = 1000;
 /** The audit action that records where a case's card is. */
 export const CARD_ACTION = "card";
 /** Media kinds the person side reads that are worth copying into the topic. */
@@ -157,8 +163,12 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
       // The title shows priority, area and whether it is closed: any of them may have changed.
       if (kind === undefined || RETITLE.has(kind)) await this.#retitle(fresh);
       const line = event ? this.view.eventLine(fresh, event) : undefined;
+      // A request from another account carries the buttons to confirm or refuse it.
+      const markup =
+        event?.kind === "reattach_requested" ? this.view.relinkKeyboard(fresh) : undefined;
       if (line)
-        fresh = (await this.#inTopic(fresh, (t) => this.#post(fresh.priority, t, line))).case;
+        fresh = (await this.#inTopic(fresh, (t) => this.#post(fresh.priority, t, line, markup)))
+          .case;
       const shown = fresh;
       if ((event?.kind === "raised" || event?.kind === "updated") && event.located)
         await this.#inTopic(shown, (thread) => this.#pin(shown, thread));
@@ -199,11 +209,35 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
 
   // ---- Announcer -------------------------------------------------------------------------
 
-  /** An unclaimed case waited too long: say so in General, louder with each level. */
+  /**
+   * An unclaimed case waited too long: say so in General, louder with each level. At most
+   * one announcement per priority per minute (in this process): when several cases of the
+   * priority wait, one line sums them up ("5 P1 cases waiting, oldest 12 min"), and the
+   * announcements of the others in that minute are folded into it.
+   */
   async overdue(c: Case, level: number): Promise<void> {
+    const now = this.#now();
+    const last = this.#announced.get(c.priority);
+    if (last !== undefined && now - last < ANNOUNCE_GAP_MS) return;
+    this.#announced.set(c.priority, now);
     const withTopic = c.topic === undefined ? await this.#ensureTopic(c) : c;
-    await this.#post(c.priority, undefined, this.view.overdue(withTopic, level, this.#now()));
+    const waiting = (await this.#d.store.queued(ANNOUNCE_SCAN)).filter(
+      (x) => x.priority === c.priority,
+    );
+    if (waiting.length <= 1) {
+      await this.#post(c.priority, undefined, this.view.overdue(withTopic, level, now));
+      return;
+    }
+    const oldest = waiting.reduce((a, b) => (b.queuedAt < a.queuedAt ? b : a));
+    await this.#post(
+      c.priority,
+      undefined,
+      this.view.overdueSummary(oldest, waiting.length, level, now),
+    );
   }
+
+  /** When each priority was last announced in General (this process). */
+  readonly #announced = new Map<Priority, number>();
 
   /** A silent holder lost the case: say so in General and in the topic; refresh the card. */
   async returned(c: Case): Promise<void> {
@@ -267,7 +301,7 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
   /** Post the card (and the map pin) in `thread`; remember where the card is. */
   async #postCard(c: Case, thread: number): Promise<Case> {
     const markup = this.view.keyboard(c);
-    const sent = await this.#send(c.priority, () =>
+    const sent = await this.#send("card", () =>
       this.#d.api.sendMessage(this.#d.chatId, this.view.card(c, this.#now()), {
         message_thread_id: thread,
         parse_mode: "HTML",
@@ -401,20 +435,50 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
 
   // ---- Sending ---------------------------------------------------------------------------
 
-  /** An HTML message in `thread` (undefined: General), paced. */
-  #post(priority: Priority, thread: number | undefined, html: string): Promise<Message> {
+  /** An HTML message in `thread` (undefined: General), paced; with buttons when given. */
+  #post(
+    priority: Priority,
+    thread: number | undefined,
+    html: string,
+    markup?: InlineKeyboardMarkup,
+  ): Promise<Message> {
     return this.#send(priority, () =>
       this.#d.api.sendMessage(this.#d.chatId, html, {
         parse_mode: "HTML",
         link_preview_options: { is_disabled: true },
         ...(thread === undefined ? {} : { message_thread_id: thread }),
+        ...(markup ? { reply_markup: markup } : {}),
       }),
     );
   }
 
-  #send<T>(priority: Priority, run: () => Promise<T>): Promise<T> {
-    const target = { chat: `tg:${this.#d.chatId}`, group: true, priority: RANK[priority] };
-    return this.#d.pacer.send(target, run);
+  /** The group's budget, shared by priority: cards and P1 first (see group-queue.ts). */
+  readonly #queue = new GroupQueue(<T>(run: () => Promise<T>, rank: number) =>
+    this.#d.pacer.send({ chat: `tg:${this.#d.chatId}`, group: true, priority: rank }, run),
+  );
+
+  /** Send into the group at `priority`'s rank; a card goes with P1's (`"card"`). */
+  #send<T>(priority: Priority | "card", run: () => Promise<T>): Promise<T> {
+    const rank = priority === "card" ? RANK.P1 : RANK[priority];
+    return this.#queue.push(rank, run).then(
+      (sent) => {
+        this.#failingSince = undefined;
+        return sent;
+      },
+      (err: unknown) => {
+        // A deleted topic is healed by the caller; anything else means the group is away.
+        if (!isTopicGone(err)) this.#failingSince ??= this.#now();
+        throw err;
+      },
+    );
+  }
+
+  /** Since when writing to the group fails (undefined: the last message went out). */
+  #failingSince: number | undefined;
+
+  /** Whether the last message to the group went out (for `/readyz`). */
+  get healthy(): boolean {
+    return this.#failingSince === undefined;
   }
 
   /** Run `work` after every earlier piece of work on the same case (in this process). */

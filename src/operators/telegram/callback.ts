@@ -7,8 +7,20 @@
 import { type Outcome, outcomeSchema } from "../../cases/model.js";
 import { MAX_CALLBACK_BYTES } from "../../channels/telegram/callback-data.js";
 
-/** The card's buttons; `cancel` puts the card's own buttons back after "Close". */
-export const ACTIONS = ["claim", "release", "close", "steps", "handback", "cancel"] as const;
+/**
+ * The card's buttons; `cancel` puts the card's own buttons back after "Close"; `relink` and
+ * `norelink` confirm or refuse a request from another account (decision 0028).
+ */
+export const ACTIONS = [
+  "claim",
+  "release",
+  "close",
+  "steps",
+  "handback",
+  "cancel",
+  "relink",
+  "norelink",
+] as const;
 export type CardAction = (typeof ACTIONS)[number];
 
 /** A decoded tap. `outcome` only on `close` once the operator chose how it ended. */

@@ -144,6 +144,10 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
         return this.#said(await desk.sendSteps(user, tap.caseId, dedupeId), "steps");
       case "handback":
         return this.#said(await desk.handBack(user, tap.caseId), "handed_back");
+      case "relink":
+        return this.#relinkTap(q, await desk.confirmReattach(user, tap.caseId), "relinked");
+      case "norelink":
+        return this.#relinkTap(q, await desk.refuseReattach(user, tap.caseId), "relink_refused");
       case "close":
       case "cancel":
         return this.#closeTap(q, user, tap);
@@ -170,6 +174,15 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
     }
     await board.setKeyboard(messageId, this.#view.outcomeKeyboard(r.case));
     return this.#view.t("done.choose_outcome");
+  }
+
+  /** A request from another account settled (or already settled): its buttons go. */
+  async #relinkTap(q: CallbackQuery, r: CaseOutcome, done: string): Promise<string> {
+    const messageId = q.message?.message_id;
+    const settled = r.ok || r.error === "not_pending" || r.error === "closed";
+    if (settled && messageId !== undefined)
+      await this.#d.board.setKeyboard(messageId, undefined).catch(() => undefined);
+    return this.#said(r, done);
   }
 
   #said(r: CaseOutcome, done: string): string {
@@ -201,7 +214,7 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
       return;
     }
     const r = await this.#d.desk.message(user, c.id, m.text, dedupeId);
-    if (!r.ok) return this.#say(thread, this.#view.refusal(r.error, r.case));
+    if (!r.ok) return this.#refuse(thread, r.error, r.case);
     // Saved: it goes out in its turn. The 👍 says it reached the person; a refusal at the
     // platform is shown in the topic by the delivery itself.
     void r.delivered?.then((d) =>
@@ -261,8 +274,17 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
   }
 
   async #usage(user: string, thread: number | undefined, key: string): Promise<void> {
+    // A stranger is refused in the log only (authorise wrote it), never in the group.
     if (this.#d.desk.authorise(user, "command")) await this.#say(thread, this.#view.t(key));
-    else await this.#say(thread, this.#view.refusal("not_allowed"));
+  }
+
+  /**
+   * A refusal as a sentence in the thread; not for strangers, whose attempts are only
+   * logged: answering them would spend the group's message budget that cases need.
+   */
+  async #refuse(thread: number | undefined, error: string, c?: Case): Promise<void> {
+    if (error === "not_allowed") return;
+    await this.#say(thread, this.#view.refusal(error, c));
   }
 
   /** The result as HTML (`ok`), or the refusal as a sentence. */
@@ -272,7 +294,7 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
     r: { ok: true } | { ok: false; error: string; case?: Case },
     plain = false,
   ): Promise<void> {
-    if (!r.ok) return this.#say(thread, this.#view.refusal(r.error, r.case));
+    if (!r.ok) return this.#refuse(thread, r.error, r.case);
     if (html === undefined) return;
     return plain ? this.#say(thread, html) : this.#d.board.reply(thread, html);
   }

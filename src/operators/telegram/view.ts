@@ -6,7 +6,7 @@
  *
  * What is never shown: a name or number in a topic title (titles show in notifications and
  * chat lists), the person's phone numbers unless they agreed to share them, and secret
- * answers (the confirming answer of a case code).
+ * answers (the word typed with a case code).
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { type Case, OUTCOMES, SYSTEM } from "../../cases/model.js";
@@ -144,6 +144,16 @@ export class OperatorView {
     };
   }
 
+  /** Under a request from another account: confirm it is the person, or refuse. */
+  relinkKeyboard(c: Case): InlineKeyboardMarkup {
+    return {
+      inline_keyboard: [
+        [{ text: this.t("button.relink"), callback_data: encodeTap("relink", c.id) }],
+        [{ text: this.t("button.norelink"), callback_data: encodeTap("norelink", c.id) }],
+      ],
+    };
+  }
+
   /** The buttons offered after "Close": one per outcome, and back. */
   outcomeKeyboard(c: Case): InlineKeyboardMarkup {
     const rows = OUTCOMES.map((o) => [
@@ -201,8 +211,23 @@ export class OperatorView {
           this.t(key, { who: this.#who(event.by), outcome: this.t(`outcome.${event.outcome}`) }),
         );
       }
+      case "reattach_requested":
+        return this.#e(
+          this.t(event.word ? "line.reattach_requested" : "line.reattach_requested_no_word", {
+            channel: this.t(`channel.${event.channel}`),
+          }),
+        );
       case "reattached":
-        return this.#e(this.t("line.reattached", { channel: this.t(`channel.${event.channel}`) }));
+        return this.#e(
+          this.t("line.reattached", {
+            channel: this.t(`channel.${event.channel}`),
+            who: this.#who(event.by),
+          }),
+        );
+      case "reattach_refused":
+        return this.#e(this.t("line.reattach_refused", { who: this.#who(event.by) }));
+      case "left_quickly":
+        return `<b>${this.#e(this.t("line.left_quickly"))}</b>`;
       case "delivery_failed":
         // The platform's own reason when it refused; else why we did not write.
         if (event.code === undefined && event.why) return this.#e(this.t(`error.${event.why}`));
@@ -231,9 +256,23 @@ export class OperatorView {
   overdue(c: Case, level: number, now: number): string {
     const step = Math.min(Math.max(level, 1), 3);
     const vars = { priority: c.priority, id: c.id, age: this.age(now - c.queuedAt) };
-    const head = this.#e(this.t(`announce.overdue_${step}`, vars));
-    const text = step >= 2 ? `<b>${head}</b>` : head;
-    const lines = [`${text} — ${this.#caseLink(c)}`];
+    return this.#loud(step, this.t(`announce.overdue_${step}`, vars), c);
+  }
+
+  /**
+   * Several unclaimed cases of one priority, in one line instead of one per case ("5 P1
+   * cases waiting, oldest 12 min"), linking the oldest; louder with each round.
+   */
+  overdueSummary(oldest: Case, count: number, level: number, now: number): string {
+    const step = Math.min(Math.max(level, 1), 3);
+    const vars = { count, priority: oldest.priority, age: this.age(now - oldest.queuedAt) };
+    return this.#loud(step, this.t(`announce.summary_${step}`, vars), oldest);
+  }
+
+  /** An announcement: bold from level 2, supervisors mentioned (by id) from level 3. */
+  #loud(step: number, text: string, c: Case): string {
+    const head = step >= 2 ? `<b>${this.#e(text)}</b>` : this.#e(text);
+    const lines = [`${head} — ${this.#caseLink(c)}`];
     if (step >= 3 && this.#o.supervisorIds.length > 0) {
       const mentions = this.#o.supervisorIds.map((id) => `<a href="tg://user?id=${id}">${id}</a>`);
       lines.push(`${this.#e(this.t("announce.supervisors"))} ${mentions.join(" ")}`);
