@@ -85,14 +85,14 @@ describe("the web chat in the service", () => {
     const s = await service();
     const tab = await openTab(s.base);
     await tab.send({ text: "halo" });
-    await tab.until("Halo, ini Pulang");
+    await tab.until("Pilih bahasa");
     expect(await tab.send({ stepRef: "exit", option: "_exit" })).toBe(204);
     await tab.until('<ol id="log" hx-swap-oob="innerHTML"></ol>');
     // The next word starts a new conversation: the greeting comes again.
     const before = tab.seen().length;
     await tab.send({ text: "halo" });
-    await tab.until(/Halo, ini Pulang[\s\S]*Halo, ini Pulang/);
-    expect(tab.seen().slice(before)).toContain("Halo, ini Pulang");
+    await tab.until(/Pilih bahasa[\s\S]*Pilih bahasa/);
+    expect(tab.seen().slice(before)).toContain("Pilih bahasa");
     tab.close();
   });
 
