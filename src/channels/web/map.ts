@@ -30,7 +30,19 @@ export interface RegionMap {
   outlines: Outline[];
   /** Places inside the window, as markers. */
   places: KnownPlace[];
+  /** Where each country's name is written on the map (ISO code, longitude, latitude). */
+  labels: { code: string; lon: number; lat: number }[];
 }
+
+/** Inside each country, clear of the border places' markers. */
+const LABELS = [
+  { code: "MM", lon: 95.2, lat: 21.5 },
+  { code: "TH", lon: 100.6, lat: 15.6 },
+  { code: "LA", lon: 102.4, lat: 19.6 },
+  { code: "KH", lon: 104.2, lat: 12.9 },
+  { code: "VN", lon: 105.6, lat: 21.4 },
+  { code: "MY", lon: 101.9, lat: 4.4 },
+];
 
 /** West, south, east, north: from the Bay of Bengal to the South China Sea. */
 const WINDOW = { west: 92, south: 1, east: 110, north: 24 } as const;
@@ -65,6 +77,7 @@ export function regionMap(places: readonly KnownPlace[]): RegionMap {
       return d ? [{ code, d }] : [];
     }),
     places: places.filter(inside),
+    labels: LABELS,
   };
 }
 

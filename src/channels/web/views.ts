@@ -110,6 +110,10 @@ function mapDialog(m: PageModel, say: (id: ChromeId) => VNode): VNode {
         preserveAspectRatio="xMidYMid meet">
         <rect class="sea" x="-180" y="-90" width="360" height="180" />
         ${m.map.outlines.map((o) => html`<path class="land" d=${o.d} />`)}
+        ${m.map.labels.map(
+          (l) =>
+            html`<text class="country" x=${l.lon} y=${-l.lat}>${countryName(m.texts, m.lang, l.code)}</text>`,
+        )}
         ${m.map.places.map((p) => html`<circle class="place" cx=${p.lon} cy=${-p.lat} r="0.12" />`)}
         <circle id="pick" class="pick" cx="0" cy="0" r="0.3" visibility="hidden" />
       </svg>
