@@ -26,7 +26,7 @@ async function runDemo(config: Config): Promise<void> {
   // The same service as in production, on memory stores, for the browser; quiet, so the
   // terminal stays a conversation.
   const app = createApp(config, createLogger("error", process.stderr));
-  const web = await startDemoService(app, config);
+  await startDemoService(app, config);
   // A terminal closing, or a process manager stopping the demo, ends it like /quit
   // (exit code 0), rather than killing it by the signal.
   const stop = new AbortController();
@@ -41,25 +41,21 @@ async function runDemo(config: Config): Promise<void> {
     interactive,
     signal: stop.signal,
   });
-  // Without a terminal (started in the background), the web chat keeps serving until stopped.
-  if (web && !interactive && !stop.signal.aborted)
-    await new Promise((resolve) => stop.signal.addEventListener("abort", resolve));
+  // The demo is one: /quit, the end of the input or a signal ends the web chat too.
   await app.stop();
   process.exit(0);
 }
 
 /** Listen for the web chat; a busy port leaves the terminal demo running alone. */
-async function startDemoService(app: App, config: Config): Promise<boolean> {
+async function startDemoService(app: App, config: Config): Promise<void> {
   try {
     const { port } = await app.start();
     if (config.webChat.enabled)
       process.stderr.write(`Web chat: open http://localhost:${port}/ in a browser.\n\n`);
-    return config.webChat.enabled;
   } catch (err) {
     process.stderr.write(
       `The web chat could not start (${(err as Error).message}); set PORT to a free port. The terminal demo goes on.\n\n`,
     );
-    return false;
   }
 }
 

@@ -55,8 +55,8 @@ export async function startServiceProcess(
       HOST: "127.0.0.1",
       ...env,
     },
-    // No terminal: the demo's web chat keeps serving until it is stopped.
-    stdio: ["ignore", "pipe", "pipe"],
+    // Input kept open: the demo ends with its input (like a terminal closing).
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let output = "";
   child.stdout?.on("data", (chunk) => {
