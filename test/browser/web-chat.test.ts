@@ -62,6 +62,19 @@ describe("the web chat", () => {
       true,
     );
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
+
+    // Markup a person types is shown as they typed it, never run.
+    const alerts: string[] = [];
+    page.on("dialog", (d) => {
+      alerts.push(d.message());
+      void d.dismiss();
+    });
+    const markup = '<img src=x onerror="alert(1)"><b>bold</b>';
+    await page.getByLabel("Message", { exact: true }).fill(markup);
+    await page.getByRole("button", { name: "Send", exact: true }).click();
+    await page.locator("#log .msg.person").filter({ hasText: markup }).waitFor();
+    await expect(page.locator("#log img, #log b").count()).resolves.toBe(0);
+    expect(alerts).toEqual([]);
     await context.close();
   });
 });

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CHAT_HEADER } from "../../src/channels/web/routes.js";
 import { createConfig } from "../../src/config.js";
-import { type Service, startService } from "../helpers/service.js";
+import { type Service, serviceClock, startService } from "../helpers/service.js";
 
 const services: Service[] = [];
 
@@ -14,8 +14,8 @@ afterEach(async () => {
   for (const s of services.splice(0)) await s.stop();
 });
 
-async function service(env: Record<string, string> = {}): Promise<Service> {
-  const s = await startService({ redis: false, fake: null, env });
+async function service(env: Record<string, string> = {}, now?: () => number): Promise<Service> {
+  const s = await startService({ redis: false, fake: null, env, ...(now ? { now } : {}) });
   services.push(s);
   return s;
 }
@@ -93,6 +93,21 @@ describe("the web chat in the service", () => {
     await tab.send({ text: "halo" });
     await tab.until(/Pilih bahasa[\s\S]*Pilih bahasa/);
     expect(tab.seen().slice(before)).toContain("Pilih bahasa");
+    tab.close();
+  });
+
+  it("deletes the conversation from the open page after discreet mode's delay", async () => {
+    const clock = serviceClock();
+    const s = await service({}, clock.now);
+    const tab = await openTab(s.base);
+    await tab.send({ text: "halo" });
+    await tab.until("Pilih bahasa");
+    const shown = [...tab.seen().matchAll(/<li id="([^"]+)"/g)].map((m) => m[1]);
+    expect(shown).toContain("ptest000001");
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    await clock.advance(s, 31);
+    // The person's message and the bot's reply leave the page.
+    for (const id of shown) await tab.until(`<li id="${id}" hx-swap-oob="delete"></li>`);
     tab.close();
   });
 
