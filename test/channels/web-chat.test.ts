@@ -224,3 +224,29 @@ describe("the event stream", () => {
     expect(res.statusCode).toBe(404);
   });
 });
+
+describe("when the message cannot be saved", () => {
+  it("answers 503 so the page says it was not sent, and does not show it as sent", async () => {
+    await app.close();
+    mailbox = new Mailbox();
+    app = Fastify();
+    webChatRoutes({
+      runtime: {
+        async handle() {
+          throw new Error("redis is away");
+        },
+      },
+      mailbox,
+      ids,
+      texts: realBundle().texts,
+      languages: ["id", "en"],
+      places,
+      map: regionMap(places),
+      messagesPerMinute: 30,
+      log: createLogger("silent"),
+    })(app);
+    await app.ready();
+    expect((await send({ mid: "p1234567890", text: "halo" })).statusCode).toBe(503);
+    expect(mailbox.transcript(webKey(chat)).messages).toEqual([]);
+  });
+});

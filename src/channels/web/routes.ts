@@ -161,6 +161,8 @@ async function post(d: WebChatRoutesDeps, req: FastifyRequest, reply: FastifyRep
   try {
     outcome = await d.runtime.handle(key, incoming.inbound, incoming.id);
   } catch (err) {
+    // Not saved: the page says so, and the bubble goes until the person sends it again.
+    d.mailbox.remove(key, [incoming.id]);
     d.onPost?.("failed");
     d.log.warn({ err: (err as Error).name }, "web chat message not saved");
     return reply.status(503).send({ error: "try again" });
