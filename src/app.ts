@@ -18,6 +18,7 @@ import { attachUpdates, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
 import { telegramRoutes } from "./channels/telegram/webhook.js";
+import { webChat } from "./channels/web/create.js";
 import { sessionCaseRef, type WhatsAppChannel } from "./channels/whatsapp/channel.js";
 import { whatsappChannel, whatsappWebhook } from "./channels/whatsapp/create.js";
 import type { Config } from "./config.js";
@@ -196,7 +197,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     worker,
     sla,
     ...(telegram ? { telegram } : {}),
-    routes: wa ? [wa.routes] : [],
+    routes: [...(wa ? [wa.routes] : []), ...(channels.web ? [channels.web.routes(runtime)] : [])],
     pacers: { tg: p.pacer, ...(channels.wa ? { wa: channels.wa.pacer } : {}) },
     ...(board.telegram ? { operators: board.telegram } : {}),
   });
@@ -228,7 +229,20 @@ function personChannels(p: Parts) {
         })
       : undefined;
   if (wa) all.wa = wa.channel;
-  return { all, ...(wa ? { wa } : {}) };
+  // The browser chat (the demo's, and production's when WEB_CHAT=on).
+  const web = config.webChat.enabled
+    ? webChat({
+        config: config.webChat,
+        directoryDir: config.paths.directory,
+        texts: p.bundle.texts,
+        languages: config.languages,
+        log,
+        metrics,
+        now: ports.now,
+      })
+    : undefined;
+  if (web) all.web = web.channel;
+  return { all, ...(wa ? { wa } : {}), ...(web ? { web } : {}) };
 }
 
 /** The operators' board: the Telegram group, or the log only when there is none. */
