@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { GRAPH_API_VERSION } from "./channels/whatsapp/graph.js";
+import { type ConsoleConfig, consoleConfig, consoleEnv } from "./console/settings.js";
 import {
   type DataKeys,
   decodeKey,
@@ -151,6 +152,7 @@ const envSchema = z.object({
       .optional(),
   ),
   ...whatsappEnv(),
+  ...consoleEnv(),
 });
 
 /** The raw environment, checked. */
@@ -186,6 +188,8 @@ export interface Config {
   pseudonymKey: Buffer | undefined;
   /** Keys for encryption at rest; undefined when DATA_KEY is unset (never in production with Redis). */
   dataKeys: DataKeys | undefined;
+  /** The web console at /console (src/console). */
+  console: ConsoleConfig;
 }
 
 /** Operators work cases in a Telegram supergroup with topics; only listed ids may act. */
@@ -255,6 +259,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     timeZone: e.TIME_ZONE,
     dataKeys: dataKeysConfig(e),
     pseudonymKey: pseudonymKeyConfig(e),
+    console: consoleConfig(e),
   };
 }
 
