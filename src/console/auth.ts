@@ -56,14 +56,15 @@ export class ConsoleAuth {
       return { ok: false as const, reason };
     };
     if (await this.d.lockout.locked(username, now)) return refuse("locked");
-    const account = await this.d.accounts.get(username);
+    let account = await this.d.accounts.get(username);
     const passwordOk = await checkPassword(account?.passwordHash ?? (await decoyHash()), password);
     if (!account || !passwordOk) return this.#failed(username, now, refuse);
     if (needsCode(account, this.d.config.totpRequiredFor)) {
       if (!account.totpSecret) return refuse("totp_setup_needed");
       const step = await checkTotp(account.totpSecret, code, now, account.totpLastStep);
       if (step === undefined) return this.#failed(username, now, refuse, "wrong_code");
-      await this.d.accounts.put({ ...account, totpLastStep: step });
+      account = { ...account, totpLastStep: step };
+      await this.d.accounts.put(account);
     }
     await this.d.lockout.clear(username);
     const sessionId = await this.d.sessions.create(username, now);

@@ -45,7 +45,7 @@ export function authRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
     "/sign-in",
     {
       preHandler: app.csrfProtection,
-      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      config: { rateLimit: { max: ctx.d.config.console.signInPerMinute, timeWindow: 60_000 } },
     },
     async (req, reply) => {
       const body = signInBody.safeParse(req.body ?? {});

@@ -23,6 +23,7 @@ export function consoleEnv() {
     CONSOLE_SESSION_MAX_HOURS: positiveInt(12),
     CONSOLE_SIGNIN_MAX_FAILURES: positiveInt(5),
     CONSOLE_LOCKOUT_MINUTES: positiveInt(15),
+    CONSOLE_SIGNIN_PER_MINUTE: positiveInt(10),
     CONSOLE_TOTP_REQUIRED_FOR: z.preprocess(
       emptyAsUndefined,
       z
@@ -55,6 +56,8 @@ export interface ConsoleConfig {
   /** This many wrong passwords or codes in a row lock the account for `lockoutMs`. */
   maxFailures: number;
   lockoutMs: number;
+  /** Sign-in attempts accepted per minute from one address (then 429). */
+  signInPerMinute: number;
   /** Roles that must use a one-time code (TOTP) to sign in. */
   totpRequiredFor: readonly ConsoleRole[];
   /** Cookies are `Secure` (HTTPS only) in production. */
@@ -73,6 +76,7 @@ export function consoleConfig(e: ConsoleEnv & { NODE_ENV: string }): ConsoleConf
     absoluteMs: e.CONSOLE_SESSION_MAX_HOURS * 3_600_000,
     maxFailures: e.CONSOLE_SIGNIN_MAX_FAILURES,
     lockoutMs: e.CONSOLE_LOCKOUT_MINUTES * 60_000,
+    signInPerMinute: e.CONSOLE_SIGNIN_PER_MINUTE,
     totpRequiredFor: e.CONSOLE_TOTP_REQUIRED_FOR,
     secureCookies: e.NODE_ENV === "production",
   };

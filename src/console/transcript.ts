@@ -65,8 +65,11 @@ export interface Transcripts {
   caseIds(): Promise<string[]>;
 }
 
+let sequence = 0;
+/** Time-ordered: the time, then a counter (entries of one millisecond keep their order). */
 function entryId(at: number): string {
-  return `${String(at).padStart(15, "0")}-${randomBytes(4).toString("hex")}`;
+  sequence = (sequence + 1) % 1e6;
+  return `${String(at).padStart(15, "0")}-${String(sequence).padStart(6, "0")}-${randomBytes(3).toString("hex")}`;
 }
 
 export class MemoryTranscripts implements Transcripts {
