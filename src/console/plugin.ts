@@ -30,7 +30,7 @@ import { BASE } from "./views/layout.js";
 /** The files served from packages under /console/assets/. */
 const PACKAGE_ASSETS: Record<string, string> = {
   "htmx.min.js": "htmx.org/dist/htmx.min.js",
-  "sse.js": "htmx-ext-sse/dist/sse.min.js",
+  "sse.js": "htmx-ext-sse/dist/sse.js",
   "uPlot.iife.min.js": "uplot/dist/uPlot.iife.min.js",
   "uPlot.min.css": "uplot/dist/uPlot.min.css",
 };
