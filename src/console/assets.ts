@@ -45,6 +45,8 @@ dt { color: var(--muted); }
 dd { margin: 0; overflow-wrap: anywhere; }
 .card { white-space: pre-line; border: 1px solid var(--line); border-radius: 6px; padding: 10px; overflow-wrap: anywhere; }
 .actions { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px 0; }
+fieldset.outcomes { display: flex; flex-wrap: wrap; gap: 4px 12px; border: 1px solid var(--line); border-radius: 6px; }
+label.choice { display: inline-flex; align-items: center; gap: 4px; min-height: 44px; }
 ol.messages { list-style: none; padding: 0; display: grid; gap: 6px; }
 .msg { border-radius: 8px; padding: 6px 10px; max-width: 40rem; overflow-wrap: anywhere; }
 .msg p { margin: 2px 0; white-space: pre-wrap; }

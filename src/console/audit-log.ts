@@ -7,10 +7,10 @@
  * value = the entry through the codec (so key rotation covers it); each day's hash expires
  * after `AUDIT_RETENTION_DAYS`.
  */
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { type Codec, jsonCodec, placeOf } from "../stores/codec.js";
 import type { RedisClient } from "../stores/redis/conversation-store.js";
+import { timeOrderedId } from "./entry-id.js";
 
 export const auditEntrySchema = z.object({
   at: z.number(),
@@ -33,13 +33,6 @@ export interface ConsoleAudit {
   add(entry: ConsoleAuditEntry): Promise<void>;
   /** The newest entries first, up to `limit`, looking back `days` days from `now`. */
   recent(now: number, limit: number, days?: number): Promise<ConsoleAuditEntry[]>;
-}
-
-let sequence = 0;
-/** Time-ordered: the time, then a counter (entries of one millisecond keep their order). */
-function entryId(at: number): string {
-  sequence = (sequence + 1) % 1e6;
-  return `${String(at).padStart(15, "0")}-${String(sequence).padStart(6, "0")}-${randomBytes(3).toString("hex")}`;
 }
 
 function dayOf(at: number): string {
@@ -72,7 +65,7 @@ export class RedisConsoleAudit implements ConsoleAudit {
   async add(entry: ConsoleAuditEntry) {
     const e = auditEntrySchema.parse(entry);
     const place = this.#place(dayOf(e.at));
-    const id = entryId(e.at);
+    const id = timeOrderedId(e.at);
     const key = `${this.prefix}${place}`;
     await this.redis
       .multi()

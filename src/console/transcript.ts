@@ -7,10 +7,10 @@
  *
  * Redis: `P console:t:{ID}`, hash, field = time-ordered entry id, value = entry.
  */
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { type Codec, jsonCodec, placeOf } from "../stores/codec.js";
 import type { RedisClient } from "../stores/redis/conversation-store.js";
+import { timeOrderedId } from "./entry-id.js";
 
 /** Where an operator's words are: on their way, delivered, kept to retry, or refused. */
 export const deliveryStateSchema = z.string().regex(/^[a-z_]{1,40}$/);
@@ -65,18 +65,11 @@ export interface Transcripts {
   caseIds(): Promise<string[]>;
 }
 
-let sequence = 0;
-/** Time-ordered: the time, then a counter (entries of one millisecond keep their order). */
-function entryId(at: number): string {
-  sequence = (sequence + 1) % 1e6;
-  return `${String(at).padStart(15, "0")}-${String(sequence).padStart(6, "0")}-${randomBytes(3).toString("hex")}`;
-}
-
 export class MemoryTranscripts implements Transcripts {
   readonly #cases = new Map<string, Map<string, TranscriptEntry>>();
 
   async add(caseId: string, entry: NewEntry) {
-    const id = entryId(entry.at);
+    const id = timeOrderedId(entry.at);
     const m = this.#cases.get(caseId) ?? new Map<string, TranscriptEntry>();
     m.set(id, transcriptEntrySchema.parse({ ...entry, id }));
     this.#cases.set(caseId, m);
@@ -111,7 +104,7 @@ export class RedisTranscripts implements Transcripts {
     return `console:t:{${caseId}}`;
   }
   async add(caseId: string, entry: NewEntry) {
-    const id = entryId(entry.at);
+    const id = timeOrderedId(entry.at);
     await this.#write(caseId, transcriptEntrySchema.parse({ ...entry, id }));
     return id;
   }

@@ -132,14 +132,20 @@ describe("seeing what is not yours", () => {
   });
 });
 
+/** A person in danger on `chat`, whose case `user` claimed in the console. */
+async function claimedBy(user: string, chat: number) {
+  const id = await svc.personInDanger(chat);
+  const b = svc.browser();
+  await b.signIn(user);
+  await b.get(`/console/cases/${id}`);
+  await b.post(`/console/cases/${id}/claim`, {}, { htmx: true });
+  return { id, b };
+}
+
 describe("what people and operators write", () => {
   it("refuses a very long reply and sends nothing", async () => {
     const chat = 7_720_005;
-    const id = await svc.personInDanger(chat);
-    const b = svc.browser();
-    await b.signIn("rina");
-    await b.get(`/console/cases/${id}`);
-    await b.post(`/console/cases/${id}/claim`, {}, { htmx: true });
+    const { id, b } = await claimedBy("rina", chat);
     const before = svc.fake.sentTo(chat).length;
     const r = await b.post(
       `/console/cases/${id}/reply`,
@@ -155,11 +161,7 @@ describe("what people and operators write", () => {
 
   it("shows HTML and script as text, never as markup", async () => {
     const chat = 7_720_006;
-    const id = await svc.personInDanger(chat);
-    const b = svc.browser();
-    await b.signIn("rina");
-    await b.get(`/console/cases/${id}`);
-    await b.post(`/console/cases/${id}/claim`, {}, { htmx: true });
+    const { id, b } = await claimedBy("rina", chat);
     const u = (await import("../fakes/telegram-api.js")).textUpdate(
       chat,
       '<script>alert("x")</script><b>hi</b>',

@@ -110,14 +110,18 @@ function actions(k: CaseContext, c: Case): string {
     out.push(button(k, c, "handback", t("case.handback")));
   }
   if (allowed.close) {
-    const options = OUTCOMES.map((o) => html`<option value="${o}">${t(`outcome.${o}`)}</option>`);
+    // No outcome is chosen for the operator: the browser asks for one before closing.
+    const options = OUTCOMES.map(
+      (o) =>
+        html`<label class="choice"><input type="radio" name="outcome" value="${o}" required> ${t(`outcome.${o}`)}</label>`,
+    );
     out.push(
       button(
         k,
         c,
         "close",
         t("case.close"),
-        html`<label for="outcome">${t("case.outcome")}</label><select id="outcome" name="outcome">!${options.join("")}</select>`,
+        html`<fieldset class="outcomes"><legend>${t("case.outcome")}</legend>!${options.join("")}</fieldset>`,
       ),
     );
   }
