@@ -22,6 +22,7 @@ import { webChat } from "./channels/web/create.js";
 import { sessionCaseRef, type WhatsAppChannel } from "./channels/whatsapp/channel.js";
 import { whatsappChannel, whatsappWebhook } from "./channels/whatsapp/create.js";
 import type { Config } from "./config.js";
+import { consoleParts, consoleRoutes } from "./console/create.js";
 import type { Bundle } from "./engine/types.js";
 import { loadBundle, waitMinutesOf } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
@@ -90,6 +91,8 @@ export interface App {
   /** Timers (check-ins, deleting discreet messages, SLAs); exposed for tests. */
   scheduler: Scheduler;
   worker: SchedulerWorker;
+  /** The HTTP server (tests `inject` requests into it). */
+  server: FastifyInstance;
   /** Listen (webhooks, health, metrics) and start polling if configured. */
   start(): Promise<{ port: number }>;
   /** Stop taking updates, finish those in flight, deliver what is queued, disconnect. */
@@ -131,7 +134,8 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     log.warn({ case: d.id, problem: d.problem }, "damaged case record skipped");
   });
   const channels = personChannels(p);
-  const board = operatorBoard(p, channels.wa?.channel);
+  const web = consoleParts(config, ports, log);
+  const board = withConsole(operatorBoard(p, channels.wa?.channel), web);
   const sla = new SlaService({
     store: cases,
     scheduler,
@@ -158,16 +162,18 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     now,
     onQuarantined: (count) => p.metrics.errors.inc({ stage: "outbox_quarantined" }, count),
   });
-  const desk = new OperatorDesk({
+  const person = new RuntimePersonLink({ runtime, channels: channels.all });
+  const deskDeps = {
     store: cases,
     sla,
-    person: new RuntimePersonLink({ runtime, channels: channels.all }),
+    person: web ? web.relay.person(person) : person,
     board: board.board,
     access: p.operatorIds.access,
     log,
     timeZone: config.timeZone,
     now,
-  });
+  };
+  const desk = new OperatorDesk(deskDeps);
   const worker = schedulerWorker(p, {
     runtime,
     router,
@@ -197,7 +203,13 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     worker,
     sla,
     ...(telegram ? { telegram } : {}),
-    routes: [...(wa ? [wa.routes] : []), ...(channels.web ? [channels.web.routes(runtime)] : [])],
+    routes: [
+      ...(wa ? [wa.routes] : []),
+      ...(channels.web ? [channels.web.routes(runtime)] : []),
+      ...(web
+        ? [consoleRoutes(web, { config, bundle: p.bundle, cases, desk: deskDeps, log, now })]
+        : []),
+    ],
     pacers: { tg: p.pacer, ...(channels.wa ? { wa: channels.wa.pacer } : {}) },
     ...(board.telegram ? { operators: board.telegram } : {}),
   });
@@ -272,6 +284,16 @@ function operatorBoard(p: Parts, wa: WhatsAppChannel | undefined) {
     log.warn("OPERATOR_CHAT_ID is not set: cases are queued, but no operator group shows them");
   const board: OperatorBoard & Announcer = telegram ?? new QuietBoard(log);
   return { board, announcer: board, ...(telegram ? { telegram } : {}) };
+}
+
+/** The board, with the web console kept in step with it (when the console is on). */
+function withConsole<B extends { board: OperatorBoard & Announcer }>(
+  b: B,
+  web: ReturnType<typeof consoleParts>,
+): B & { announcer: OperatorBoard & Announcer } {
+  if (!web) return { ...b, announcer: b.board };
+  const board = web.relay.board(b.board);
+  return { ...b, board, announcer: board };
 }
 
 /** Carries out effects; a message that did not go out is shown to the case's operator. */
@@ -431,6 +453,7 @@ function lifecycle(
     cases: ports.cases,
     scheduler: ports.scheduler,
     worker,
+    server,
     async start() {
       if (ports.redis) {
         // Commands fail fast while Redis is away (see connection.ts); give it a moment at

@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { GRAPH_API_VERSION } from "./channels/whatsapp/graph.js";
+import { type ConsoleConfig, consoleConfig, consoleEnv } from "./console/settings.js";
 import {
   type DataKeys,
   decodeKey,
@@ -159,6 +160,7 @@ const envSchema = z.object({
   ),
   ...whatsappEnv(),
   ...webChatEnv(),
+  ...consoleEnv(),
 });
 
 /** The raw environment, checked. */
@@ -200,6 +202,8 @@ export interface Config {
   dataKeys: DataKeys | undefined;
   /** The browser chat at `/` (src/channels/web): on outside production unless turned off. */
   webChat: WebChatConfig;
+  /** The web console at /console (src/console). */
+  console: ConsoleConfig;
 }
 
 /** Operators work cases in a Telegram supergroup with topics; only listed ids may act. */
@@ -271,6 +275,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     dataKeys: dataKeysConfig(e),
     pseudonymKey: pseudonymKeyConfig(e),
     webChat: webChatConfig(e),
+    console: consoleConfig(e),
   };
 }
 

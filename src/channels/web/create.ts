@@ -8,7 +8,6 @@ import { loadDirectory } from "../../directory/index.js";
 import type { Texts } from "../../engine/types.js";
 import type { Logger } from "../../log.js";
 import type { Metrics } from "../../metrics.js";
-import type { ConversationKey } from "../../runtime/ports.js";
 import type { Runtime } from "../../runtime/runtime.js";
 import { WebChannel } from "./channel.js";
 import { ConversationIds } from "./ids.js";

@@ -1,0 +1,54 @@
+/**
+ * The queue: open cases, most urgent first (priority, then waiting time), with waiting
+ * time, channel, area and reasons. Never a name or a number: the area is a known place or
+ * a country, never what the person typed.
+ */
+import { html } from "ghtml";
+import type { Case } from "../../cases/model.js";
+import type { OperatorView } from "../../operators/telegram/view.js";
+import type { T } from "../texts.js";
+import { BASE, type PageContext, page } from "./layout.js";
+
+export interface QueueContext {
+  t: T;
+  view: OperatorView;
+  now: number;
+  who: (actor: string) => string;
+}
+
+/** The list itself (refetched whenever the queue changes). */
+export function queueList(q: QueueContext, cases: readonly Case[]): string {
+  const { t, view, now } = q;
+  if (cases.length === 0) return html`<p class="empty">${t("queue.empty")}</p>`;
+  const rows = cases.map((c) => {
+    const state =
+      c.status === "claimed"
+        ? t("queue.claimed_by", { who: q.who(c.operator ?? "?") })
+        : t("queue.waiting");
+    return html`<li class="case ${c.priority.toLowerCase()}">
+<a href="${BASE}/cases/${c.id}">
+<span class="prio">${c.priority}</span>
+<span class="id">${c.id}</span>
+<span class="age">${t("queue.age", { age: view.age(now - c.createdAt) })}</span>
+</a>
+<dl>
+<dt>${t("queue.channel")}</dt><dd>${view.t(`channel.${c.channel}`)}</dd>
+<dt>${t("queue.area")}</dt><dd>${view.area(c)}</dd>
+<dt>${t("queue.reasons")}</dt><dd>${c.reasons.map((r) => view.reason(r)).join(", ") || "—"}</dd>
+<dt>${t("queue.state")}</dt><dd>${state}</dd>
+</dl>
+</li>`;
+  });
+  return html`<ol class="queue" aria-label="${t("queue.title")}">!${rows.join("")}</ol>`;
+}
+
+/** The queue page: the list, refetched on every `queue` event of the live stream. */
+export function queuePage(ctx: PageContext, list: string): string {
+  const { t } = ctx;
+  const body = html`<h1>${t("queue.title")}</h1>
+<p class="hint">${t("queue.hint")}</p>
+<div hx-ext="sse" sse-connect="${BASE}/events">
+<div id="queue-list" hx-get="${BASE}/queue/list" hx-trigger="sse:queue" aria-live="polite">!${list}</div>
+</div>`;
+  return page({ ...ctx, current: "queue" }, t("queue.title"), body);
+}
