@@ -4,7 +4,6 @@
  * connections; wiring the ports into the service (`app.ts`) does no I/O, so tests wire the
  * real service on memory ports and fakes through the same function.
  */
-import type { Redis } from "ioredis";
 import { type CaseCodes, MemoryCaseCodes, RedisCaseCodes } from "./cases/case-codes.js";
 import { MemoryCaseStore } from "./cases/memory-case-store.js";
 import { RedisCaseStore } from "./cases/redis-case-store.js";
@@ -27,7 +26,7 @@ import { RedisScheduler } from "./schedule/redis-scheduler.js";
 import type { Scheduler } from "./schedule/scheduler.js";
 import type { Codec } from "./stores/codec.js";
 import { RedisChatLog } from "./stores/redis/chat-log.js";
-import { createRedis } from "./stores/redis/connection.js";
+import { createRedis, type RedisClient } from "./stores/redis/connection.js";
 import { RedisConversationStore } from "./stores/redis/conversation-store.js";
 import { RedisReachability } from "./stores/redis/reachability.js";
 
@@ -40,7 +39,7 @@ export interface Ports {
   /** How conversation keys are named in Redis (and in job ids); plain in memory. */
   names?: KeyNames;
   /** The Redis connection, when there is one (readiness, shutdown). */
-  redis?: Redis;
+  redis?: RedisClient;
   conversations: ConversationStore;
   cases: CaseStore;
   codes: CaseCodes;
@@ -137,8 +136,8 @@ function memoryStores(config: Config, log: Logger): Stores {
 
 function redisStores(config: Config, log: Logger): Stores {
   const { codec, names } = storageSecrets(config, (line) => log.warn(line));
-  const { url, keyPrefix: prefix } = config.redis as NonNullable<Config["redis"]>;
-  const redis = createRedis(url, {
+  const { connection, keyPrefix: prefix } = config.redis as NonNullable<Config["redis"]>;
+  const redis = createRedis(connection, {
     role: "commands",
     onError: (problem) => log.warn({ code: problem.code }, "redis connection problem"),
   });
