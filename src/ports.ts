@@ -9,6 +9,7 @@ import { MemoryCaseStore } from "./cases/memory-case-store.js";
 import { RedisCaseStore } from "./cases/redis-case-store.js";
 import type { Announcer } from "./cases/sla-service.js";
 import type { CaseStore } from "./cases/store.js";
+import { RedisSendBudget, type SendBudget } from "./channels/send-budget.js";
 import { createBot } from "./channels/telegram/bot.js";
 import { type WhatsAppPorts, whatsappPorts } from "./channels/whatsapp/create.js";
 import type { Config } from "./config.js";
@@ -46,6 +47,8 @@ export interface Ports {
   reachability: Reachability;
   chatLog: ChatLog;
   scheduler: Scheduler;
+  /** Platforms' sending limits shared with other instances (Redis); alone without it. */
+  sendBudget?: SendBudget;
   /** The Telegram bot (its API client), when a token is configured. */
   telegram?: ReturnType<typeof createBot>;
   /** WhatsApp's Graph API client and store, when it is configured. */
@@ -156,5 +159,6 @@ function redisStores(config: Config, log: Logger): Stores {
     reachability: new RedisReachability(redis, prefix, config.sessionTtlSeconds, names),
     chatLog: new RedisChatLog(redis, prefix, names),
     scheduler: new RedisScheduler(redis, { prefix, codec }),
+    sendBudget: new RedisSendBudget(redis, { prefix }),
   };
 }
