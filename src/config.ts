@@ -249,7 +249,7 @@ export interface OperatorsConfig {
 export type TelegramConfig = {
   token: string;
   apiRoot: string;
-  /** Telegram's sending limits (this instance's share of them). */
+  /** Telegram's sending limits (shared by every instance when Redis is set). */
   limits: { globalPerSecond: number; perChatGapMs: number; groupPerMinute: number };
 } & ({ mode: "polling" } | { mode: "webhook"; secret: string; url: string | undefined });
 
