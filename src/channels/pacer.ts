@@ -217,24 +217,22 @@ export class Pacer {
     state.busy = true;
     this.#inFlight += 1;
     const send = this.#shared ? this.#sendShared(job) : job.run();
-    send
-      .then(job.resolve, job.reject)
-      .finally(() => {
-        // A chat's clock starts when its last message was answered, not sent: the next one
-        // can then never reach the platform within the gap, however the network jitters.
-        const done = this.#now();
-        this.#inFlight -= 1;
-        this.#globalSent.push(done);
-        trim(this.#globalSent, done, GLOBAL_WINDOW_MS);
-        state.sent.push(done);
-        trim(state.sent, done, job.target.group ? GROUP_WINDOW_MS : this.#limits.perChatGapMs);
-        state.busy = false;
-        const head = state.queue[0];
-        if (head) this.#enlist(job.target.chat, head.target.priority);
-        else this.#forgetLater(job.target.chat, state, job.target.group);
-        this.#wake?.();
-        void this.#pump();
-      });
+    send.then(job.resolve, job.reject).finally(() => {
+      // A chat's clock starts when its last message was answered, not sent: the next one
+      // can then never reach the platform within the gap, however the network jitters.
+      const done = this.#now();
+      this.#inFlight -= 1;
+      this.#globalSent.push(done);
+      trim(this.#globalSent, done, GLOBAL_WINDOW_MS);
+      state.sent.push(done);
+      trim(state.sent, done, job.target.group ? GROUP_WINDOW_MS : this.#limits.perChatGapMs);
+      state.busy = false;
+      const head = state.queue[0];
+      if (head) this.#enlist(job.target.chat, head.target.priority);
+      else this.#forgetLater(job.target.chat, state, job.target.group);
+      this.#wake?.();
+      void this.#pump();
+    });
   }
 
   /**
