@@ -44,13 +44,57 @@ async function ask(port: number, ...command: string[]): Promise<string> {
   }
 }
 
+/** Whether the primary on `port` has `count` replicas online (synced, streaming). */
+async function hasReplicasOnline(port: number, count: number): Promise<boolean> {
+  const info = await ask(port, "INFO", "replication");
+  return (info.match(/^slave\d+:.*state=online/gm) ?? []).length >= count;
+}
+
+/** The ports of the replicas the primary on `port` streams to. */
+async function replicaPortsOf(port: number): Promise<number[]> {
+  const info = await ask(port, "INFO", "replication");
+  return [...info.matchAll(/^slave\d+:.*port=(\d+)/gm)].map((m) => Number(m[1]));
+}
+
+/** What Redis Cluster hashes of `key`: its `{tag}`, or all of it. */
+function hashTagOf(key: string): string {
+  const open = key.indexOf("{");
+  const close = key.indexOf("}", open + 1);
+  return open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
+/** Bytes that fill the kernel's socket buffers between a primary and a stopped replica. */
+const FILLER_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Make the replicas of the primary on `port` fall behind, as on a congested network: they
+ * are stopped (SIGSTOP) and the primary's link to them is filled, so what it writes next
+ * stays in the primary's own memory. Resolves after `ms`, with a function that lets the
+ * replicas go on. A primary killed before then takes those writes with it.
+ */
+async function fallBehind(
+  port: number,
+  nodes: readonly PrivateRedis[],
+  ms: number,
+  fillerKey = "filler",
+): Promise<() => void> {
+  const ports = await replicaPortsOf(port);
+  const replicas = nodes.filter((n) => ports.includes(n.port) && n.pid !== undefined);
+  for (const r of replicas) process.kill(r.pid as number, "SIGSTOP");
+  await ask(port, "SET", fillerKey, "x".repeat(FILLER_BYTES));
+  await new Promise((r) => setTimeout(r, ms));
+  return () => {
+    for (const r of replicas) if (r.pid !== undefined) process.kill(r.pid, "SIGCONT");
+  };
+}
+
 /** Three primaries, each with one replica, slots spread by `redis-cli --cluster create`. */
 export class PrivateCluster {
   private constructor(readonly nodes: PrivateRedis[]) {}
 
-  static async start(primaries = 3): Promise<PrivateCluster> {
+  static async start(primaryCount = 3): Promise<PrivateCluster> {
     const nodes = await Promise.all(
-      Array.from({ length: primaries * 2 }, () =>
+      Array.from({ length: primaryCount * 2 }, () =>
         freePort().then((port) =>
           PrivateRedis.start({
             port,
@@ -80,6 +124,12 @@ export class PrivateCluster {
         "--cluster-yes",
       ]);
       await until("the cluster to agree on its slots", () => cluster.isHealthy());
+      await until("every primary's replica to be in sync", async () => {
+        const roles = await Promise.all(nodes.map((n) => ask(n.port, "ROLE")));
+        const primaries = nodes.filter((_, i) => roles[i]?.startsWith("master"));
+        const synced = await Promise.all(primaries.map((p) => hasReplicasOnline(p.port, 1)));
+        return primaries.length === primaryCount && synced.every(Boolean);
+      });
     } catch (err) {
       await cluster.stop();
       throw err;
@@ -101,8 +151,9 @@ export class PrivateCluster {
 
   /** The node serving `key`'s slot as primary right now. */
   async primaryFor(key: string): Promise<PrivateRedis> {
-    const slot = Number(await ask(this.nodes[0]?.port ?? 0, "CLUSTER", "KEYSLOT", key));
-    for (const node of await this.liveNodes()) {
+    const live = await this.liveNodes();
+    const slot = Number(await ask(live[0]?.port ?? 0, "CLUSTER", "KEYSLOT", key));
+    for (const node of live) {
       const role = await ask(node.port, "ROLE");
       if (!role.startsWith("master")) continue;
       const owned = await this.#ownedSlots(node.port);
@@ -111,11 +162,24 @@ export class PrivateCluster {
     throw new Error(`no primary serves slot ${slot}`);
   }
 
-  /** Kill -9 the primary of `key`'s slot and wait until its replica serves the slot. */
-  async failPrimaryOf(key: string): Promise<void> {
+  /**
+   * Kill -9 the primary of `key`'s slot and wait until its replica serves the slot. With
+   * `replicaBehindMs`, the replica falls that far behind first (see `fallBehind`): the
+   * writes of that moment reach no replica, so only a wait for replicas keeps them safe.
+   */
+  async failPrimaryOf(key: string, o: { replicaBehindMs?: number } = {}): Promise<void> {
     const primary = await this.primaryFor(key);
+    const resume = o.replicaBehindMs
+      ? // The filler shares `key`'s hash tag, so this primary serves it.
+        await fallBehind(primary.port, this.nodes, o.replicaBehindMs, `filler{${hashTagOf(key)}}`)
+      : () => {};
     await primary.kill();
-    await until("a replica to take over", () => this.isHealthy(), 30_000);
+    resume();
+    await until(
+      "a replica to take over",
+      async () => (await this.primaryFor(key)) !== primary && (await this.isHealthy()),
+      30_000,
+    );
   }
 
   async liveNodes(): Promise<PrivateRedis[]> {
@@ -142,24 +206,29 @@ export class PrivateCluster {
   }
 }
 
-/** A primary and a replica watched by three sentinels (quorum two). */
+/**
+ * A primary and two replicas watched by three sentinels (quorum two): after a failover the
+ * new primary still has a replica, as a production set of three would.
+ */
 export class PrivateSentinels {
   readonly name = "pulang";
   readonly #dir = mkdtempSync(join(tmpdir(), "pulang-sentinel-"));
   readonly #sentinels: { port: number; child: ChildProcess }[] = [];
 
-  private constructor(
-    readonly primary: PrivateRedis,
-    readonly replica: PrivateRedis,
-  ) {}
+  private constructor(readonly nodes: PrivateRedis[]) {}
 
   static async start(): Promise<PrivateSentinels> {
     const primary = await PrivateRedis.start();
-    const replica = await PrivateRedis.start({
-      args: ["--replicaof", "127.0.0.1", String(primary.port)],
-    });
-    const set = new PrivateSentinels(primary, replica);
+    const replicas = await Promise.all(
+      [0, 1].map(() =>
+        PrivateRedis.start({
+          args: ["--replicaof", "127.0.0.1", String(primary.port)],
+        }),
+      ),
+    );
+    const set = new PrivateSentinels([primary, ...replicas]);
     try {
+      await until("both replicas to be in sync", () => hasReplicasOnline(primary.port, 2));
       for (let i = 0; i < 3; i++) set.#sentinels.push(await set.#startSentinel());
       await until("the sentinels to see each other and the replica", async () => {
         const replies = await Promise.all(
@@ -197,11 +266,14 @@ export class PrivateSentinels {
     }
   }
 
-  /** Kill -9 the primary and wait until the sentinels have promoted the replica. */
-  async failPrimary(): Promise<void> {
+  /** Kill -9 the primary and wait until the sentinels have promoted a replica (see PrivateCluster.failPrimaryOf for `replicaBehindMs`). */
+  async failPrimary(o: { replicaBehindMs?: number } = {}): Promise<void> {
     const before = await this.currentPrimaryPort();
-    const node = before === this.primary.port ? this.primary : this.replica;
-    await node.kill();
+    const resume = o.replicaBehindMs
+      ? await fallBehind(before, this.nodes, o.replicaBehindMs)
+      : () => {};
+    await this.nodes.find((n) => n.port === before)?.kill();
+    resume();
     await until(
       "the sentinels to promote the replica",
       async () => (await this.currentPrimaryPort()) !== before,
@@ -211,7 +283,7 @@ export class PrivateSentinels {
 
   async stop(): Promise<void> {
     for (const s of this.#sentinels) s.child.kill("SIGKILL");
-    await Promise.all([this.primary.stop(), this.replica.stop()]);
+    await Promise.all(this.nodes.map((n) => n.stop()));
     rmSync(this.#dir, { recursive: true, force: true });
   }
 
@@ -225,7 +297,7 @@ export class PrivateSentinels {
         `port ${port}`,
         "bind 127.0.0.1",
         `dir ${this.#dir}`,
-        `sentinel monitor ${this.name} 127.0.0.1 ${this.primary.port} 2`,
+        `sentinel monitor ${this.name} 127.0.0.1 ${this.nodes[0]?.port} 2`,
         `sentinel down-after-milliseconds ${this.name} ${NODE_TIMEOUT_MS}`,
         `sentinel failover-timeout ${this.name} 5000`,
         "",

@@ -94,6 +94,9 @@ function clusterOptions(
     clusterRetryStrategy: (times) => retryStrategy?.(times) ?? MAX_RECONNECT_DELAY_MS,
     // Writes go to primaries; a failover moves slots, which the client follows (MOVED).
     scaleReads: "master",
+    // After a failover, learn the new primaries within a second rather than the default five:
+    // until then, commands for the lost primary's slots wait on a dead connection.
+    slotsRefreshInterval: 1_000,
     redisOptions: { ...perNode, ...credentialsOf(connection) },
   };
 }
