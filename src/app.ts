@@ -13,7 +13,7 @@ import { ReattachService, withCaseCodes } from "./cases/reattach.js";
 import { PURGE_JOB_ID, purgeHandler } from "./cases/retention.js";
 import { type Announcer, SlaService } from "./cases/sla-service.js";
 import type { CaseStore } from "./cases/store.js";
-import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
+import { Pacer, type PacerOptions, TELEGRAM_LIMITS } from "./channels/pacer.js";
 import { attachUpdates, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
@@ -125,7 +125,10 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     log,
     bundle: loadContent(config),
     metrics: createMetrics(),
-    pacer: new Pacer({ limits: config.telegram?.limits ?? TELEGRAM_LIMITS }),
+    pacer: new Pacer({
+      limits: config.telegram?.limits ?? TELEGRAM_LIMITS,
+      ...sharedPacing(ports, "telegram", log),
+    }),
     operatorIds: new OperatorIds(ports.pseudonyms, config.operators),
   };
   const { now, cases, scheduler } = ports;
@@ -238,6 +241,7 @@ function personChannels(p: Parts) {
           metrics,
           lastInbound: async (key) => (await ports.conversations.load(key)).lastInbound,
           now: ports.now,
+          ...sharedPacing(ports, "whatsapp", log),
         })
       : undefined;
   if (wa) all.wa = wa.channel;
@@ -255,6 +259,24 @@ function personChannels(p: Parts) {
     : undefined;
   if (web) all.web = web.channel;
   return { all, ...(wa ? { wa } : {}), ...(web ? { web } : {}) };
+}
+
+/**
+ * With Redis, every instance keeps to one set of the platform's limits (30 messages a
+ * second for the bot, 80 for the WhatsApp number), not each its own.
+ */
+function sharedPacing(ports: Ports, name: string, log: Logger): Pick<PacerOptions, "shared"> {
+  if (!ports.sendBudget) return {};
+  let warned = false;
+  const onError = () => {
+    if (warned) return;
+    warned = true;
+    log.warn(
+      { platform: name },
+      "shared pacing unavailable (Redis); pacing on this instance alone",
+    );
+  };
+  return { shared: { budget: ports.sendBudget, name, onError } };
 }
 
 /** The operators' board: the Telegram group, or the log only when there is none. */

@@ -44,6 +44,32 @@ function idList(what: string) {
   );
 }
 
+/** Comma-separated `host:port` seeds, e.g. `10.0.0.1:6379,10.0.0.2:6379`. */
+function hostPortList(name: string) {
+  return z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0),
+    )
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(/^[\w.-]+:\d{1,5}$/, `${name}: host:port pairs, comma-separated`)
+            .transform((hp) => {
+              const at = hp.lastIndexOf(":");
+              return { host: hp.slice(0, at), port: Number(hp.slice(at + 1)) };
+            }),
+        )
+        .min(1),
+    )
+    .optional();
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en", { timeZone: zone });
@@ -82,6 +108,11 @@ const envSchema = z.object({
       .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379")
       .optional(),
   ),
+  REDIS_CLUSTER_NODES: z.preprocess(emptyAsUndefined, hostPortList("REDIS_CLUSTER_NODES")),
+  REDIS_SENTINELS: z.preprocess(emptyAsUndefined, hostPortList("REDIS_SENTINELS")),
+  REDIS_SENTINEL_NAME: optionalString,
+  REDIS_USERNAME: optionalString,
+  REDIS_PASSWORD: optionalString,
   REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().default("pulang:")),
   SESSION_TTL_DAYS: positiveInt(30),
   CONVERSATION_WINDOW_HOURS: positiveInt(24),
@@ -174,7 +205,8 @@ export interface Config {
   http: { port: number; host: string; metricsToken: string | undefined };
   paths: { flows: string; locales: string; directory: string };
   languages: string[];
-  redis: { url: string; keyPrefix: string } | undefined;
+  /** Where Redis is; undefined means in-memory stores (the demo). */
+  redis: { connection: RedisConnection; keyPrefix: string } | undefined;
   sessionTtlSeconds: number;
   /** We write to a person only this long after they last wrote (check-ins they asked for aside). */
   conversationWindowMs: number;
@@ -206,6 +238,23 @@ export interface Config {
   console: ConsoleConfig;
 }
 
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** One Redis (URL), a Redis Cluster (seed nodes) or a Sentinel-watched primary. */
+export type RedisConnection =
+  | { kind: "single"; url: string }
+  | ({ kind: "cluster"; nodes: HostPort[] } & RedisCredentials)
+  | ({ kind: "sentinel"; sentinels: HostPort[]; name: string } & RedisCredentials);
+
+/** For Cluster and Sentinel (a single Redis carries them in its URL). */
+export interface RedisCredentials {
+  username?: string;
+  password?: string;
+}
+
 /** Operators work cases in a Telegram supergroup with topics; only listed ids may act. */
 export interface OperatorsConfig {
   chatId: number | undefined;
@@ -218,7 +267,7 @@ export interface OperatorsConfig {
 export type TelegramConfig = {
   token: string;
   apiRoot: string;
-  /** Telegram's sending limits (this instance's share of them). */
+  /** Telegram's sending limits (shared by every instance when Redis is set). */
   limits: { globalPerSecond: number; perChatGapMs: number; groupPerMinute: number };
 } & ({ mode: "polling" } | { mode: "webhook"; secret: string; url: string | undefined });
 
@@ -247,7 +296,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     http: { port: e.PORT, host: e.HOST, metricsToken: e.METRICS_TOKEN },
     paths: { flows: e.FLOWS_DIR, locales: e.LOCALES_DIR, directory: e.DIRECTORY_DIR },
     languages: e.LANGUAGES,
-    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
+    redis: redisConfig(e),
     sessionTtlSeconds: e.SESSION_TTL_DAYS * 86_400,
     conversationWindowMs: e.CONVERSATION_WINDOW_HOURS * 3_600_000,
     retention: {
@@ -366,12 +415,57 @@ function addProblems(ctx: z.RefinementCtx, problems: (string | undefined)[]): vo
   for (const message of problems) if (message) ctx.addIssue({ code: "custom", message });
 }
 
+// ---- Redis ------------------------------------------------------------------------------
+
+/** At most one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS; none means memory. */
+function redisConfig(e: Env): Config["redis"] {
+  const credentials = {
+    ...(e.REDIS_USERNAME ? { username: e.REDIS_USERNAME } : {}),
+    ...(e.REDIS_PASSWORD ? { password: e.REDIS_PASSWORD } : {}),
+  };
+  const chosen = [e.REDIS_URL, e.REDIS_CLUSTER_NODES, e.REDIS_SENTINELS].filter(Boolean).length;
+  const invalid = (line: string) => new ConfigError(`Invalid configuration:\n  ${line}`);
+  if (chosen > 1) {
+    throw invalid(
+      "REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS: set one of them (one Redis, a Cluster, or Sentinel)",
+    );
+  }
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) {
+    throw invalid(
+      "REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the primary's name, e.g. mymaster)",
+    );
+  }
+  if (e.REDIS_URL && (e.REDIS_USERNAME || e.REDIS_PASSWORD)) {
+    throw invalid(
+      "REDIS_PASSWORD: with REDIS_URL, put the credentials in the URL (redis://user:pass@host:port)",
+    );
+  }
+  const keyPrefix = e.REDIS_KEY_PREFIX;
+  if (e.REDIS_URL) return { connection: { kind: "single", url: e.REDIS_URL }, keyPrefix };
+  if (e.REDIS_CLUSTER_NODES) {
+    return {
+      connection: { kind: "cluster", nodes: e.REDIS_CLUSTER_NODES, ...credentials },
+      keyPrefix,
+    };
+  }
+  if (e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME) {
+    const sentinel = { sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME };
+    return { connection: { kind: "sentinel", ...sentinel, ...credentials }, keyPrefix };
+  }
+  return undefined;
+}
+
+/** Whether the service keeps its state in Redis (of any kind) rather than in memory. */
+function usesRedis(e: Env): boolean {
+  return Boolean(e.REDIS_URL || e.REDIS_CLUSTER_NODES || e.REDIS_SENTINELS);
+}
+
 /** The key-name secret; required in production with Redis, because it must never change. */
 function pseudonymKeyConfig(e: Env): Buffer | undefined {
   if (e.PSEUDONYM_KEY) return decodeKey(e.PSEUDONYM_KEY);
-  if (e.NODE_ENV === "production" && e.REDIS_URL) {
+  if (e.NODE_ENV === "production" && usesRedis(e)) {
     throw new ConfigError(
-      `Invalid configuration:\n  PSEUDONYM_KEY: required when NODE_ENV=production and REDIS_URL is set: 32 random bytes, base64 (${MAKE_A_KEY}); unlike DATA_KEY it is never rotated`,
+      `Invalid configuration:\n  PSEUDONYM_KEY: required when NODE_ENV=production and Redis is set (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): 32 random bytes, base64 (${MAKE_A_KEY}); unlike DATA_KEY it is never rotated`,
     );
   }
   return undefined;
@@ -381,9 +475,9 @@ function pseudonymKeyConfig(e: Env): Buffer | undefined {
 function dataKeysConfig(e: Env): DataKeys | undefined {
   const invalid = (line: string) => new ConfigError(`Invalid configuration:\n  ${line}`);
   if (!e.DATA_KEY) {
-    if (e.NODE_ENV === "production" && e.REDIS_URL) {
+    if (e.NODE_ENV === "production" && usesRedis(e)) {
       throw invalid(
-        `DATA_KEY: required when NODE_ENV=production and REDIS_URL is set: 32 random bytes, base64 (${MAKE_A_KEY})`,
+        `DATA_KEY: required when NODE_ENV=production and Redis is set (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): 32 random bytes, base64 (${MAKE_A_KEY})`,
       );
     }
     if (e.DATA_KEYS_PREVIOUS) {

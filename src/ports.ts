@@ -4,12 +4,12 @@
  * connections; wiring the ports into the service (`app.ts`) does no I/O, so tests wire the
  * real service on memory ports and fakes through the same function.
  */
-import type { Redis } from "ioredis";
 import { type CaseCodes, MemoryCaseCodes, RedisCaseCodes } from "./cases/case-codes.js";
 import { MemoryCaseStore } from "./cases/memory-case-store.js";
 import { RedisCaseStore } from "./cases/redis-case-store.js";
 import type { Announcer } from "./cases/sla-service.js";
 import type { CaseStore } from "./cases/store.js";
+import { RedisSendBudget, type SendBudget } from "./channels/send-budget.js";
 import { createBot } from "./channels/telegram/bot.js";
 import { type WhatsAppPorts, whatsappPorts } from "./channels/whatsapp/create.js";
 import type { Config } from "./config.js";
@@ -26,7 +26,7 @@ import { MemoryScheduler } from "./schedule/memory-scheduler.js";
 import { RedisScheduler } from "./schedule/redis-scheduler.js";
 import type { Scheduler } from "./schedule/scheduler.js";
 import type { Codec } from "./stores/codec.js";
-import { createRedis } from "./stores/redis/connection.js";
+import { createRedis, type RedisClient } from "./stores/redis/connection.js";
 import { RedisConversationStore } from "./stores/redis/conversation-store.js";
 
 /** Everything the service talks to. */
@@ -40,7 +40,7 @@ export interface Ports {
   /** Keyed hashes under the pseudonym key, for operators' ids in stored data (access.ts). */
   pseudonyms: KeyNames;
   /** The Redis connection, when there is one (readiness, shutdown). */
-  redis?: Redis;
+  redis?: RedisClient;
   conversations: ConversationStore;
   cases: CaseStore;
   codes: CaseCodes;
@@ -48,6 +48,8 @@ export interface Ports {
   reachability: Reachability;
   chatLog: ChatLog;
   scheduler: Scheduler;
+  /** Platforms' sending limits shared with other instances (Redis); alone without it. */
+  sendBudget?: SendBudget;
   /** The Telegram bot (its API client), when a token is configured. */
   telegram?: ReturnType<typeof createBot>;
   /** WhatsApp's Graph API client and store, when it is configured. */
@@ -145,8 +147,8 @@ function memoryStores(config: Config, log: Logger): Stores {
 
 function redisStores(config: Config, log: Logger): Stores {
   const { codec, names } = storageSecrets(config, (line) => log.warn(line));
-  const { url, keyPrefix: prefix } = config.redis as NonNullable<Config["redis"]>;
-  const redis = createRedis(url, {
+  const { connection, keyPrefix: prefix } = config.redis as NonNullable<Config["redis"]>;
+  const redis = createRedis(connection, {
     role: "commands",
     onError: (problem) => log.warn({ code: problem.code }, "redis connection problem"),
   });
@@ -169,5 +171,6 @@ function redisStores(config: Config, log: Logger): Stores {
     reachability: conversations,
     chatLog: conversations,
     scheduler,
+    sendBudget: new RedisSendBudget(redis, { prefix }),
   };
 }

@@ -45,6 +45,54 @@ describe("createConfig", () => {
   });
 });
 
+describe("where Redis is", () => {
+  it("reads one Redis from its URL", () => {
+    expect(createConfig({ REDIS_URL: "redis://10.0.0.5:6379" }).redis).toEqual({
+      connection: { kind: "single", url: "redis://10.0.0.5:6379" },
+      keyPrefix: "pulang:",
+    });
+  });
+
+  it("reads a Cluster's seed nodes and credentials", () => {
+    const c = createConfig({
+      REDIS_CLUSTER_NODES: "10.0.0.1:7000, redis-b.internal:7001",
+      REDIS_PASSWORD: "s3cret",
+    });
+    expect(c.redis?.connection).toEqual({
+      kind: "cluster",
+      nodes: [
+        { host: "10.0.0.1", port: 7000 },
+        { host: "redis-b.internal", port: 7001 },
+      ],
+      password: "s3cret",
+    });
+  });
+
+  it("reads Sentinels and the primary's name", () => {
+    const c = createConfig({ REDIS_SENTINELS: "10.0.0.1:26379", REDIS_SENTINEL_NAME: "pulang" });
+    expect(c.redis?.connection).toEqual({
+      kind: "sentinel",
+      sentinels: [{ host: "10.0.0.1", port: 26379 }],
+      name: "pulang",
+    });
+  });
+
+  it.each([
+    [{ REDIS_URL: "redis://a:6379", REDIS_CLUSTER_NODES: "b:7000" }, /set one of them/],
+    [{ REDIS_SENTINELS: "a:26379" }, /REDIS_SENTINEL_NAME: required/],
+    [{ REDIS_CLUSTER_NODES: "10.0.0.1" }, /REDIS_CLUSTER_NODES: host:port pairs/],
+    [{ REDIS_URL: "redis://a:6379", REDIS_PASSWORD: "x" }, /put the credentials in the URL/],
+  ])("refuses %o, saying what to set", (env, message) => {
+    expect(() => createConfig(env)).toThrow(message);
+  });
+
+  it("requires the keys in production with a Cluster as with one Redis", () => {
+    expect(() =>
+      createConfig({ NODE_ENV: "production", REDIS_CLUSTER_NODES: "10.0.0.1:7000" }),
+    ).toThrow(/DATA_KEY: required when NODE_ENV=production and Redis is set/);
+  });
+});
+
 describe("operators and SLAs", () => {
   it("reads the operators' group, the allow-lists and the SLA minutes", () => {
     const c = createConfig({

@@ -34,6 +34,8 @@ export interface PrivateRedisOptions {
   /** Keep data across a restart: append-only file, fsync on every write. */
   durable?: boolean;
   port?: number;
+  /** More `redis-server` arguments (a cluster node's, a replica's). */
+  args?: string[];
 }
 
 /** A redis-server of our own, which can be killed and started again on the same port. */
@@ -44,6 +46,7 @@ export class PrivateRedis {
   private constructor(
     readonly port: number,
     readonly durable: boolean,
+    readonly args: string[] = [],
   ) {}
 
   static async start(o: PrivateRedisOptions = {}): Promise<PrivateRedis> {
@@ -52,7 +55,7 @@ export class PrivateRedis {
         "redis-server is not installed (Debian: apt-get install redis-server); it is needed to run a Redis of our own",
       );
     }
-    const r = new PrivateRedis(o.port ?? (await freePort()), o.durable ?? false);
+    const r = new PrivateRedis(o.port ?? (await freePort()), o.durable ?? false, o.args);
     await r.up();
     return r;
   }
@@ -83,6 +86,7 @@ export class PrivateRedis {
       ...(this.durable
         ? ["--appendonly", "yes", "--appendfsync", "always"]
         : ["--appendonly", "no"]),
+      ...this.args,
     ];
     this.#child = spawn("redis-server", args, { stdio: "ignore" });
     const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0 });

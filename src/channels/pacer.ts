@@ -7,6 +7,8 @@
  * still leave in the order they were queued.
  */
 
+import type { BudgetWindow, SendBudget } from "./send-budget.js";
+
 /** A platform's sending limits. */
 export interface PaceLimits {
   /** Messages per second across all chats. */
@@ -55,6 +57,11 @@ interface ChatState {
 
 export interface PacerOptions {
   limits: PaceLimits;
+  /**
+   * The limits shared with every other instance (Redis): `name` tells platforms apart
+   * (`telegram`, `whatsapp`). Without it, this instance alone keeps to the limits.
+   */
+  shared?: { budget: SendBudget; name: string; onError?: (err: unknown) => void };
   now?: () => number;
   /** Waits `ms` (a test clock can resolve it when it advances). */
   sleep?: (ms: number) => Promise<void>;
@@ -63,6 +70,7 @@ export interface PacerOptions {
 /** Queues sends per chat and lets them go as fast as the limits allow, P1 first. */
 export class Pacer {
   readonly #limits: PaceLimits;
+  readonly #shared: PacerOptions["shared"];
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #chats = new Map<string, ChatState>();
@@ -81,6 +89,7 @@ export class Pacer {
 
   constructor(o: PacerOptions) {
     this.#limits = o.limits;
+    this.#shared = o.shared;
     this.#now = o.now ?? Date.now;
     this.#sleep = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
@@ -207,25 +216,69 @@ export class Pacer {
     state.queue.shift();
     state.busy = true;
     this.#inFlight += 1;
-    job
-      .run()
-      .then(job.resolve, job.reject)
-      .finally(() => {
-        // A chat's clock starts when its last message was answered, not sent: the next one
-        // can then never reach the platform within the gap, however the network jitters.
-        const done = this.#now();
-        this.#inFlight -= 1;
-        this.#globalSent.push(done);
-        trim(this.#globalSent, done, GLOBAL_WINDOW_MS);
-        state.sent.push(done);
-        trim(state.sent, done, job.target.group ? GROUP_WINDOW_MS : this.#limits.perChatGapMs);
-        state.busy = false;
-        const head = state.queue[0];
-        if (head) this.#enlist(job.target.chat, head.target.priority);
-        else this.#forgetLater(job.target.chat, state, job.target.group);
-        this.#wake?.();
-        void this.#pump();
-      });
+    const send = this.#shared ? this.#sendShared(job) : job.run();
+    send.then(job.resolve, job.reject).finally(() => {
+      // A chat's clock starts when its last message was answered, not sent: the next one
+      // can then never reach the platform within the gap, however the network jitters.
+      const done = this.#now();
+      this.#inFlight -= 1;
+      this.#globalSent.push(done);
+      trim(this.#globalSent, done, GLOBAL_WINDOW_MS);
+      state.sent.push(done);
+      trim(state.sent, done, job.target.group ? GROUP_WINDOW_MS : this.#limits.perChatGapMs);
+      state.busy = false;
+      const head = state.queue[0];
+      if (head) this.#enlist(job.target.chat, head.target.priority);
+      else this.#forgetLater(job.target.chat, state, job.target.group);
+      this.#wake?.();
+      void this.#pump();
+    });
+  }
+
+  /**
+   * Wait for a place in the windows every instance shares. The job counts as in flight
+   * meanwhile, so this instance sends no faster than its own limits either. If Redis cannot
+   * be asked, the send goes on this instance's limits alone: a person's reply must not wait
+   * on the pacing store (the update path fails without Redis anyway, so this is brief).
+   */
+  async #sendShared(job: Job): Promise<unknown> {
+    const shared = this.#shared as NonNullable<PacerOptions["shared"]>;
+    const windows = this.#sharedWindows(shared.name, job.target);
+    const failed = (err: unknown) => {
+      shared.onError?.(err);
+      return undefined;
+    };
+    let ticket: string | undefined;
+    for (;;) {
+      const taken = await shared.budget.take(windows).catch(failed);
+      if (!taken) break;
+      if ("ticket" in taken) {
+        ticket = taken.ticket;
+        break;
+      }
+      await this.#sleep(taken.waitMs);
+    }
+    try {
+      return await job.run();
+    } finally {
+      // Not awaited: the answer is back, and the person's next message need not wait on it.
+      if (ticket) void shared.budget.settle(windows, ticket).catch(failed);
+    }
+  }
+
+  #sharedWindows(name: string, target: PaceTarget): BudgetWindow[] {
+    const global = {
+      scope: `${name}:global`,
+      max: this.#limits.globalPerSecond,
+      windowMs: GLOBAL_WINDOW_MS,
+    };
+    if (!target.group) return [global];
+    const group = {
+      scope: `${name}:group:${target.chat}`,
+      max: this.#limits.groupPerMinute,
+      windowMs: GROUP_WINDOW_MS,
+    };
+    return [global, group];
   }
 }
 

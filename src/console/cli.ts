@@ -3,9 +3,9 @@
  * arguments, and a password read from standard input (without echo on a terminal).
  */
 import { createInterface } from "node:readline";
-import type { Redis } from "ioredis";
 import { type Config, createConfig } from "../config.js";
 import { storageSecrets } from "../ports.js";
+import type { RedisClient as Redis } from "../stores/redis/connection.js";
 import { createRedis, waitUntilReady } from "../stores/redis/connection.js";
 import { RedisAccountStore } from "./accounts.js";
 import { AccountError } from "./manage.js";
@@ -23,14 +23,14 @@ export async function openStores(): Promise<CliStores> {
   const config = createConfig(process.env);
   if (!config.redis)
     throw new AccountError(
-      "REDIS_URL is not set: accounts live in the service's Redis. (The local demo makes its own demo account.)",
+      "No Redis is set (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): accounts live in the service's Redis. (The local demo makes its own demo account.)",
     );
   if (!config.dataKeys)
     throw new AccountError(
       "DATA_KEY is not set: accounts are stored encrypted under the service's DATA_KEY; run this with the service's settings.",
     );
   const { codec } = storageSecrets(config, (line) => process.stderr.write(`${line}\n`));
-  const redis = createRedis(config.redis.url, { role: "commands" });
+  const redis = createRedis(config.redis.connection, { role: "commands" });
   await waitUntilReady(redis, 5000);
   const prefix = config.redis.keyPrefix;
   return {

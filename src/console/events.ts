@@ -6,8 +6,9 @@
  * in a console connected to another.
  */
 import { EventEmitter } from "node:events";
-import type { Redis } from "ioredis";
+import { Cluster } from "ioredis";
 import { z } from "zod";
+import type { RedisClient as Redis } from "../stores/redis/connection.js";
 
 export const consoleEventSchema = z.discriminatedUnion("topic", [
   z.object({ topic: z.literal("queue") }),
@@ -72,7 +73,11 @@ export class RedisConsoleEvents implements ConsoleEvents {
   /** One subscriber connection per process, opened with the first open console. */
   #listen() {
     if (this.#sub) return;
-    const sub = this.redis.duplicate({ enableOfflineQueue: true });
+    // A subscriber may queue its SUBSCRIBE while (re)connecting, unlike command clients.
+    const sub =
+      this.redis instanceof Cluster
+        ? this.redis.duplicate(undefined, { enableOfflineQueue: true })
+        : this.redis.duplicate({ enableOfflineQueue: true });
     this.#sub = sub;
     sub.on("error", (err: Error & { code?: string }) => this.onError(err.code ?? "error"));
     sub.on("message", (_channel: string, text: string) => {

@@ -2,8 +2,9 @@
  * The console's stores, in the service's Redis (any number of instances share them) or
  * in memory for the local demo and tests, each through the service's codec.
  */
-import type { Redis } from "ioredis";
+
 import type { Codec } from "../stores/codec.js";
+import type { RedisClient as Redis } from "../stores/redis/connection.js";
 import { type AccountStore, MemoryAccountStore, RedisAccountStore } from "./accounts.js";
 import { type ConsoleAudit, MemoryConsoleAudit, RedisConsoleAudit } from "./audit-log.js";
 import { type ConsoleEvents, MemoryConsoleEvents, RedisConsoleEvents } from "./events.js";

@@ -284,7 +284,9 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!config.redis) {
-    process.stderr.write("REDIS_URL is not set: there is no stored data to rotate.\n");
+    process.stderr.write(
+      "No Redis is set (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS): there is no stored data to rotate.\n",
+    );
     return 2;
   }
   if (!config.dataKeys) {
@@ -294,7 +296,7 @@ async function main(): Promise<number> {
     return 2;
   }
   let reported = false;
-  const redis = createRedis(config.redis.url, {
+  const redis = createRedis(config.redis.connection, {
     role: "commands",
     onError: (p) => {
       if (!reported) process.stderr.write(`redis: ${p.message}\n`);

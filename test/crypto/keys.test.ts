@@ -98,13 +98,13 @@ describe("createConfig: data keys", () => {
 
   it("requires a never-rotated PSEUDONYM_KEY in production with Redis", () => {
     const m = configError({ NODE_ENV: "production", REDIS_URL: REDIS, DATA_KEY: key() });
-    expect(m).toMatch(/PSEUDONYM_KEY: required when NODE_ENV=production and REDIS_URL is set/);
+    expect(m).toMatch(/PSEUDONYM_KEY: required when NODE_ENV=production and Redis is set/);
     expect(m).toContain("never rotated");
   });
 
   it("requires DATA_KEY in production with Redis, and says how to make one", () => {
     const m = configError({ NODE_ENV: "production", REDIS_URL: REDIS });
-    expect(m).toMatch(/DATA_KEY: required when NODE_ENV=production and REDIS_URL is set/);
+    expect(m).toMatch(/DATA_KEY: required when NODE_ENV=production and Redis is set/);
     expect(m).toContain("openssl rand -base64 32");
   });
 

@@ -16,7 +16,7 @@ import type { Reachability } from "../../runtime/reachability.js";
 import type { Runtime } from "../../runtime/runtime.js";
 import type { Codec } from "../../stores/codec.js";
 import type { RedisClient } from "../../stores/redis/conversation-store.js";
-import { type PaceLimits, Pacer } from "../pacer.js";
+import { type PaceLimits, Pacer, type PacerOptions } from "../pacer.js";
 import { WhatsAppChannel } from "./channel.js";
 import { GraphClient } from "./graph.js";
 import { RedisWhatsAppStore } from "./redis-store.js";
@@ -75,6 +75,8 @@ export interface WhatsAppChannelOptions {
   /** When the person last wrote, for an operator's reach-out (the conversation store's). */
   lastInbound?: (key: ConversationKey) => Promise<number | undefined>;
   now: () => number;
+  /** The number's sending limit shared with other instances. */
+  shared?: PacerOptions["shared"];
 }
 
 /** The person channel (register as `channels.wa`) and its pacer (for the pacing gauge). */
@@ -83,7 +85,11 @@ export function whatsappChannel(o: WhatsAppChannelOptions): {
   pacer: Pacer;
 } {
   const { config, metrics } = o;
-  const pacer = new Pacer({ limits: whatsappLimits(config.messagesPerSecond), now: o.now });
+  const pacer = new Pacer({
+    limits: whatsappLimits(config.messagesPerSecond),
+    now: o.now,
+    ...(o.shared ? { shared: o.shared } : {}),
+  });
   const channel = new WhatsAppChannel({
     graph: o.ports.graph,
     pacer,

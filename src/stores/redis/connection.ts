@@ -2,7 +2,11 @@
  * Redis connections. A webhook must answer fast or fail fast (the channel redelivers), so
  * clients reject commands at once while Redis is away instead of queueing them.
  */
-import { Redis, type RedisOptions } from "ioredis";
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
+import type { RedisConnection } from "../../config.js";
+
+/** One Redis, a Sentinel-watched primary (also a `Redis`), or a Cluster. */
+export type RedisClient = Redis | Cluster;
 
 /**
  * `commands`: request/response work (sessions, queue writes); fails fast while Redis is
@@ -27,21 +31,87 @@ export interface CreateRedisOptions {
 const MAX_RECONNECT_DELAY_MS = 5_000;
 
 /**
- * A client for `url` (`redis://` or `rediss://`, credentials included) tuned for `role`.
- * It never throws on connection errors: they go to `onError`, and it reconnects.
+ * A client tuned for `role`: for a URL (`redis://` or `rediss://`, credentials included),
+ * or for a configured connection (one Redis, a Cluster, or Sentinel). It never throws on
+ * connection errors: they go to `onError`, and it reconnects (Cluster and Sentinel follow a
+ * failover to the new primary on their own).
  */
-export function createRedis(url: string, opts: CreateRedisOptions): Redis {
-  const client = new Redis(url, { ...COMMON, ...ROLE_OPTIONS[opts.role] });
+export function createRedis(url: string, opts: CreateRedisOptions): Redis;
+export function createRedis(connection: RedisConnection, opts: CreateRedisOptions): RedisClient;
+export function createRedis(
+  target: string | RedisConnection,
+  opts: CreateRedisOptions,
+): RedisClient {
+  const connection: RedisConnection =
+    typeof target === "string" ? { kind: "single", url: target } : target;
+  const client = clientFor(connection, { ...COMMON, ...ROLE_OPTIONS[opts.role] });
+  const secrets = secretsOf(connection);
   // An EventEmitter 'error' with no listener throws and kills the process; Redis being
   // briefly away must not take the helpline down with it.
   client.on("error", (err: Error & { code?: string }) => {
     opts.onError?.({
       role: opts.role,
       ...(err.code ? { code: err.code } : {}),
-      message: redact(err.message, url),
+      message: redact(err.message, secrets),
     });
   });
   return client;
+}
+
+function clientFor(connection: RedisConnection, options: RedisOptions): RedisClient {
+  switch (connection.kind) {
+    case "single":
+      return new Redis(connection.url, options);
+    case "sentinel":
+      return new Redis({
+        ...options,
+        sentinels: connection.sentinels,
+        name: connection.name,
+        ...credentialsOf(connection),
+        // Sentinels may need the same password as the data nodes (a common setup).
+        ...(connection.password ? { sentinelPassword: connection.password } : {}),
+        // After a failover the old primary may answer as a replica for a moment: reconnect
+        // to the new one instead of failing writes with READONLY.
+        reconnectOnError: (err) => err.message.startsWith("READONLY"),
+      });
+    case "cluster":
+      return new Cluster(connection.nodes, clusterOptions(connection, options));
+  }
+}
+
+/**
+ * Cluster-wide options mirror the single client's: no offline queue (fail fast, the
+ * channel redelivers), auto-pipelining, and the same per-node settings.
+ */
+function clusterOptions(
+  connection: Extract<RedisConnection, { kind: "cluster" }>,
+  options: RedisOptions,
+): ClusterOptions {
+  const { enableOfflineQueue, enableAutoPipelining, retryStrategy, ...perNode } = options;
+  return {
+    enableOfflineQueue: enableOfflineQueue ?? true,
+    enableAutoPipelining: enableAutoPipelining ?? false,
+    clusterRetryStrategy: (times) => retryStrategy?.(times) ?? MAX_RECONNECT_DELAY_MS,
+    // Writes go to primaries; a failover moves slots, which the client follows (MOVED).
+    scaleReads: "master",
+    // After a failover, learn the new primaries within a second rather than the default five:
+    // until then, commands for the lost primary's slots wait on a dead connection.
+    slotsRefreshInterval: 1_000,
+    redisOptions: { ...perNode, ...credentialsOf(connection) },
+  };
+}
+
+function credentialsOf(c: { username?: string; password?: string }): RedisOptions {
+  return {
+    ...(c.username ? { username: c.username } : {}),
+    ...(c.password ? { password: c.password } : {}),
+  };
+}
+
+/** What must never reach a log: the URL (it may hold a password) or the password. */
+function secretsOf(connection: RedisConnection): string[] {
+  if (connection.kind === "single") return [connection.url];
+  return connection.password ? [connection.password] : [];
 }
 
 const COMMON: RedisOptions = {
@@ -76,7 +146,7 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
  * Whether `client` answers a PING within `timeoutMs`: for /readyz. Never throws and never
  * waits longer than the timeout.
  */
-export async function isRedisReady(client: Redis, timeoutMs = 500): Promise<boolean> {
+export async function isRedisReady(client: RedisClient, timeoutMs = 500): Promise<boolean> {
   if (client.status !== "ready") return false;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
@@ -97,7 +167,7 @@ export async function isRedisReady(client: Redis, timeoutMs = 500): Promise<bool
  * Resolves once `client` is ready, rejects after `timeoutMs`. A `commands` client rejects
  * everything until then (no offline queue), so start-up waits here before taking traffic.
  */
-export function waitUntilReady(client: Redis, timeoutMs = 10_000): Promise<void> {
+export function waitUntilReady(client: RedisClient, timeoutMs = 10_000): Promise<void> {
   if (client.status === "ready") return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -112,10 +182,9 @@ export function waitUntilReady(client: Redis, timeoutMs = 10_000): Promise<void>
   });
 }
 
-/** Remove the URL and any `user:password@` from an error message before it is logged. */
-function redact(message: string, url: string): string {
-  return message
-    .split(url)
-    .join("<redis>")
-    .replace(/\/\/[^@\s/]*@/g, "//<credentials>@");
+/** Remove the URL, the password and any `user:password@` from a message before it is logged. */
+function redact(message: string, secrets: string[]): string {
+  let clean = message;
+  for (const secret of secrets) clean = clean.split(secret).join("<redis>");
+  return clean.replace(/\/\/[^@\s/]*@/g, "//<credentials>@");
 }
