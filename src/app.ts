@@ -45,6 +45,7 @@ import type { Job, Scheduler } from "./schedule/scheduler.js";
 import { SchedulerWorker } from "./schedule/worker.js";
 import type { Codec } from "./stores/codec.js";
 import { isRedisReady, waitUntilReady } from "./stores/redis/connection.js";
+import { replicaBarrier } from "./stores/redis/replicas.js";
 
 export { storageCodec, storageSecrets } from "./ports.js";
 
@@ -160,6 +161,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     store: ports.conversations,
     sink: router,
     log,
+    ...replicaWait(p),
     ids: newCaseRef,
     codes: newCaseCode,
     now,
@@ -277,6 +279,27 @@ function sharedPacing(ports: Ports, name: string, log: Logger): Pick<PacerOption
     );
   };
   return { shared: { budget: ports.sendBudget, name, onError } };
+}
+
+/**
+ * With `REDIS_WAIT_REPLICAS`, an update counts as saved only once that many replicas hold
+ * it (Sentinel, Cluster: a failover then loses nothing acknowledged).
+ */
+function replicaWait({ config, ports, metrics, log }: Parts): { replicated?: () => Promise<void> } {
+  const wait = config.redis?.waitReplicas;
+  if (!ports.redis || !wait || wait.count === 0) return {};
+  const barrier = replicaBarrier(ports.redis, {
+    replicas: wait.count,
+    timeoutMs: wait.timeoutMs,
+    onShort: (acked) => {
+      metrics.errors.inc({ stage: "replica_wait_short" });
+      log.warn(
+        { acked, wanted: wait.count },
+        "fewer Redis replicas than asked hold the latest writes",
+      );
+    },
+  });
+  return { replicated: barrier };
 }
 
 /** The operators' board: the Telegram group, or the log only when there is none. */

@@ -114,6 +114,8 @@ const envSchema = z.object({
   REDIS_USERNAME: optionalString,
   REDIS_PASSWORD: optionalString,
   REDIS_KEY_PREFIX: z.preprocess(emptyAsUndefined, z.string().default("pulang:")),
+  REDIS_WAIT_REPLICAS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(0)),
+  REDIS_WAIT_TIMEOUT_MS: positiveInt(1_000),
   SESSION_TTL_DAYS: positiveInt(30),
   CONVERSATION_WINDOW_HOURS: positiveInt(24),
   CLOSED_CASE_RETENTION_DAYS: positiveInt(30),
@@ -206,7 +208,14 @@ export interface Config {
   paths: { flows: string; locales: string; directory: string };
   languages: string[];
   /** Where Redis is; undefined means in-memory stores (the demo). */
-  redis: { connection: RedisConnection; keyPrefix: string } | undefined;
+  redis:
+    | {
+        connection: RedisConnection;
+        keyPrefix: string;
+        /** Replicas that must hold a write before it counts as saved, and how long to wait. */
+        waitReplicas: { count: number; timeoutMs: number };
+      }
+    | undefined;
   sessionTtlSeconds: number;
   /** We write to a person only this long after they last wrote (check-ins they asked for aside). */
   conversationWindowMs: number;
@@ -440,17 +449,20 @@ function redisConfig(e: Env): Config["redis"] {
       "REDIS_PASSWORD: with REDIS_URL, put the credentials in the URL (redis://user:pass@host:port)",
     );
   }
-  const keyPrefix = e.REDIS_KEY_PREFIX;
-  if (e.REDIS_URL) return { connection: { kind: "single", url: e.REDIS_URL }, keyPrefix };
+  const common = {
+    keyPrefix: e.REDIS_KEY_PREFIX,
+    waitReplicas: { count: e.REDIS_WAIT_REPLICAS, timeoutMs: e.REDIS_WAIT_TIMEOUT_MS },
+  };
+  if (e.REDIS_URL) return { connection: { kind: "single", url: e.REDIS_URL }, ...common };
   if (e.REDIS_CLUSTER_NODES) {
     return {
       connection: { kind: "cluster", nodes: e.REDIS_CLUSTER_NODES, ...credentials },
-      keyPrefix,
+      ...common,
     };
   }
   if (e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME) {
     const sentinel = { sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME };
-    return { connection: { kind: "sentinel", ...sentinel, ...credentials }, keyPrefix };
+    return { connection: { kind: "sentinel", ...sentinel, ...credentials }, ...common };
   }
   return undefined;
 }

@@ -50,6 +50,7 @@ describe("where Redis is", () => {
     expect(createConfig({ REDIS_URL: "redis://10.0.0.5:6379" }).redis).toEqual({
       connection: { kind: "single", url: "redis://10.0.0.5:6379" },
       keyPrefix: "pulang:",
+      waitReplicas: { count: 0, timeoutMs: 1_000 },
     });
   });
 
@@ -66,6 +67,15 @@ describe("where Redis is", () => {
       ],
       password: "s3cret",
     });
+  });
+
+  it("waits for no replica unless told to", () => {
+    expect(createConfig({ REDIS_URL: "redis://a:6379" }).redis?.waitReplicas).toEqual({
+      count: 0,
+      timeoutMs: 1_000,
+    });
+    const c = createConfig({ REDIS_CLUSTER_NODES: "a:7000", REDIS_WAIT_REPLICAS: "1" });
+    expect(c.redis?.waitReplicas).toEqual({ count: 1, timeoutMs: 1_000 });
   });
 
   it("reads Sentinels and the primary's name", () => {

@@ -36,6 +36,12 @@ export interface RuntimeDeps {
   codes?: () => string;
   /** Outbox entries that could not be read were set aside (for /metrics). */
   onQuarantined?: (count: number) => void;
+  /**
+   * Resolves once Redis's replicas hold every write made so far (the replica barrier):
+   * passed before an update is acknowledged and before an outbox entry is, so a failover
+   * loses nothing that was acknowledged. Absent: one Redis, or memory.
+   */
+  replicated?: () => Promise<void>;
 }
 
 /**
@@ -142,6 +148,7 @@ export class Runtime {
         };
       }
       if (committed === "ok") {
+        await this.#d.replicated?.();
         this.#logErrors(key, result.effects);
         const id = record.version + 1;
         // Ours to deliver: a redelivery's pending sweep must not send it a second time.
@@ -239,6 +246,8 @@ export class Runtime {
         throw report.failed;
       }
       await this.#followUp(key, id, effects, [...done, ...now], report.next ?? [], log);
+      // What the effects wrote (a case) is on a replica before the entry stops being pending.
+      await this.#d.replicated?.();
       await this.#d.store.ackOutbox(key, id, log ? { chatLog: log } : {});
       return report.refused ?? "done";
     } catch (err) {

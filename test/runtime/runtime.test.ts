@@ -361,3 +361,56 @@ describe("Runtime: only the person's own messages open the window", () => {
     expect((await store.load("wa:+62811")).lastInbound).toBe(1_000_000 - 1_000);
   });
 });
+
+describe("Runtime: with replicas to wait for (Sentinel, Cluster)", () => {
+  it("acknowledges an update, and its delivery, only after the replicas hold them", async () => {
+    const memory = new MemoryConversationStore();
+    const order: string[] = [];
+    const store = wrap(memory, {
+      commit: async (...a) => {
+        order.push("commit");
+        return memory.commit(...a);
+      },
+      ackOutbox: async (k, id, o) => {
+        order.push("ack");
+        return memory.ackOutbox(k, id, o);
+      },
+    });
+    const sink: EffectSink = {
+      run: async () => {
+        order.push("delivered");
+        return {};
+      },
+    };
+    const runtime = new Runtime({
+      ...runtimeDeps(store, sink),
+      replicated: async () => {
+        order.push("replicated");
+      },
+    });
+    const outcome = await runtime.handle("sim:1", { kind: "text", text: "halo" }, "u1");
+    order.push("handled");
+    await delivered(outcome);
+    // Saved, then on a replica, before the webhook may answer; delivered, then on a replica,
+    // before the outbox entry stops being pending.
+    expect(order.indexOf("replicated")).toBe(order.indexOf("commit") + 1);
+    expect(order.indexOf("replicated")).toBeLessThan(order.indexOf("handled"));
+    expect(order.slice(order.indexOf("delivered"))).toEqual(
+      expect.arrayContaining(["replicated", "ack"]),
+    );
+    expect(order.lastIndexOf("replicated")).toBe(order.indexOf("ack") - 1);
+  });
+
+  it("does not acknowledge an update whose replicas could not be asked", async () => {
+    const store = new MemoryConversationStore();
+    const runtime = new Runtime({
+      ...runtimeDeps(store, new RecordingSink()),
+      replicated: async () => {
+        throw new Error("Connection is closed.");
+      },
+    });
+    await expect(runtime.handle("sim:1", { kind: "text", text: "halo" }, "u1")).rejects.toThrow(
+      "Connection is closed.",
+    );
+  });
+});
