@@ -55,6 +55,8 @@ export const REDACTED_FIELDS = [
   "report",
   "session",
   // secrets
+  // The word a person chose at handoff to prove, from another account, that they are them.
+  "word",
   "token",
   "secret",
   "password",
