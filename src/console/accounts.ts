@@ -36,8 +36,13 @@ export type Account = z.infer<typeof accountSchema>;
  * Who an account is on cases: its Telegram id when linked (so one person's actions in the
  * group and in the console are one person's in the case's audit), else `web:<username>`.
  */
-export function actorOf(a: Pick<Account, "username" | "telegramId">): string {
-  return a.telegramId ?? `web:${a.username}`;
+export function actorOf(
+  a: Pick<Account, "username" | "telegramId">,
+  operatorName: (telegramId: string) => string,
+): string {
+  // Linked to Telegram: the name the group's actions are stored under, so one person's
+  // claims in the group and in the console are one person's.
+  return a.telegramId ? operatorName(a.telegramId) : `web:${a.username}`;
 }
 
 export interface AccountStore {

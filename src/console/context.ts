@@ -44,6 +44,8 @@ export interface ConsoleDeps {
   secret: Buffer;
   /** The local demo: a demo account, no two-factor. */
   demo: boolean;
+  /** How a Telegram operator's id is named in stored cases (a keyed hash). */
+  operatorName: (telegramId: string) => string;
 }
 
 /** Who is signed in on this request. */
@@ -110,7 +112,9 @@ export class ConsoleContext {
   async who(lang: string): Promise<(actor: string) => string> {
     const { t } = translator(this.d.bundle.texts, lang);
     const names = new Map(
-      (await this.d.stores.accounts.list()).map((a) => [actorOf(a), a.username] as const),
+      (await this.d.stores.accounts.list()).map(
+        (a) => [actorOf(a, this.d.operatorName), a.username] as const,
+      ),
     );
     return (actor) => {
       const known = names.get(actor);
@@ -165,6 +169,6 @@ export class ConsoleContext {
   maySee(account: Account, c: Case): boolean {
     if (account.role === "supervisor") return true;
     if (account.role !== "operator") return false;
-    return c.status === "queued" || c.operator === actorOf(account);
+    return c.status === "queued" || c.operator === actorOf(account, this.d.operatorName);
   }
 }

@@ -9,6 +9,7 @@ import { sessionCaseRef } from "../channels/whatsapp/channel.js";
 import type { Config } from "../config.js";
 import type { Bundle } from "../engine/types.js";
 import type { Logger } from "../log.js";
+import { storedOperatorName } from "../operators/access.js";
 import type { OperatorDeskDeps } from "../operators/desk.js";
 import type { Ports } from "../ports.js";
 import { consolePlugin } from "./plugin.js";
@@ -20,6 +21,8 @@ export interface ConsoleParts {
   relay: ConsoleRelay;
   /** The local demo: memory stores, no channel, not production. */
   demo: boolean;
+  /** How a Telegram operator's id is named in stored cases. */
+  operatorName: (telegramId: string) => string;
 }
 
 /** The console's stores and relay, or undefined when CONSOLE_ENABLED=false. */
@@ -44,7 +47,8 @@ export function consoleParts(config: Config, ports: Ports, log: Logger): Console
     now: ports.now,
   });
   const demo = config.env !== "production" && !ports.redis && !config.telegram && !config.whatsapp;
-  return { stores, relay, demo };
+  const operatorName = (id: string) => storedOperatorName(ports.pseudonyms, id);
+  return { stores, relay, demo, operatorName };
 }
 
 /**
@@ -75,5 +79,6 @@ export function consoleRoutes(
     stores: parts.stores,
     secret: consoleSecret(d.config),
     demo: parts.demo,
+    operatorName: parts.operatorName,
   });
 }

@@ -157,7 +157,7 @@ async function signedIn(ctx: ConsoleContext, req: FastifyRequest, reply: Fastify
     req.signed = {
       account: current.account,
       sessionId: id as string,
-      actor: actorOf(current.account),
+      actor: actorOf(current.account, ctx.d.operatorName),
     };
     return;
   }

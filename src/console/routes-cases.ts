@@ -214,7 +214,7 @@ async function seeable(
 async function colleaguesOf(ctx: ConsoleContext): Promise<[string, string][]> {
   return (await ctx.d.stores.accounts.list())
     .filter((a) => a.role !== "coordinator")
-    .map((a) => [actorOf(a), a.username]);
+    .map((a) => [actorOf(a, ctx.d.operatorName), a.username]);
 }
 
 async function caseContext(

@@ -44,6 +44,11 @@ const STORED_PREFIX = "op_";
  *   ids.actor(601)            // "op_Xk3…" (the same on every instance with the same key)
  *   ids.label(ids.actor(601)) // "601"
  */
+/** How a Telegram operator is named in stored data: a keyed hash of their id. */
+export function storedOperatorName(names: KeyNames, userId: string | number): string {
+  return `${STORED_PREFIX}${names(`telegram-operator:${userId}`)}`;
+}
+
 export class OperatorIds {
   /** The allow-lists under stored names: what the desk checks an actor against. */
   readonly access: AccessLists;
@@ -62,7 +67,7 @@ export class OperatorIds {
 
   /** The stored name of the Telegram user `userId`. */
   actor(userId: string | number): string {
-    return `${STORED_PREFIX}${this.#names(`telegram-operator:${userId}`)}`;
+    return storedOperatorName(this.#names, userId);
   }
 
   /** Whether `actor` is the stored name of someone on the allow-lists. */
