@@ -57,11 +57,11 @@ const LETTER = /^\p{L}$/u;
 /** Apostrophes inside words go ("can't" -> "cant", "i'm" -> "im"), as people often omit them. */
 const APOSTROPHE = /['’`]/g;
 /**
- * Where a letter is typed three times or more: an ASCII letter, another character or a
- * surrogate pair three times in a row (no `u` flag: it is the fast kind of regular
+ * Where a letter is typed three times or more: an ASCII letter, a character other than
+ * printable ASCII or a surrogate pair three times in a row (no `u` flag: it is the fast kind of regular
  * expression; whether the character is a letter is checked after).
  */
-const STRETCH_HINT = /([a-z])\1\1|([^\x00-\x7f])\2\2|([\ud800-\udbff][\udc00-\udfff])\3\3/g;
+const STRETCH_HINT = /([a-z])\1\1|([^ -~])\2\2|([\ud800-\udbff][\udc00-\udfff])\3\3/g;
 /** The first character of the emoji blocks: astral characters below it may be letters. */
 const FIRST_EMOJI = 0x1f000;
 
