@@ -532,7 +532,8 @@ function pleaKind(found: Found, tokens: readonly Token[], pleas: readonly Hit<tr
   if (real.length === 0) return "none";
   // Counted, not listed: a long message has hundreds of words beside its plea.
   let rest = 0;
-  for (let i = 0; i < tokens.length && rest === 0; i++) if (!inPlea.has(i) && !address.has(i)) rest++;
+  for (let i = 0; i < tokens.length && rest === 0; i++)
+    if (!inPlea.has(i) && !address.has(i)) rest++;
   const addressed = [...address].some((i) => !inPlea.has(i));
   if (rest === 0 && addressed && real.every((p) => p.words === 1)) return "addressed";
   return tokens.length - inPlea.size <= SHORT_PLEA_WORDS ? "plea" : "long";
