@@ -114,7 +114,8 @@ function learn(
   if (facts.size > 0) s.facts = [...facts];
   if (elsewhere && (reading.reasons.length > 0 || reading.alarm || reading.calls))
     turn.flag(g.understanding.someone_else_flag);
-  if (reading.place && current?.def.kind !== "place") noteMention(turn, reading.place);
+  // A place step reads the place itself: the gazetteer is asked once, not twice.
+  if (current?.def.kind !== "place" && reading.place) noteMention(turn, reading.place);
 }
 
 /**

@@ -530,9 +530,12 @@ function pleaKind(found: Found, tokens: readonly Token[], pleas: readonly Hit<tr
     return !(polite.has(after) || polite.has(after + 1));
   });
   if (real.length === 0) return "none";
-  const rest = tokens.filter((_, i) => !inPlea.has(i) && !address.has(i));
+  // Counted, not listed: a long message has hundreds of words beside its plea.
+  let rest = 0;
+  for (let i = 0; i < tokens.length && rest === 0; i++)
+    if (!inPlea.has(i) && !address.has(i)) rest++;
   const addressed = [...address].some((i) => !inPlea.has(i));
-  if (rest.length === 0 && addressed && real.every((p) => p.words === 1)) return "addressed";
+  if (rest === 0 && addressed && real.every((p) => p.words === 1)) return "addressed";
   return tokens.length - inPlea.size <= SHORT_PLEA_WORDS ? "plea" : "long";
 }
 
