@@ -73,10 +73,16 @@ export class MalformedUpdate extends Error {
   }
 }
 
+/** Why `update` is not one we can read (a path and zod's code), or undefined when it is. */
+export function updateProblem(update: unknown): string | undefined {
+  const parsed = telegramUpdateSchema.safeParse(update);
+  if (parsed.success) return undefined;
+  const first = parsed.error.issues[0];
+  return first ? `${first.path.join(".") || "(update)"}: ${first.code}` : "?";
+}
+
 /** Check `update`; throws {@link MalformedUpdate} when it is not one we can read. */
 export function checkUpdate(update: unknown): void {
-  const parsed = telegramUpdateSchema.safeParse(update);
-  if (parsed.success) return;
-  const first = parsed.error.issues[0];
-  throw new MalformedUpdate(first ? `${first.path.join(".") || "(update)"}: ${first.code}` : "?");
+  const problem = updateProblem(update);
+  if (problem !== undefined) throw new MalformedUpdate(problem);
 }

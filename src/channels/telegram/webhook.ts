@@ -16,7 +16,7 @@ import { sameSecret } from "../../http/server.js";
 import type { Logger } from "../../log.js";
 import type { Metrics } from "../../metrics.js";
 import { errorSummary } from "../errors.js";
-import { MalformedUpdate } from "./update-schema.js";
+import { MalformedUpdate, updateProblem } from "./update-schema.js";
 
 export const TELEGRAM_WEBHOOK_PATH = "/telegram/webhook";
 /** Longest an update may take before Telegram is asked to send it again. */
@@ -49,6 +49,12 @@ export function telegramRoutes(d: TelegramRoutesDeps): (app: FastifyInstance) =>
           onRequest: (req, reply) => requireSecret(d, req, reply),
           // Anything but an object is not an update; grammY must never see it.
           schema: { body: { type: "object" } },
+          // The bot's first middleware checks the same (bot.ts); refusing here spares a
+          // malformed update the trip through grammY and an exception per body.
+          preHandler: async (req, reply) => {
+            const problem = updateProblem(req.body);
+            if (problem !== undefined) return malformed(d, problem, reply);
+          },
         },
         async (req, reply) => {
           const started = performance.now();
@@ -68,14 +74,17 @@ async function requireSecret(d: TelegramRoutesDeps, req: FastifyRequest, reply: 
   return reply.status(401).send({ error: "unauthorized" });
 }
 
+/** 400 for an update Telegram would not send, counted; the log has its path only. */
+function malformed(d: TelegramRoutesDeps, problem: string, reply: FastifyReply) {
+  d.metrics.errors.inc({ stage: "telegram_malformed" });
+  d.log.debug({ problem }, "Telegram update refused as malformed");
+  return reply.status(400).send({ error: "not a Telegram update" });
+}
+
 /** What a failed webhook call answers: 400 for what Telegram sent wrong, else 503. */
 function refusal(d: TelegramRoutesDeps, err: unknown, reply: FastifyReply) {
   const cause = err instanceof BotError ? err.error : err;
-  if (cause instanceof MalformedUpdate) {
-    d.metrics.errors.inc({ stage: "telegram_malformed" });
-    d.log.info({ problem: cause.problem }, "Telegram update refused as malformed");
-    return reply.status(400).send({ error: "not a Telegram update" });
-  }
+  if (cause instanceof MalformedUpdate) return malformed(d, cause.problem, reply);
   const status = (cause as { statusCode?: number }).statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     // Unparseable, oversized or not an object: the sender's mistake, as any bad body.
