@@ -54,7 +54,10 @@ export const REDACTED_FIELDS = [
   "summary",
   "report",
   "session",
-  // secrets
+  // secrets (`word`: the person's own word for their case code; `answer`: that word as
+  // typed from another account)
+  "word",
+  "answer",
   "token",
   "secret",
   "password",
