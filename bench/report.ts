@@ -62,7 +62,7 @@ export function markdown(r: BenchResults): string {
     row(["Redis", `${m.redis} (${m.redisKind})`]),
     row([
       "surge",
-      `${int(r.plan.people)} people × 9 updates, ${r.plan.concurrency} at once (closed loop; Telegram's default webhook max_connections is 40), after ${int(r.plan.warmup)} people of warm-up`,
+      `${int(r.plan.people)} people × 10 updates, ${r.plan.concurrency} at once (closed loop; Telegram's default webhook max_connections is 40), after ${int(r.plan.warmup)} people of warm-up`,
     ]),
     row([
       "length",

@@ -54,9 +54,10 @@ export const REDACTED_FIELDS = [
   "summary",
   "report",
   "session",
-  // secrets
-  // The word a person chose at handoff to prove, from another account, that they are them.
+  // secrets (`word`: the person's own word for their case code; `answer`: that word as
+  // typed from another account)
   "word",
+  "answer",
   "token",
   "secret",
   "password",

@@ -30,9 +30,10 @@ const pin: Move = { kind: "pin", lat: 13.66, lon: 102.56 };
 const SAFETY = ["danger", "unsafe", "safe"] as const;
 
 /**
- * The help flow, 9 updates: hello, "I need help now", how safe (a third each in danger, not
+ * The help flow, 10 updates: hello, "I need help now", how safe (a third each in danger, not
  * safe, safe for now), a location pin, the phone question, how many people, injuries,
- * passport, consent; the last answer brings the embassy's steps and the handoff.
+ * passport, consent (it brings the embassy's steps), and the case code's word, skipped (it
+ * brings the handoff).
  */
 export function helpFlow(i: number): Move[] {
   return [
@@ -45,6 +46,7 @@ export function helpFlow(i: number): Move[] {
     tap("c|help.injuries|none"),
     tap("c|help.passport|have"),
     tap("c|help.consent|no"),
+    tap("c|help.keep_word|_skip"),
   ];
 }
 

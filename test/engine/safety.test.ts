@@ -277,6 +277,14 @@ describe("case code", () => {
     expect(chat.text).toContain("Simpan kode ini: ABC2-EFGH-JKR");
   });
 
+  it("typing 'lewati' at the word question skips it: it never becomes the word", () => {
+    const chat = helpStarted();
+    for (const t of ["anytime", "_skip", "none", "have", "no"]) chat.tap(t);
+    chat.say("lewati");
+    expect(chat.all.some((e) => e.type === "escalate" && e.word !== undefined)).toBe(false);
+    expect(chat.text).toContain("Simpan kode ini");
+  });
+
   it.each([
     ["the command", { kind: "command" as const, name: "kode" }],
     ["the command typed as a message (WhatsApp)", { kind: "text" as const, text: "/kode" }],

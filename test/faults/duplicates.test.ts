@@ -47,7 +47,7 @@ describe("10% of updates delivered twice", () => {
         return n < 5 ? "after" : "together";
       },
     });
-    expect(repeats).toBeGreaterThan(PEOPLE * 9 * 0.08);
+    expect(repeats).toBeGreaterThan(PEOPLE * 10 * 0.08);
 
     const store = storeOf(setup, redis);
     // Every reply sent (nothing left in an outbox), then count them.
@@ -57,18 +57,18 @@ describe("10% of updates delivered twice", () => {
     }, "every outbox empty");
     for (const p of people) {
       const { session, version } = await sessionOf(store, p.chatId);
-      expect(session?.turns, `turns of ${p.chatId}`).toBe(9);
-      expect(version).toBe(9);
+      expect(session?.turns, `turns of ${p.chatId}`).toBe(10);
+      expect(version).toBe(10);
     }
     const sent = sentByChat(fake);
     // Nothing lost: every update answered at least once.
-    const short = people.filter((p) => (sent.get(p.chatId) ?? 0) < 9).map((p) => p.chatId);
+    const short = people.filter((p) => (sent.get(p.chatId) ?? 0) < 10).map((p) => p.chatId);
     expect(short, "chats missing a reply").toEqual([]);
     // Answered once: a repeat must not send a reply again. Known to fail today (see the note
     // in BENCHMARKS.md, "Known defects"): a repeat's outbox sweep also sends the replies of
     // later updates already queued for delivery. Reported; set FAULTS_STRICT_REPLIES=1 to
     // hold the service to it once fixed.
-    const extra = people.filter((p) => (sent.get(p.chatId) ?? 0) > 9);
+    const extra = people.filter((p) => (sent.get(p.chatId) ?? 0) > 10);
     console.info(`${repeats} updates delivered twice; ${extra.length} chats got a reply twice`);
     if (process.env.FAULTS_STRICT_REPLIES === "1") {
       expect(extra.map((p) => [p.chatId, sent.get(p.chatId)])).toEqual([]);

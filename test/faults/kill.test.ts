@@ -29,7 +29,7 @@ describe("kill -9 during a surge", () => {
     cleanups.push(() => first.kill());
 
     const people = helpPeople(PEOPLE, 4_100_000_000);
-    const total = PEOPLE * 9;
+    const total = PEOPLE * 10;
     let killed = false;
     let restarted: BotProcess | undefined;
     const log = await deliver({
@@ -63,8 +63,8 @@ describe("kill -9 during a surge", () => {
     const store = storeOf(setup, redis);
     for (const p of people) {
       const { session, pending } = await sessionOf(store, p.chatId);
-      // Each of the person's 9 updates handled exactly once, and the flow finished.
-      expect(session?.turns, `turns of ${p.chatId}`).toBe(9);
+      // Each of the person's 10 updates handled exactly once, and the flow finished.
+      expect(session?.turns, `turns of ${p.chatId}`).toBe(10);
       expect(session?.at).toBeUndefined();
       expect(session?.caseRef).toBeDefined();
       expect(session?.waiting).toBe(true);
@@ -73,7 +73,7 @@ describe("kill -9 during a surge", () => {
     }
     // Every update was answered (a reply sent just before the kill may go out twice).
     const sent = sentByChat(fake);
-    for (const p of people) expect(sent.get(p.chatId) ?? 0).toBeGreaterThanOrEqual(9);
+    for (const p of people) expect(sent.get(p.chatId) ?? 0).toBeGreaterThanOrEqual(10);
     await eventually(
       async () => (await escalationsReached(redis, setup.prefix, lines)).count >= PEOPLE,
       "every person's case in the queue",

@@ -46,7 +46,7 @@ describe("Redis restarts under load", () => {
     cleanups.push(() => bot.stop());
 
     const people = helpPeople(PEOPLE, 4_200_000_000);
-    const total = PEOPLE * 9;
+    const total = PEOPLE * 10;
     let outage: { health: number; ready: number; statuses: Map<number, number> } | undefined;
     let down = false;
     const duringOutage = new Map<number, number>();
@@ -110,12 +110,12 @@ describe("Redis restarts under load", () => {
     const store = storeOf(setup, redis);
     for (const p of people) {
       const { session, pending } = await sessionOf(store, p.chatId);
-      expect(session?.turns, `turns of ${p.chatId}`).toBe(9);
+      expect(session?.turns, `turns of ${p.chatId}`).toBe(10);
       expect(session?.waiting).toBe(true);
       expect(pending, `outbox of ${p.chatId}`).toBe(0);
     }
     const sent = sentByChat(fake);
-    for (const p of people) expect(sent.get(p.chatId) ?? 0).toBeGreaterThanOrEqual(9);
+    for (const p of people) expect(sent.get(p.chatId) ?? 0).toBeGreaterThanOrEqual(10);
     await eventually(
       async () => (await escalationsReached(redis, setup.prefix, lines)).count >= PEOPLE,
       "every person's case in the queue",

@@ -31,7 +31,8 @@ export const ask: StepKind = {
   },
 };
 
-function isSkip(turn: Turn, inbound: Inbound): boolean {
+/** The Skip button, or typing that means it ("lewati", "-"). */
+export function isSkip(turn: Turn, inbound: Inbound): boolean {
   if (inbound.kind === "choice") return inbound.option === SKIP;
   if (inbound.kind !== "text") return false;
   const trimmed = inbound.text.trim();

@@ -1,5 +1,6 @@
 import { ownWord } from "../own-word.js";
 import type { Turn } from "../turn.js";
+import { isSkip } from "./ask.js";
 import type { StepKind } from "./kind.js";
 import { defOf } from "./kind.js";
 
@@ -19,7 +20,8 @@ export const secretWord: StepKind = {
 
   accept(turn, step, inbound) {
     const def = defOf(step, "secret_word");
-    if (inbound.kind === "choice" && inbound.option === "_skip") return { goto: def.next };
+    // "lewati" typed is the Skip button, never the word.
+    if (isSkip(turn, inbound)) return { goto: def.next };
     if (inbound.kind !== "text") return { retry: "common:ask.type_it" };
     const word = ownWord(inbound.text);
     const count = word === "" ? 0 : word.split(" ").length;
