@@ -19,6 +19,8 @@ COPY src ./src
 COPY flows ./flows
 COPY locales ./locales
 COPY directory ./directory
+# The web chat's own script and style (WEB_CHAT=on).
+COPY public ./public
 
 # Compile (refused on any type error), then refuse to build an image whose flows, texts or
 # directory are broken: the compiled check that start-up makes. Then prune in the same

@@ -16,6 +16,7 @@ import { Pacer, TELEGRAM_LIMITS } from "./channels/pacer.js";
 import { attachUpdates, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
+import { webChat } from "./channels/web/create.js";
 import {
   sessionCaseRef,
   sessionLanguage,
@@ -187,6 +188,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     ...(telegram ? { telegram } : {}),
     routes: [
       ...(wa ? [wa.routes] : []),
+      ...(channels.web ? [channels.web.routes(runtime)] : []),
       ...(web
         ? [consoleRoutes(web, { config, bundle: p.bundle, cases, desk: deskDeps, log, now })]
         : []),
@@ -221,7 +223,21 @@ function personChannels(p: Parts) {
         })
       : undefined;
   if (wa) all.wa = wa.channel;
-  return { all, ...(wa ? { wa } : {}) };
+  // The browser chat (the demo's, and production's when WEB_CHAT=on).
+  const web = config.webChat.enabled
+    ? webChat({
+        config: config.webChat,
+        directoryDir: config.paths.directory,
+        texts: p.bundle.texts,
+        languages: config.languages,
+        log,
+        metrics,
+        languageOf: sessionLanguage(ports.conversations),
+        now: ports.now,
+      })
+    : undefined;
+  if (web) all.web = web.channel;
+  return { all, ...(wa ? { wa } : {}), ...(web ? { web } : {}) };
 }
 
 /** The operators' board: the Telegram group, or the log only when there is none. */

@@ -153,6 +153,7 @@ const envSchema = z.object({
   ),
   ...whatsappEnv(),
   ...consoleEnv(),
+  ...webChatEnv(),
 });
 
 /** The raw environment, checked. */
@@ -190,6 +191,8 @@ export interface Config {
   dataKeys: DataKeys | undefined;
   /** The web console at /console (src/console). */
   console: ConsoleConfig;
+  /** The browser chat at `/` (src/channels/web): on outside production unless turned off. */
+  webChat: WebChatConfig;
 }
 
 /** Operators work cases in a Telegram supergroup with topics; only listed ids may act. */
@@ -260,6 +263,7 @@ export function createConfig(input: Record<string, string | undefined>): Config 
     dataKeys: dataKeysConfig(e),
     pseudonymKey: pseudonymKeyConfig(e),
     console: consoleConfig(e),
+    webChat: webChatConfig(e),
   };
 }
 
@@ -481,5 +485,34 @@ function whatsappConfig(e: Env): WhatsAppConfig | undefined {
     template: e.WHATSAPP_TEMPLATE_NAME
       ? { name: e.WHATSAPP_TEMPLATE_NAME, language: e.WHATSAPP_TEMPLATE_LANGUAGE }
       : undefined,
+  };
+}
+
+// ---- Web chat (the browser demo) ----------------------------------------------------------
+
+/** The web chat's settings (src/channels/web). */
+export interface WebChatConfig {
+  /** Served at `/`: on by default outside production, off in production unless WEB_CHAT=on. */
+  enabled: boolean;
+  /** What one browser tab may send in a minute (the rest is refused with 429). */
+  messagesPerMinute: number;
+}
+
+function webChatEnv() {
+  return {
+    WEB_CHAT: z.preprocess(
+      emptyAsUndefined,
+      z.enum(["on", "off"], "on or off (unset: on, except with NODE_ENV=production)").optional(),
+    ),
+    WEB_CHAT_MESSAGES_PER_MINUTE: positiveInt(30),
+  };
+}
+
+/** Off in production unless asked for: a public page anyone can write to is a decision. */
+function webChatConfig(e: Env): WebChatConfig {
+  const fallback = e.NODE_ENV === "production" ? "off" : "on";
+  return {
+    enabled: (e.WEB_CHAT ?? fallback) === "on",
+    messagesPerMinute: e.WEB_CHAT_MESSAGES_PER_MINUTE,
   };
 }

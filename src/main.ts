@@ -2,7 +2,7 @@
  * `npm start`. With no channel configured, the local demo in this terminal; otherwise
  * the helpline service. Problems in configuration or content stop it here, clearly.
  */
-import { createApp, createDemoRuntime, loadContent } from "./app.js";
+import { type App, createApp, createDemoRuntime } from "./app.js";
 import { type Config, ConfigError, createConfig, startMode } from "./config.js";
 import { DirectoryError } from "./directory/index.js";
 import { FlowError } from "./flows/load.js";
@@ -19,23 +19,44 @@ function fail(err: unknown): never {
 }
 
 async function runDemo(config: Config): Promise<void> {
-  const bundle = loadContent(config);
   process.stderr.write(
     "No channel is configured (TELEGRAM_BOT_TOKEN or the WHATSAPP_* settings), so this is the local demo:\n" +
       'in-memory stores, nothing leaves this machine. See README "Configuration".\n\n',
   );
+  // The same service as in production, on memory stores, for the browser; quiet, so the
+  // terminal stays a conversation.
+  const app = createApp(config, createLogger("error", process.stderr));
+  await startDemoService(app, config);
   // A terminal closing, or a process manager stopping the demo, ends it like /quit
   // (exit code 0), rather than killing it by the signal.
   const stop = new AbortController();
   process.once("SIGTERM", () => stop.abort());
+  process.once("SIGINT", () => stop.abort());
+  const interactive = process.stdin.isTTY === true;
   await runSimulator({
-    runtime: createDemoRuntime(bundle, createLogger("warn", process.stderr)),
+    runtime: createDemoRuntime(app.runtime.bundle, createLogger("warn", process.stderr)),
     input: process.stdin,
     output: process.stdout,
     json: false,
-    interactive: process.stdin.isTTY === true,
+    interactive,
     signal: stop.signal,
   });
+  // The demo is one: /quit, the end of the input or a signal ends the web chat too.
+  await app.stop();
+  process.exit(0);
+}
+
+/** Listen for the web chat; a busy port leaves the terminal demo running alone. */
+async function startDemoService(app: App, config: Config): Promise<void> {
+  try {
+    const { port } = await app.start();
+    if (config.webChat.enabled)
+      process.stderr.write(`Web chat: open http://localhost:${port}/ in a browser.\n\n`);
+  } catch (err) {
+    process.stderr.write(
+      `The web chat could not start (${(err as Error).message}); set PORT to a free port. The terminal demo goes on.\n\n`,
+    );
+  }
 }
 
 async function runService(config: Config, log: Logger): Promise<void> {

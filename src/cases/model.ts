@@ -7,7 +7,7 @@ import { z } from "zod";
 import { answerValueSchema, placeSchema } from "../engine/session.js";
 
 /** Where the person writes from; the first part of a conversation key. */
-export const channelSchema = z.enum(["tg", "wa", "sim"]);
+export const channelSchema = z.enum(["tg", "wa", "sim", "web"]);
 export type Channel = z.infer<typeof channelSchema>;
 
 /** `help`: a person who needs help themselves; `family`: a relative reporting someone missing. */
