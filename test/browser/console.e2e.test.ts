@@ -51,8 +51,20 @@ let totpSecret: string;
 function addAccount(username: string, role: string): string {
   const r = spawnSync(
     process.execPath,
-    [join(ROOT, "node_modules/tsx/dist/cli.mjs"), "src/scripts/operators-add.ts", "--username", username, "--role", role],
-    { cwd: ROOT, input: `${PASSWORD}\n`, env: { ...process.env, ...env, TELEGRAM_API_ROOT: fake.apiRoot }, encoding: "utf8" },
+    [
+      join(ROOT, "node_modules/tsx/dist/cli.mjs"),
+      "src/scripts/operators-add.ts",
+      "--username",
+      username,
+      "--role",
+      role,
+    ],
+    {
+      cwd: ROOT,
+      input: `${PASSWORD}\n`,
+      env: { ...process.env, ...env, TELEGRAM_API_ROOT: fake.apiRoot },
+      encoding: "utf8",
+    },
   );
   expect(r.status, r.stderr).toBe(0);
   const secret = /secret=([A-Z2-7]+)/.exec(r.stdout)?.[1];
@@ -83,7 +95,8 @@ let lastStep = -1;
 /** The current code, once it is one not used yet (a code signs in only once: wait for the next). */
 async function freshCode(): Promise<string> {
   const step = () => Math.floor(Date.now() / 30_000);
-  if (step() === lastStep) await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 200));
+  if (step() === lastStep)
+    await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 200));
   lastStep = step();
   return generate({ secret: totpSecret });
 }
@@ -138,7 +151,10 @@ describe("an operator in the console, in a real browser", () => {
     // The reply reaches the person, silently (discreet mode), and is marked delivered.
     await page.getByLabel("Message", { exact: true }).fill("Halo, saya Wati dari tim. Kamu aman?");
     await page.getByRole("button", { name: "Send", exact: true }).click();
-    await fake.waitFor(() => fake.lastTextTo(chat) === "Halo, saya Wati dari tim. Kamu aman?", 10_000);
+    await fake.waitFor(
+      () => fake.lastTextTo(chat) === "Halo, saya Wati dari tim. Kamu aman?",
+      10_000,
+    );
     const sent = fake
       .callsTo("sendMessage")
       .find((c) => c.params.text === "Halo, saya Wati dari tim. Kamu aman?");
@@ -168,9 +184,10 @@ describe("an operator in the console, in a real browser", () => {
   it("shows the dashboard's figures after a few cases, accessible on a phone and a desktop", async () => {
     await personInDanger(7_790_002);
     await personInDanger(7_790_003);
-    for (const viewport of [PHONE, DESKTOP]) {
-      const { context, page } = await newPage(browser, { viewport, locale: "en-US" });
-      await signIn(page, "wati");
+    const { context, page } = await newPage(browser, { viewport: DESKTOP, locale: "en-US" });
+    await signIn(page, "wati");
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport);
       await page.goto(`${service.base}/console/dashboard`);
       const open = page.getByRole("table", { name: "Open cases now" });
       const p1 = open.locator("tbody tr").filter({ hasText: "P1" }).locator("td").first();
@@ -179,7 +196,7 @@ describe("an operator in the console, in a real browser", () => {
       expect(await seriousViolations(page)).toEqual([]);
       await page.goto(`${service.base}/console/queue`);
       expect(await seriousViolations(page)).toEqual([]);
-      await context.close();
     }
+    await context.close();
   });
 });
