@@ -159,7 +159,12 @@ export class ConsoleContext {
     const { t } = this.words(req);
     const text = t(`refusal.${reason}`);
     reply.status(status).type("text/html; charset=utf-8");
-    if (req.headers["hx-request"]) return reply.send(notice("error", text));
+    // htmx shows the refusal in the page's notice area, leaving what it was aimed at as it was.
+    if (req.headers["hx-request"])
+      return reply
+        .header("hx-retarget", "#notice")
+        .header("hx-reswap", "innerHTML")
+        .send(notice("error", text));
     return reply.send(
       page(this.pageContext(req, reply), t("refusal.title"), notice("error", text)),
     );

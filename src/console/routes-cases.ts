@@ -138,7 +138,7 @@ export function caseRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
         await ctx.audit(req, action, true, { case: c.id });
         if (r.delivered)
           await Promise.race([r.delivered, new Promise((ok) => setTimeout(ok, 1500))]);
-        return answer(ctx, req, reply, r.case, action === "reply" || action === "note");
+        return answer(ctx, req, reply, r.case);
       },
     );
 
@@ -239,20 +239,18 @@ async function caseContext(
   };
 }
 
-/** After an action: the live part (and fresh forms) for htmx, else back to the case. */
-async function answer(
-  ctx: ConsoleContext,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  c: Case,
-  resetForms: boolean,
-) {
+/** After an action: the live part and fresh forms for htmx, else back to the case. */
+async function answer(ctx: ConsoleContext, req: FastifyRequest, reply: FastifyReply, c: Case) {
   if (!req.headers["hx-request"]) return reply.redirect(`${BASE}/cases/${c.id}`, 303);
   const fresh = (await ctx.d.cases.get(c.id)) ?? c;
   const k = await caseContext(ctx, req, reply, fresh);
   const live = caseLive(k, fresh, await ctx.d.stores.transcripts.list(c.id));
-  const forms = resetForms ? caseForms(k, fresh, { nonce: randomUUID(), oob: true }) : "";
-  return reply.type("text/html; charset=utf-8").send(live + forms);
+  // The forms follow what may be done now (a claim opens the reply box), emptied; the
+  // notice of an earlier refusal goes.
+  const forms = caseForms(k, fresh, { nonce: randomUUID(), oob: true });
+  return reply
+    .type("text/html; charset=utf-8")
+    .send(`${live}${forms}<div id="notice" hx-swap-oob="true" aria-live="assertive"></div>`);
 }
 
 /** Server-sent events: `queue` on any queue change, `case` on changes of the one case watched. */

@@ -18,7 +18,7 @@ export function auditPage(
   );
   const body = html`<h1>${t("audit.title")}</h1>
 <p class="hint">${t("audit.hint")}</p>
-<div class="scroll"><table>
+<div class="scroll" tabindex="0" role="region" aria-label="${t("audit.title")}"><table>
 <thead><tr><th scope="col">${t("audit.when")}</th><th scope="col">${t("audit.who")}</th><th scope="col">${t("audit.what")}</th><th scope="col">${t("audit.case")}</th><th scope="col">${t("audit.result")}</th></tr></thead>
 <tbody>!${rows.join("")}</tbody>
 </table></div>`;

@@ -26,7 +26,7 @@ function table(k: DashboardContext, d: Dashboard, measure: string): string {
     const total = counts.reduce((a, b) => a + b, 0);
     return html`<tr><th scope="row">${k.label(measure, v)}</th>!${counts.map((n) => html`<td>${n}</td>`).join("")}<td>${total}</td></tr>`;
   });
-  return html`<div class="scroll"><table>
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t(`dashboard.by_${measure}`)}"><table>
 <caption>${t(`dashboard.by_${measure}`)}</caption>
 <thead><tr><th scope="col">${t(`dashboard.${measure}`)}</th>!${head}<th scope="col">${t("dashboard.total")}</th></tr></thead>
 <tbody>!${rows.join("")}</tbody>

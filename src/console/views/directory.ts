@@ -29,7 +29,7 @@ export function directoryPage(
   const { t } = ctx;
   const body = html`<h1>${t("directory.title")}</h1>
 <p class="hint">${t("directory.hint", { days: maxAgeDays })}</p>
-<div class="scroll"><table class="directory">
+<div class="scroll" tabindex="0" role="region" aria-label="${t("directory.title")}"><table class="directory">
 <thead><tr>
 <th scope="col">${t("directory.owner")}</th><th scope="col">${t("directory.contact")}</th>
 <th scope="col">${t("directory.value")}</th><th scope="col">${t("directory.confidence")}</th>

@@ -87,6 +87,7 @@ export function page(
 </div>
 </header>
 <main id="main">
+<div id="notice" aria-live="assertive"></div>
 !${body}
 </main>
 </body>
