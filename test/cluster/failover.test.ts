@@ -62,7 +62,7 @@ async function lostAfterFailover(
   await waitUntilReady(client, 20_000);
   try {
     const store = new RedisCaseStore(client, { prefix: "failover:" });
-    const load = underLoad(store, replicaBarrier(client, { replicas: 1, timeoutMs: 5_000 }));
+    const load = underLoad(store, replicaBarrier(client, { replicas: 1, timeoutMs: 1_000 }));
     while (load.acknowledged.length < 200) await new Promise((r) => setTimeout(r, 20));
     await fail(load.acknowledged[0] as string);
     const before = load.acknowledged.length;
