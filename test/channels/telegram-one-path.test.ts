@@ -6,7 +6,12 @@
 import type { Message, Update } from "grammy/types";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callbackUpdate, FakeTelegramApi, textUpdate } from "../fakes/telegram-api.js";
+import {
+  callbackUpdate,
+  FakeTelegramApi,
+  myChatMemberBlocked,
+  textUpdate,
+} from "../fakes/telegram-api.js";
 import { REDIS_URL } from "../helpers/redis-url.js";
 import { dropPrefix, type Service, startService } from "../helpers/service.js";
 
@@ -126,5 +131,17 @@ describe("one path for Telegram updates", () => {
     expect(byWebhook[0]).toContain("How can we help?");
     expect(byWebhook[1]).toBe("How are you doing right now?");
     expect(byPolling).toEqual(byWebhook);
+  });
+
+  it("answers a person who blocked the bot and writes again, and keeps them reachable", async () => {
+    const chat = 9_300_050;
+    const key = `tg:${chat}`;
+    expect((await webhook.post(myChatMemberBlocked(chat))).status).toBe(200);
+    await webhook.app.runtime.drain(5000);
+    expect((await webhook.ports.conversations.load(key)).unreachable).toBe(true);
+    const replies = await pushed(chat, textUpdate(chat, "halo", { languageCode: "id" }));
+    expect(replies.length).toBeGreaterThan(0);
+    // What follows (an operator's words, a reminder) may reach them again.
+    expect((await webhook.ports.conversations.load(key)).unreachable).toBeUndefined();
   });
 });

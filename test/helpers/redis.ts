@@ -48,3 +48,23 @@ export function interceptOnce(
     },
   });
 }
+
+/**
+ * `client` as a process that dies right after calling `method`: that call goes out, every
+ * command issued after it fails (never reaches Redis), as after a kill -9.
+ */
+export function deadAfter(client: Redis, method: string): Redis {
+  let dead = false;
+  return new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== "function") return value;
+      const fn = value as (...args: unknown[]) => unknown;
+      return (...args: unknown[]) => {
+        if (dead) return Promise.reject(new Error("process killed"));
+        if (prop === method) dead = true;
+        return fn.apply(target, args);
+      };
+    },
+  });
+}

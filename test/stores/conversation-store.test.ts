@@ -12,7 +12,7 @@ import { MemoryScheduler } from "../../src/schedule/memory-scheduler.js";
 import { RedisScheduler } from "../../src/schedule/redis-scheduler.js";
 import { createRedis, isRedisReady, waitUntilReady } from "../../src/stores/redis/connection.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
-import { interceptOnce } from "../helpers/redis.js";
+import { deadAfter, interceptOnce } from "../helpers/redis.js";
 import { REDIS_URL } from "../helpers/redis-url.js";
 import {
   conversationStoreContract,
@@ -140,6 +140,7 @@ describe("redis", () => {
       expect(await s.staleOutboxes(0, Date.now() + 1_000, 10_000)).toContain(key);
       await s.ackOutbox(key, 1);
       expect(await redis.hget(conv(key), "k")).toBeNull();
+      expect(await s.staleOutboxes(0, Date.now() + 1_000, 10_000)).not.toContain(key);
       expect(await redis.zscore(`${prefix}outbox:pending`, key)).toBeNull();
     });
 
@@ -198,33 +199,47 @@ describe("redis", () => {
       expect(await redis.zrange(`${conv(key)}:seen`, 0, -1)).toEqual(["late"]);
     });
 
-    it("an ack racing a commit in another process keeps the conversation findable", async () => {
+    it("keeps a conversation findable while any entry is pending, and drops it after", async () => {
+      const key = freshKey();
+      const s = store();
+      await s.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
+      await s.commit(key, 1, sessionAt(2), { outbox: [reply("b")] });
+      await s.ackOutbox(key, 1);
+      expect(await s.staleOutboxes(0, Date.now() + 1000, 10_000)).toContain(key);
+      await s.ackOutbox(key, 2);
+      expect(await s.staleOutboxes(0, Date.now() + 1000, 10_000)).not.toContain(key);
+      // The sweep dropped the name: the index does not grow with finished conversations.
+      expect(await redis.zcard(`${prefix}outbox:pending`)).toBe(
+        (await s.staleOutboxes(0, Date.now() + 1000, 10_000)).length,
+      );
+    });
+
+    it("a process dying right after an acknowledgement hides no other pending entry", async () => {
+      const key = freshKey();
+      const healthy = store();
+      await healthy.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
+      await healthy.commit(key, 1, sessionAt(2), { outbox: [reply("b")] });
+      // Whatever this process would send after its acknowledgement never reaches Redis.
+      const dying = new RedisConversationStore(deadAfter(redis, "pulangConvSettle"), { prefix });
+      await dying.ackOutbox(key, 1).catch(() => undefined);
+      expect((await healthy.pendingOutbox(key)).map((e) => e.id)).toEqual([2]);
+      expect(await healthy.staleOutboxes(0, Date.now() + 1000, 10_000)).toContain(key);
+    });
+
+    it("a sweep that found nothing pending keeps a name a commit marked meanwhile", async () => {
       const key = freshKey();
       const other = store();
       await other.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
-      // Process B commits a new entry right between A's "nothing left" and A's unmarking.
-      const acker = new RedisConversationStore(
-        interceptOnce(redis, "zrem", () =>
+      await other.ackOutbox(key, 1);
+      // The sweeper has seen an empty outbox; before it drops the name, B commits entry 2.
+      const sweeper = new RedisConversationStore(
+        interceptOnce(redis, "pulangIndexPrune", () =>
           other.commit(key, 1, sessionAt(2), { outbox: [reply("b")] }),
         ),
         { prefix },
       );
-      await acker.ackOutbox(key, 1);
-      expect((await other.pendingOutbox(key)).map((e) => e.id)).toEqual([2]);
-      expect(await other.staleOutboxes(0, Date.now() + 1000, 10_000)).toContain(key);
-    });
-
-    it("a commit whose mark was removed mid-flight marks again before returning", async () => {
-      const key = freshKey();
-      const other = store();
-      await other.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
-      // Between this writer's mark and its commit, B delivers the last entry and unmarks.
-      const writer = new RedisConversationStore(
-        interceptOnce(redis, "pulangConvCommit", () => other.ackOutbox(key, 1)),
-        { prefix },
-      );
-      expect(await writer.commit(key, 1, sessionAt(2), { outbox: [reply("b")] })).toBe("ok");
-      // The writer now "crashes" without acking: the sweeper must still find entry 2.
+      await sweeper.staleOutboxes(0, Date.now() + 1000, 10_000);
+      // B now "crashes" without acking: the next sweep must still find entry 2.
       expect(await other.staleOutboxes(0, Date.now() + 1000, 10_000)).toContain(key);
     });
 

@@ -80,9 +80,8 @@ export class TelegramUpdates {
   }
 
   async #person(p: Extract<TelegramIncoming, { type: "person" }>): Promise<string> {
-    const { runtime, reachability, api } = this.d;
-    // Writing to us means they can be reached (again), before any reply is attempted.
-    await reachability.markReachable(p.key);
+    const { runtime, api } = this.d;
+    // Writing to us means they can be reached again: the runtime's commit clears the mark.
     const outcome = await runtime.handle(p.key, p.inbound, p.dedupeId);
     if (p.callbackQueryId) {
       // Stop the button's spinner; a failure here (query too old) changes nothing.

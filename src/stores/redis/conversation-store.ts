@@ -18,7 +18,8 @@
  * And two queue-wide keys (other slots), written in the same round trip as the
  * conversation's own script (commands issued together go out as one write):
  *
- * - `P outbox:pending`  sorted set: name -> time of its latest commit with effects
+ * - `P outbox:pending`  sorted set: name -> time of its latest commit with effects (names
+ *                       with nothing pending stay until the recovery sweeper drops them)
  * - the scheduler's `{sched}` keys: one deletion timer per conversation with messages to delete
  *
  * `K` is the key's name: with `names` set (production), a keyed hash of the conversation
@@ -140,6 +141,22 @@ redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return 1
 `;
 
+/**
+ * KEYS: the recovery index. ARGV: name, score, name, score... Drops each name whose score
+ * is still the one given; returns how many were dropped.
+ */
+const PRUNE_INDEX = `
+local dropped = 0
+for i = 1, #ARGV, 2 do
+  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if score and tonumber(score) == tonumber(ARGV[i + 1]) then
+    redis.call('ZREM', KEYS[1], ARGV[i])
+    dropped = dropped + 1
+  end
+end
+return dropped
+`;
+
 /** KEYS: conversation. ARGV: unreachable ('1' or ''), ttl ms. */
 const REACH = `
 if ARGV[1] == '1' then
@@ -190,6 +207,7 @@ interface Scripts {
   pulangConvReach(c: string, flag: string, ttlMs: number): Promise<number>;
   pulangConvSave(c: string, session: string, ttlMs: number): Promise<number>;
   pulangConvDropSession(c: string): Promise<number>;
+  pulangIndexPrune(index: string, ...namesAndScores: string[]): Promise<number>;
 }
 
 const SCRIPTS: Record<keyof Scripts, { numberOfKeys: number; lua: string }> = {
@@ -200,6 +218,7 @@ const SCRIPTS: Record<keyof Scripts, { numberOfKeys: number; lua: string }> = {
   pulangConvReach: { numberOfKeys: 1, lua: REACH },
   pulangConvSave: { numberOfKeys: 1, lua: SAVE },
   pulangConvDropSession: { numberOfKeys: 1, lua: DROP_SESSION },
+  pulangIndexPrune: { numberOfKeys: 1, lua: PRUNE_INDEX },
 };
 
 /** Register the scripts on `client` (EVALSHA with EVAL fallback, handled by ioredis). */
@@ -212,6 +231,9 @@ function defineScripts(client: RedisClient): RedisClient & Scripts {
 
 /** The outbox hash field of an entry's done marks: `<entry id>:done`. */
 const DONE = ":done";
+
+/** Added to a commit's second index mark (ms), to tell it from the first. */
+const RESCORED = 0.5;
 
 /** How many index entries staleOutboxes examines per round trip. */
 const STALE_BATCH = 100;
@@ -272,7 +294,7 @@ export class RedisConversationStore
    * See {@link ConversationStore.commit}. One round trip: with an outbox, the conversation
    * is marked in the queue-wide recovery index (another slot) in the same write, before
    * the script (if the process dies right after, the sweeper finds it) and again after it
-   * (an acknowledgement in another process may have unmarked it in between).
+   * (a sweeper may have dropped the name in between, having found nothing pending yet).
    */
   async commit(
     key: ConversationKey,
@@ -306,7 +328,9 @@ export class RedisConversationStore
       wrote?.at ?? "",
       outbox ? this.#encodedKey(key, c) : "",
     );
-    if (outbox) marks.push(this.#redis.zadd(index, "NX", now, name));
+    // Scored apart from the first mark, so a sweeper that read the name between the two
+    // (and found nothing pending yet) cannot drop it: its score no longer matches.
+    if (outbox) marks.push(this.#redis.zadd(index, now + RESCORED, name));
     const [status] = await Promise.all([committed, ...marks]);
     return status;
   }
@@ -343,9 +367,10 @@ export class RedisConversationStore
   }
 
   /**
-   * One round trip: the conversation's script (delete the entry, log the messages), the
-   * deletion timer and the recovery index, written together. The index entry is dropped
-   * first and put back when something is still pending (rare: two steps in flight).
+   * One round trip: the conversation's script (delete the entry, log the messages) and the
+   * deletion timer, written together. The recovery index is left alone: the sweeper drops
+   * names with nothing pending (see {@link staleOutboxes}); an acknowledgement that
+   * unmarked the name could die before marking it again for an entry still pending.
    */
   async ackOutbox(key: ConversationKey, id: number, opts: AckOptions = {}): Promise<void> {
     await this.#settle(key, id, undefined, opts.chatLog);
@@ -371,7 +396,6 @@ export class RedisConversationStore
     const marks = done ? this.#codec.encode([...done], this.#place(out, `${id}${DONE}`)) : "";
     const ids = log?.ids ?? [];
     const timer = ids.length > 0 && log ? [this.#arm(key, name, log.deleteAt)] : [];
-    const unmark = done ? [] : [this.#redis.zrem(this.#indexKey(), name)];
     const settled = this.#redis.pulangConvSettle(
       out,
       msgs,
@@ -383,41 +407,45 @@ export class RedisConversationStore
       ids.length > 0 && log ? log.deleteAt : "",
       ...ids,
     );
-    const [left] = await Promise.all([settled, ...timer, ...unmark]);
-    if (!done && left > 0) await this.#redis.zadd(this.#indexKey(), "NX", this.#now(), name);
+    await Promise.all([settled, ...timer]);
   }
 
   /**
-   * See {@link ConversationStore.staleOutboxes}. Index entries whose conversation has
-   * nothing pending (acked, removed, expired, or a commit that conflicted) are dropped here.
+   * See {@link ConversationStore.staleOutboxes}. Index names whose conversation has nothing
+   * pending (acknowledged, removed, expired, or a commit that conflicted) are dropped here,
+   * and only if their score did not move since they were read: a commit in between
+   * re-scores its name (see {@link commit}), so a name with an entry is never dropped.
    */
   async staleOutboxes(olderThanMs: number, now: number, limit: number): Promise<ConversationKey[]> {
     const found = new Map<string, ConversationKey>();
     const cutoff = now - olderThanMs;
     let offset = 0;
     while (found.size < limit) {
-      const batch = await this.#redis.zrangebyscore(
+      const scored = await this.#redis.zrangebyscore(
         this.#indexKey(),
         "-inf",
         cutoff,
+        "WITHSCORES",
         "LIMIT",
         offset,
         STALE_BATCH,
       );
-      if (batch.length === 0) break;
+      if (scored.length === 0) break;
+      const batch = scored.filter((_, i) => i % 2 === 0);
       const [pending, keys] = await Promise.all([
         Promise.all(batch.map((n) => this.#redis.hlen(this.#keysOf(n)[2]))),
         Promise.all(batch.map((n) => this.#redis.hget(this.#keysOf(n)[0], "k"))),
       ]);
-      const gone: string[] = [];
+      const idle: string[] = [];
       for (const [i, name] of batch.entries()) {
         const key = this.#decodeKey(keys[i], name);
-        if ((pending[i] ?? 0) > 0 && key !== undefined) {
-          found.set(name, key);
-          offset += 1;
-        } else gone.push(name); // dropped from the range: the offset stays
+        if ((pending[i] ?? 0) > 0 && key !== undefined) found.set(name, key);
+        else idle.push(name, scored[2 * i + 1] as string);
       }
-      await Promise.all(gone.map((name) => this.#unmarkIfEmpty(name)));
+      const dropped =
+        idle.length > 0 ? await this.#redis.pulangIndexPrune(this.#indexKey(), ...idle) : 0;
+      // Dropped names left the range; the rest (found, or re-scored) are stepped over.
+      offset += batch.length - dropped;
     }
     return [...found.values()].slice(0, limit);
   }
@@ -506,17 +534,6 @@ export class RedisConversationStore
     return this.#timers.schedule(tidyJobId(name), tidySlot(deleteAt), payload, {
       keepEarlier: true,
     });
-  }
-
-  /**
-   * Drop a name from the index, then look again: a commit in another process may have
-   * added an entry between our check and the removal, and must stay findable.
-   */
-  async #unmarkIfEmpty(name: string): Promise<void> {
-    await this.#redis.zrem(this.#indexKey(), name);
-    if ((await this.#redis.hlen(this.#keysOf(name)[2])) > 0) {
-      await this.#redis.zadd(this.#indexKey(), "NX", this.#now(), name);
-    }
   }
 
   /** The conversation key as stored for recovery: encrypted once per process and key. */
