@@ -52,7 +52,7 @@ export class MemoryCaseStore implements CaseStore {
     }
     const merged = t.mergeEscalation(existing, input);
     if (merged.changed) this.#write(merged.case);
-    return { case: merged.case, change: merged.change };
+    return { case: merged.case, change: merged.change, before: existing };
   }
 
   async get(id: string): Promise<Case | undefined> {

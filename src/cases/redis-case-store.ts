@@ -160,7 +160,7 @@ export class RedisCaseStore implements CaseStore {
       const merged = t.mergeEscalation(stored.case, input);
       if (merged.changed && !(await this.#cas(stored.version, merged.case))) continue;
       if (merged.change !== "erased") await this.#index(merged.case, merged.change === "reopened");
-      return { case: merged.case, change: merged.change };
+      return { case: merged.case, change: merged.change, before: stored.case };
     }
     throw new Error(`case ${input.caseRef}: too many concurrent writes`);
   }
@@ -403,13 +403,15 @@ export class RedisCaseStore implements CaseStore {
 
   /** Bring the indexes in step with a case just written (see the file comment). */
   async #index(c: Case, reopened: boolean): Promise<void> {
-    await this.#redis.zadd(this.#createdKey(), "NX", c.createdAt, c.id);
+    const created = this.#redis.zadd(this.#createdKey(), "NX", c.createdAt, c.id);
     if (!t.isOpen(c.status)) {
+      await created;
       await this.#redis.zadd(this.#closedKey(), c.closedAt ?? c.createdAt, c.id);
       await this.#unqueue(c.id);
       return;
     }
-    await this.#queue(c);
+    // Issued together, written together, in this order (one round trip).
+    await Promise.all([created, this.#queue(c)]);
     if (reopened) await this.#unclose(c.id);
   }
 

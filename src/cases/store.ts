@@ -35,6 +35,8 @@ export type UpsertChange = "created" | "raised" | "updated" | "reopened" | "eras
 export interface UpsertResult {
   case: Case;
   change: UpsertChange;
+  /** The case as it was before, when there was one. */
+  before?: Case;
 }
 
 /** Why an action was refused. */

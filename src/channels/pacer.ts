@@ -33,6 +33,13 @@ export const TELEGRAM_LIMITS: PaceLimits = {
 const GLOBAL_WINDOW_MS = 1050;
 const GROUP_WINDOW_MS = 61_000;
 
+/**
+ * How long a place leased in the shared window (with the last send's settlement) stays
+ * usable: long enough for a person's next update to arrive and be saved, short enough that
+ * an unused place holds little of the window once sends stop.
+ */
+const LEASE_MS = 250;
+
 /** Where a message goes, and how urgent its conversation is (1 = P1, most urgent). */
 export interface PaceTarget {
   chat: string;
@@ -83,6 +90,9 @@ export class Pacer {
   readonly #globalSent: number[] = [];
   /** Sends dispatched and not yet answered. */
   #inFlight = 0;
+  /** A place in the shared overall window, taken ahead for the next private-chat send. */
+  #lease: { ticket: string; until: number } | undefined;
+  #leasing = false;
   #seq = 0;
   #pumping = false;
   #wake: (() => void) | undefined;
@@ -248,21 +258,44 @@ export class Pacer {
       shared.onError?.(err);
       return undefined;
     };
-    let ticket: string | undefined;
-    for (;;) {
+    let ticket = job.target.group ? undefined : this.#useLease();
+    while (!ticket) {
       const taken = await shared.budget.take(windows).catch(failed);
       if (!taken) break;
-      if ("ticket" in taken) {
-        ticket = taken.ticket;
-        break;
-      }
-      await this.#sleep(taken.waitMs);
+      if ("ticket" in taken) ticket = taken.ticket;
+      else await this.#sleep(taken.waitMs);
     }
     try {
       return await job.run();
     } finally {
       // Not awaited: the answer is back, and the person's next message need not wait on it.
-      if (ticket) void shared.budget.settle(windows, ticket).catch(failed);
+      if (ticket) void this.#settle(shared, windows, ticket, job.target.group).catch(failed);
+    }
+  }
+
+  /** The leased place, if it is still valid; it is used once. */
+  #useLease(): string | undefined {
+    const lease = this.#lease;
+    this.#lease = undefined;
+    return lease && this.#now() < lease.until ? lease.ticket : undefined;
+  }
+
+  /** Settle a send; with no lease held or asked for, lease a place for the next one. */
+  async #settle(
+    shared: NonNullable<PacerOptions["shared"]>,
+    windows: BudgetWindow[],
+    ticket: string,
+    group: boolean,
+  ): Promise<void> {
+    if (group || this.#leasing || this.#lease) return shared.budget.settle(windows, ticket);
+    this.#leasing = true;
+    // Counted from before the request: the lease ends here no later than in Redis.
+    const until = this.#now() + LEASE_MS;
+    try {
+      const leased = await shared.budget.settleAndLease(windows, ticket, LEASE_MS);
+      if (leased) this.#lease = { ticket: leased, until };
+    } finally {
+      this.#leasing = false;
     }
   }
 

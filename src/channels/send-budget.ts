@@ -10,6 +10,12 @@
  * twice the limit within one second after a quiet spell) or need a second, blocking Redis
  * connection per process; a sliding log of at most `max` timestamps per window, checked and
  * appended in one script, is the platform's own rule and costs one round trip.
+ *
+ * That round trip is saved for a send that follows another closely: the script that settles
+ * one send may take a place for the next (a lease, held a moment), in the same write as the
+ * conversation's acknowledgement. A leased place is scored at the end of its lease, so it
+ * counts from when it was taken until a window after its last possible use: never less
+ * than a place taken just before the send.
  */
 import { randomBytes } from "node:crypto";
 import type { RedisClient } from "../stores/redis/connection.js";
@@ -34,10 +40,25 @@ export interface SendBudget {
    * their answers (and until then from their start) never lets a second hold too many.
    */
   settle(windows: BudgetWindow[], ticket: string): Promise<void>;
+  /**
+   * {@link settle}, and take a place for a send to come, valid for `leaseMs` from before
+   * this call: the ticket, or undefined when the windows are full.
+   */
+  settleAndLease(
+    windows: BudgetWindow[],
+    ticket: string,
+    leaseMs: number,
+  ): Promise<string | undefined>;
 }
 
-/** Lua: `now` from ARGV[1], or Redis's own clock when empty (one clock for every instance). */
+/**
+ * Lua: `now` from ARGV[1], or Redis's own clock when empty (one clock for every instance);
+ * `keepFor` lengthens a window's life, never shortens it (a lease may outlive a take).
+ */
 const NOW = `
+local function keepFor(key, ms)
+  if redis.call('PTTL', key) < ms then redis.call('PEXPIRE', key, ms) end
+end
 local now = tonumber(ARGV[1])
 if not now then
   local t = redis.call('TIME')
@@ -66,7 +87,7 @@ end
 if wait > 0 then return wait end
 for i, key in ipairs(KEYS) do
   redis.call('ZADD', key, now, member)
-  redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 1]))
+  keepFor(key, tonumber(ARGV[2 * i + 1]))
 end
 return 0
 `;
@@ -75,6 +96,26 @@ return 0
 const SETTLE = `${NOW}
 for _, key in ipairs(KEYS) do redis.call('ZADD', key, 'XX', now, ARGV[2]) end
 return 0
+`;
+
+/**
+ * KEYS: the windows of a taken place. ARGV: now, the member, then max and window ms for
+ * each key, the lease's member, the lease ms. Settles as SETTLE, then takes a place scored
+ * at the lease's end when every window has room. Returns 1 when the lease was taken.
+ */
+const SETTLE_AND_LEASE = `${NOW}
+local lease = tonumber(ARGV[#ARGV])
+local member = ARGV[#ARGV - 1]
+for _, key in ipairs(KEYS) do redis.call('ZADD', key, 'XX', now, ARGV[2]) end
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - tonumber(ARGV[2 * i + 2]))
+  if redis.call('ZCARD', key) >= tonumber(ARGV[2 * i + 1]) then return 0 end
+end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now + lease, member)
+  keepFor(key, tonumber(ARGV[2 * i + 2]) + lease)
+end
+return 1
 `;
 
 export interface RedisSendBudgetOptions {
@@ -100,6 +141,7 @@ export class RedisSendBudget implements SendBudget {
     if (!("pulangTakeSend" in redis)) {
       redis.defineCommand("pulangTakeSend", { lua: TAKE });
       redis.defineCommand("pulangSettleSend", { lua: SETTLE });
+      redis.defineCommand("pulangSettleAndLease", { lua: SETTLE_AND_LEASE });
     }
     this.#redis = redis as RedisClient & BudgetCommands;
     this.#prefix = o.prefix;
@@ -108,12 +150,40 @@ export class RedisSendBudget implements SendBudget {
 
   async take(windows: BudgetWindow[]): Promise<Taken> {
     const keys = this.#keys(windows);
-    const limits = windows.flatMap((w) => [String(w.max), String(w.windowMs)]);
-    const ticket = `${this.#instance}:${this.#seq++}`;
+    const ticket = this.#newTicket();
     const waitMs = Number(
-      await this.#redis.pulangTakeSend(keys.length, ...keys, this.#clock(), ...limits, ticket),
+      await this.#redis.pulangTakeSend(
+        keys.length,
+        ...keys,
+        this.#clock(),
+        ...limitsOf(windows),
+        ticket,
+      ),
     );
     return waitMs > 0 ? { waitMs } : { ticket };
+  }
+
+  async settleAndLease(
+    windows: BudgetWindow[],
+    ticket: string,
+    leaseMs: number,
+  ): Promise<string | undefined> {
+    const keys = this.#keys(windows);
+    const lease = this.#newTicket();
+    const taken = await this.#redis.pulangSettleAndLease(
+      keys.length,
+      ...keys,
+      this.#clock(),
+      ticket,
+      ...limitsOf(windows),
+      lease,
+      String(leaseMs),
+    );
+    return Number(taken) === 1 ? lease : undefined;
+  }
+
+  #newTicket(): string {
+    return `${this.#instance}:${this.#seq++}`;
   }
 
   async settle(windows: BudgetWindow[], ticket: string): Promise<void> {
@@ -130,7 +200,12 @@ export class RedisSendBudget implements SendBudget {
   }
 }
 
+function limitsOf(windows: BudgetWindow[]): string[] {
+  return windows.flatMap((w) => [String(w.max), String(w.windowMs)]);
+}
+
 interface BudgetCommands {
   pulangTakeSend(numKeys: number, ...args: string[]): Promise<number>;
   pulangSettleSend(numKeys: number, ...args: string[]): Promise<number>;
+  pulangSettleAndLease(numKeys: number, ...args: string[]): Promise<number>;
 }

@@ -9,7 +9,7 @@
  */
 import type { Case } from "../cases/model.js";
 import { type Channel, channelSchema } from "../cases/model.js";
-import type { CaseStore, EscalationInput } from "../cases/store.js";
+import type { CaseStore, EscalationInput, UpsertChange } from "../cases/store.js";
 import type { Effect, Inbound } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type { CasePort, DeliveryFailure } from "../runtime/effects.js";
@@ -83,24 +83,27 @@ export class CaseIntake implements CasePort {
       return undefined;
     }
     const input = escalationInput(key, effect, channel.data, this.#now());
-    const before = await this.#d.store.get(input.caseRef);
-    const { case: c, change } = await this.#d.store.upsert(input);
+    const { case: c, change, before } = await this.#d.store.upsert(input);
     // Erased (perhaps by whoever holds the person's old phone): nothing comes back to it,
     // and the engine opens a new case, so what needs operators still reaches them.
     if (change === "erased") return gone(c.id);
-    await this.#d.sla.onCaseChanged(c);
     this.#d.log.info({ case: c.id, priority: c.priority, change, type: effect.type }, "case");
+    // The timer and the board do not wait on each other: a case is shown even when its
+    // timer could not be armed now (the effect is retried; the start-up resync heals it).
+    await Promise.all([this.#d.sla.onCaseChanged(c), this.#showChange(c, change, before)]);
+    return undefined;
+  }
+
+  async #showChange(c: Case, change: UpsertChange, before: Case | undefined): Promise<void> {
     if (change === "created" || change === "reopened") {
-      await bestEffort(this.#d.log, "show", () => this.#d.board.show(c, change));
-      return undefined;
+      return bestEffort(this.#d.log, "show", () => this.#d.board.show(c, change));
     }
     const located = hasPin(c) && !hasPin(before);
     const event: BoardEvent =
       change === "raised" && before
         ? { kind: "raised", from: before.priority, located }
         : { kind: "updated", located };
-    await bestEffort(this.#d.log, "update", () => this.#d.board.update(c, event));
-    return undefined;
+    return bestEffort(this.#d.log, "update", () => this.#d.board.update(c, event));
   }
 
   /**

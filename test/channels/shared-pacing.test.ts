@@ -48,6 +48,33 @@ describe("RedisSendBudget", () => {
     expect(await a.take([second])).toEqual({ waitMs: 700 });
   });
 
+  it("leases a place with a settlement: it counts from then until a window after the lease", async () => {
+    clock = 200_000;
+    const a = budget(env.redis, `${env.prefix}lease:`);
+    const first = await a.take([second]);
+    if (!("ticket" in first)) throw new Error("the first place was not taken");
+    clock += 100;
+    expect(await a.settleAndLease([second], first.ticket, 250)).toEqual(expect.any(String));
+    expect(await a.take([second])).toHaveProperty("ticket");
+    // The settled send, the lease and the take: the window is full.
+    expect(await a.take([second])).toHaveProperty("waitMs");
+    clock += 1_000;
+    // The settled send and the take are gone; the lease (ends at +350) still counts.
+    expect(await a.take([second])).toHaveProperty("ticket");
+    expect(await a.take([second])).toHaveProperty("ticket");
+    expect(await a.take([second])).toHaveProperty("waitMs");
+  });
+
+  it("leases nothing when the window is full", async () => {
+    clock = 300_000;
+    const a = budget(env.redis, `${env.prefix}nolease:`);
+    const first = await a.take([second]);
+    await a.take([second]);
+    await a.take([second]);
+    if (!("ticket" in first)) throw new Error("the first place was not taken");
+    expect(await a.settleAndLease([second], first.ticket, 250)).toBeUndefined();
+  });
+
   it("takes nothing anywhere when one window is full", async () => {
     clock = 90_000;
     const a = budget(env.redis, `${env.prefix}both:`);
@@ -72,28 +99,38 @@ describe("two instances behind one webhook", () => {
     await fake.close();
   });
 
-  /** Two service instances, each its own bot client and pacer, sending `each` messages. */
-  async function twoInstancesSend(each: number, shared: boolean, prefix: string) {
-    const instances = await Promise.all(
-      [0, 1].map(async () => {
+  /** Two service instances, each its own bot client, pacer and counted budget. */
+  async function twoInstances(shared: boolean, prefix: string) {
+    return Promise.all(
+      [0, 1].map(async (n) => {
         const bot = new Bot(fake.token, { client: { apiRoot: fake.apiRoot } });
         const budget = new RedisSendBudget(await env.client(), { prefix });
+        const asked = { takes: 0 };
+        const take = budget.take.bind(budget);
+        budget.take = (windows) => {
+          asked.takes += 1;
+          return take(windows);
+        };
         const pacer = new Pacer({
           limits: LIMITS,
           ...(shared ? { shared: { budget, name: "telegram" } } : {}),
         });
-        return { bot, pacer };
-      }),
-    );
-    await Promise.all(
-      instances.flatMap(({ bot, pacer }, n) =>
-        Array.from({ length: each }, (_, i) => {
+        const send = (i: number) => {
           const chat = 5_000 + n * 1_000 + i;
           return pacer.send({ chat: String(chat), group: false, priority: 3 }, () =>
             bot.api.sendMessage(chat, "halo"),
           );
-        }),
-      ),
+        };
+        return { send, asked };
+      }),
+    );
+  }
+
+  /** Each instance sends `each` messages at once. */
+  async function twoInstancesSend(each: number, shared: boolean, prefix: string) {
+    const instances = await twoInstances(shared, prefix);
+    await Promise.all(
+      instances.flatMap(({ send }) => Array.from({ length: each }, (_, i) => send(i))),
     );
   }
 
@@ -108,5 +145,30 @@ describe("two instances behind one webhook", () => {
     await twoInstancesSend(15, true, `${env.prefix}shared:`);
     expect(fake.callsTo("sendMessage")).toHaveLength(30);
     expect(fake.limitViolations()).toEqual([]);
+  });
+
+  /** As a person's replies go: one, then the next once they wrote again. */
+  async function oneAfterAnother(send: (i: number) => Promise<unknown>, count: number) {
+    for (let i = 0; i < count; i++) {
+      await send(i);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+  }
+
+  it("sending one message after another, together they stay within the limit", async () => {
+    fake.clear();
+    const instances = await twoInstances(true, `${env.prefix}leased:`);
+    await Promise.all(instances.map(({ send }) => oneAfterAnother(send, 12)));
+    expect(fake.callsTo("sendMessage")).toHaveLength(24);
+    expect(fake.limitViolations()).toEqual([]);
+  });
+
+  it("below the limit, a message that follows another needs no round trip to Redis first", async () => {
+    fake.clear();
+    const instances = await twoInstances(true, `${env.prefix}below:`);
+    await Promise.all(instances.map(({ send }) => oneAfterAnother(send, 4)));
+    expect(fake.callsTo("sendMessage")).toHaveLength(8);
+    // Each instance asked for a place before its first send; the others were leased.
+    for (const { asked } of instances) expect(asked.takes).toBeLessThan(4);
   });
 });
