@@ -229,6 +229,28 @@ describe("WhatsApp end to end", () => {
     expect(await line.person.say(key, "Halo??")).toEqual({ status: "refused", why: "unreachable" });
   });
 
+  it("a case closed after the 24 hours gives the chat back to the bot, silently", async () => {
+    const wa = String(nextNumber++);
+    const key = `wa:+${wa}`;
+    await send(wa, textMessage(wa, "halo"));
+    await send(wa, textMessage(wa, "petugas"));
+    await line.person.event(key, "joined");
+    await line.runtime.drain(5000);
+    line.clock.offsetMs = 25 * 60 * 60 * 1000;
+    const before = fake.calls.length;
+    await line.person.event(key, "closed");
+    await line.runtime.drain(5000);
+    expect(fake.calls.length).toBe(before); // nothing may be written past the window
+    // When they write again, the bot answers them; nothing goes to a closed case.
+    const relayed = line.cases.filter((c) => c.key === key && c.what === "relay").length;
+    const replies = await send(
+      wa,
+      textMessage(wa, "halo", { at: Date.now() + line.clock.offsetMs }),
+    );
+    expect(replies.length).toBeGreaterThan(0);
+    expect(line.cases.filter((c) => c.key === key && c.what === "relay")).toHaveLength(relayed);
+  });
+
   it("after 24 hours sends nothing but the template, and only when asked", async () => {
     const wa = String(nextNumber++);
     const key = `wa:+${wa}`;
