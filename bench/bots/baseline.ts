@@ -55,6 +55,10 @@ const PHONE = buttons("help", "help.phone", ["anytime", "sometimes", "at_risk"])
 const INJURIES = buttons("help", "help.injuries", ["none", "hurt", "sick"]);
 const PASSPORT = buttons("help", "help.passport", ["have", "held", "lost", "unknown"]);
 const CONSENT = buttons("help", "help.consent", ["yes", "no"]);
+/** The case code's word, which the bench's people skip (as Pulang's flow offers). */
+const KEEP_WORD: InlineKeyboardMarkup = {
+  inline_keyboard: [[{ text: t("common:button.skip"), callback_data: "c|help.keep_word|_skip" }]],
+};
 const SHARE_LOCATION: ReplyKeyboardMarkup = {
   keyboard: [[{ text: t("common:button.share_location"), request_location: true }]],
   resize_keyboard: true,
@@ -139,10 +143,13 @@ async function help(conversation: Convo, ctx: Context): Promise<void> {
   await passport.ctx.reply(t("help:consent.question"), { reply_markup: CONSENT });
   const consent = await tap(conversation, "help.consent");
   answers.consent = consent.option;
-  await conversation.external(() => escalate(caseId, chatId, danger ? "P1" : "P2", answers));
   await consent.ctx.reply(
-    `${t("help:directions.intro")}\n\n${MISSION}\n\n${t("help:handoff").replace("{{code}}", caseId)}`,
+    `${t("help:directions.intro")}\n\n${MISSION}\n\n${t("help:keep_word.question")}`,
+    { reply_markup: KEEP_WORD },
   );
+  const word = await tap(conversation, "help.keep_word");
+  await conversation.external(() => escalate(caseId, chatId, danger ? "P1" : "P2", answers));
+  await word.ctx.reply(t("help:handoff").replace("{{code}}", caseId));
 }
 
 const bot = new Bot<Outer>(env("TELEGRAM_BOT_TOKEN"), {
