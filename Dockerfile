@@ -24,11 +24,14 @@ COPY public ./public
 
 # Compile (refused on any type error), then refuse to build an image whose flows, texts or
 # directory are broken: the compiled check that start-up makes. Then prune in the same
-# layer, so the dev dependencies never reach the image (--omit=optional too: TypeScript
-# would stay as i18next's optional peer; nothing the service runs is optional).
+# layer, so the dev dependencies never reach the image. Not --omit=optional: the native
+# Argon2 binary is an optional dependency, and without it the service cannot start
+# (`npm run image:rehearse` found it). npm keeps TypeScript as i18next's optional peer once
+# it is installed; nothing at run time needs it, so it goes by hand.
 RUN npm run build \
  && node dist/scripts/flows-check.js \
- && npm prune --omit=dev --omit=optional --no-audit --no-fund \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/typescript \
  && npm cache clean --force \
  && rm -rf src tsconfig.json tsconfig.build.json
 
