@@ -81,10 +81,15 @@ export class IntentClassifier {
  */
 const MAX_FEATURE_TOKENS = 150;
 
-/** Features of a message: every key of its words, present or not. */
+/**
+ * Features of a message: every key of its words, present or not. Never a name that
+ * `Object.prototype` has: NLP.js looks features up in plain objects, where "constructor"
+ * finds a function and turns every output into NaN (no intent at all).
+ */
 function features(tokens: readonly Token[]): Record<string, number> {
-  const out: Record<string, number> = {};
+  const out: Record<string, number> = Object.create(null);
   const n = Math.min(tokens.length, MAX_FEATURE_TOKENS);
-  for (let i = 0; i < n; i++) for (const k of (tokens[i] as Token).keys) out[k] = 1;
+  for (let i = 0; i < n; i++)
+    for (const k of (tokens[i] as Token).keys) if (!(k in Object.prototype)) out[k] = 1;
   return out;
 }
