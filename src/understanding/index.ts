@@ -125,7 +125,8 @@ export class Understanding {
   readonly #all: Lexicon<Tag>;
   readonly #factNames: ReadonlySet<string>;
   readonly #numberWords = new Map<string, number | string>();
-  readonly #classifier: IntentClassifier;
+  /** What a message wants (see {@link Reading.intent}). */
+  readonly classifier: IntentClassifier;
   /** What a reading works out only when asked. */
   readonly #onDemand: OnDemand;
   /** How much vocabulary was loaded, for `flows:check`. */
@@ -202,9 +203,9 @@ export class Understanding {
         ps.map((p) => ({ intent, tokens: this.tokens(p) })),
       ),
     );
-    this.#classifier = new IntentClassifier(examples);
+    this.classifier = new IntentClassifier(examples);
     this.size = { commands, facts, examples: examples.length };
-    const classifier = this.#classifier;
+    const classifier = this.classifier;
     // Where they are is said early: the gazetteer reads the words around place names.
     const { placeFromText, placeWords } = setup;
     this.#onDemand = {

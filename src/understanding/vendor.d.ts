@@ -4,6 +4,10 @@ declare module "@nlpjs/neural" {
     constructor(settings?: Record<string, unknown>);
     train(corpus: { input: Record<string, number>; output: Record<string, number> }[]): unknown;
     run(input: Record<string, number>): Record<string, number> | undefined;
+    /** Settings as used, NLP.js's defaults filled in (`alpha`: a positive sum's slope). */
+    settings: Record<string, unknown>;
+    /** The trained model: each perceptron's weights by feature, then its bias. */
+    toJSON(): { features?: string[]; intents?: string[]; perceptrons?: number[][] };
   }
 }
 
