@@ -147,9 +147,14 @@ function memoryStores(config: Config, log: Logger): Stores {
 
 function redisStores(config: Config, log: Logger): Stores {
   const { codec, names } = storageSecrets(config, (line) => log.warn(line));
-  const { connection, keyPrefix: prefix } = config.redis as NonNullable<Config["redis"]>;
+  const {
+    connection,
+    keyPrefix: prefix,
+    waitReplicas,
+  } = config.redis as NonNullable<Config["redis"]>;
   const redis = createRedis(connection, {
     role: "commands",
+    ...(waitReplicas.count > 0 ? { waitTimeoutMs: waitReplicas.timeoutMs } : {}),
     onError: (problem) => log.warn({ code: problem.code }, "redis connection problem"),
   });
   const scheduler = new RedisScheduler(redis, { prefix, codec });

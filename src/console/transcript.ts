@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { type Codec, jsonCodec, placeOf } from "../stores/codec.js";
 import type { RedisClient } from "../stores/redis/conversation-store.js";
+import { scanEveryPrimary } from "../stores/redis/scan.js";
 import { timeOrderedId } from "./entry-id.js";
 
 /** Where an operator's words are: on their way, delivered, kept to retry, or refused. */
@@ -129,15 +130,9 @@ export class RedisTranscripts implements Transcripts {
     await this.redis.del(`${this.prefix}${this.#place(caseId)}`);
   }
   async caseIds() {
-    const out: string[] = [];
     const head = `${this.prefix}console:t:{`;
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", `${head}*`, "COUNT", 500);
-      cursor = next;
-      for (const k of keys) out.push(k.slice(head.length, -1));
-    } while (cursor !== "0");
-    return out;
+    // Every primary: on a Cluster, SCAN on the client sees one node's keys only.
+    return (await scanEveryPrimary(this.redis, `${head}*`)).map((k) => k.slice(head.length, -1));
   }
   async #write(caseId: string, e: TranscriptEntry) {
     const place = this.#place(caseId);

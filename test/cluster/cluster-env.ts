@@ -4,7 +4,6 @@
  * keys live on three nodes; SCAN on the client would see one).
  */
 import { randomUUID } from "node:crypto";
-import { Cluster } from "ioredis";
 import { afterAll, beforeAll, expect, inject } from "vitest";
 import type { RedisConnection } from "../../src/config.js";
 import {
@@ -12,6 +11,7 @@ import {
   type RedisClient,
   waitUntilReady,
 } from "../../src/stores/redis/connection.js";
+import { scanEveryPrimary } from "../../src/stores/redis/scan.js";
 
 export type Topology = "cluster" | "sentinel";
 
@@ -29,21 +29,6 @@ export interface ClusterEnv {
   client(): Promise<RedisClient>;
   keys(): Promise<string[]>;
   cleanup(): Promise<void>;
-}
-
-/** Every key matching `pattern`, on every primary. */
-export async function keysOnEveryPrimary(client: RedisClient, pattern: string): Promise<string[]> {
-  const nodes = client instanceof Cluster ? client.nodes("master") : [client];
-  const found: string[] = [];
-  for (const node of nodes) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 500);
-      found.push(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  }
-  return [...new Set(found)];
 }
 
 /** Register beforeAll/afterAll hooks and return the environment. */
@@ -68,7 +53,7 @@ export function useCluster(topology: Topology): ClusterEnv {
       extra.add(c);
       return c;
     },
-    keys: () => keysOnEveryPrimary(env.redis, `${prefix}*`),
+    keys: () => scanEveryPrimary(env.redis, `${prefix}*`),
     async cleanup() {
       // One key per command: a Cluster refuses a multi-key UNLINK across slots.
       for (const key of await env.keys()) await env.redis.unlink(key);

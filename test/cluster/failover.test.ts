@@ -4,8 +4,10 @@
  * there afterwards, on a Cluster and under Sentinel (without the barrier, the writes of the
  * lag are acknowledged and lost). The barrier holds for a lag shorter than its timeout;
  * beyond it, writes stand on the primary alone (availability over durability), so the
- * timeout here is long enough for a loaded test machine. Writes made while the slot had no primary fail, and are
- * retried, as the channels' redeliveries retry an update.
+ * timeout here is long enough for a loaded test machine, and the client's commands outlast
+ * it (decision 0042). Writes made while the slot had no primary fail, and are retried, as
+ * the channels' redeliveries retry an update. Afterwards the load must go on: the new
+ * primary has no replica, and the barrier must find that out (ROLE) rather than wait.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrivateCluster, PrivateSentinels } from "../../bench/lib/redis-cluster.js";
@@ -20,6 +22,9 @@ import { replicaBarrier } from "../../src/stores/redis/replicas.js";
 import { escalation } from "../cases/case-store.contract.js";
 
 const WRITERS = 8;
+
+/** Long enough for a replica stopped under a loaded 2-core machine to be caught waiting. */
+const WAIT_TIMEOUT_MS = 10_000;
 
 /** Escalate cases from `WRITERS` loops until `stop()`, retrying what fails; returns what was acknowledged. */
 function underLoad(store: RedisCaseStore, barrier: () => Promise<void>) {
@@ -57,17 +62,22 @@ async function lostAfterFailover(
   connection: RedisConnection,
   fail: (someCase: string) => Promise<void>,
 ): Promise<{ lost: string[]; acknowledged: number; failures: number }> {
-  const client: RedisClient = createRedis(connection, { role: "commands" });
+  const client: RedisClient = createRedis(connection, {
+    role: "commands",
+    waitTimeoutMs: WAIT_TIMEOUT_MS,
+  });
   client.on("error", () => undefined);
   await waitUntilReady(client, 20_000);
   try {
     const store = new RedisCaseStore(client, { prefix: "failover:" });
-    const load = underLoad(store, replicaBarrier(client, { replicas: 1, timeoutMs: 1_000 }));
+    const load = underLoad(
+      store,
+      replicaBarrier(client, { replicas: 1, timeoutMs: WAIT_TIMEOUT_MS }),
+    );
     while (load.acknowledged.length < 200) await new Promise((r) => setTimeout(r, 20));
     await fail(load.acknowledged[0] as string);
     const before = load.acknowledged.length;
-    // The new primary has no replica yet: its first waits run out the timeout, then the
-    // barrier stops waiting on it for a while and the load goes on.
+    // The new primary has no replica yet: the barrier sees it (ROLE) and the load goes on.
     while (load.acknowledged.length < before + 50) await new Promise((r) => setTimeout(r, 20));
     await load.stop();
     const lost: string[] = [];

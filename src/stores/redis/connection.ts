@@ -25,7 +25,16 @@ export interface CreateRedisOptions {
   role: RedisRole;
   /** Told about connection errors (the client keeps reconnecting on its own). */
   onError?: (problem: RedisProblem) => void;
+  /**
+   * Longest `WAIT` the replica barrier sends on this client (`REDIS_WAIT_TIMEOUT_MS`):
+   * commands get that much longer, since one sent behind a WAIT on the same connection
+   * waits it out before Redis reads it (see replicas.ts and docs/decisions/0042).
+   */
+  waitTimeoutMs?: number;
 }
+
+/** How long a command may take when no WAIT is ahead of it. */
+export const COMMAND_TIMEOUT_MS = 2_000;
 
 /** Longest wait between reconnection attempts. */
 const MAX_RECONNECT_DELAY_MS = 5_000;
@@ -44,7 +53,11 @@ export function createRedis(
 ): RedisClient {
   const connection: RedisConnection =
     typeof target === "string" ? { kind: "single", url: target } : target;
-  const client = clientFor(connection, { ...COMMON, ...ROLE_OPTIONS[opts.role] });
+  const client = clientFor(connection, {
+    ...COMMON,
+    ...ROLE_OPTIONS[opts.role],
+    commandTimeout: COMMAND_TIMEOUT_MS + (opts.waitTimeoutMs ?? 0),
+  });
   const secrets = secretsOf(connection);
   // An EventEmitter 'error' with no listener throws and kills the process; Redis being
   // briefly away must not take the helpline down with it.
@@ -133,9 +146,9 @@ const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
     maxRetriesPerRequest: 1,
     // Give up on a connection attempt quickly; the retry strategy tries again.
     connectTimeout: 2_000,
-    // A Redis that accepts the connection but does not answer must not hang a webhook.
-    // A timed-out commit may still have been applied: dedupe ids make the redelivery safe.
-    commandTimeout: 2_000,
+    // (commandTimeout, set in createRedis: a Redis that accepts the connection but does
+    // not answer must not hang a webhook. A timed-out commit may still have been applied:
+    // dedupe ids make the redelivery safe.)
     // Commands issued in the same tick go out as one write: a step's dozen round trips
     // from many concurrent conversations cost far less socket and Redis time (measured).
     enableAutoPipelining: true,
