@@ -82,7 +82,7 @@ function messages(k: CaseContext, entries: readonly TranscriptEntry[]): string {
       case "person":
         return html`<li class="msg person"><span class="from">${t("case.person")}</span> !${time}<p>${personText(t, e)}</p>!${e.afterClose ? html`<p class="hint">${t("case.after_close")}</p>` : ""}</li>`;
       case "operator":
-        return html`<li class="msg operator"><span class="from">${t("case.operator")}</span> !${time}<p>${e.text}</p><p class="delivery ${e.state}">${t(`delivery.${e.state}`)}</p></li>`;
+        return html`<li class="msg operator"><span class="from">${e.by ? k.who(e.by) : t("case.operator")}</span> !${time}<p>${e.text}</p><p class="delivery ${e.state}">${t(`delivery.${e.state}`)}</p></li>`;
       default:
         return html`<li class="msg event">!${time} ${t(`event.${e.kind}`, { who: e.by ? k.who(e.by) : "", detail: e.detail ?? "" })}</li>`;
     }
