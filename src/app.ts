@@ -21,8 +21,9 @@ import { telegramRoutes } from "./channels/telegram/webhook.js";
 import { webChat } from "./channels/web/create.js";
 import { sessionCaseRef, type WhatsAppChannel } from "./channels/whatsapp/channel.js";
 import { whatsappChannel, whatsappWebhook } from "./channels/whatsapp/create.js";
-import type { Config } from "./config.js";
-import { consoleParts, consoleRoutes } from "./console/create.js";
+import { type Config, ConfigError } from "./config.js";
+import { type ConsoleParts, consoleParts, consoleRoutes } from "./console/create.js";
+import { consoleOperatorsProblem } from "./console/surface.js";
 import type { Bundle } from "./engine/types.js";
 import { loadBundle, waitMinutesOf } from "./flows/bundle.js";
 import { createServer, type ReadyCheck } from "./http/server.js";
@@ -139,7 +140,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
   });
   const channels = personChannels(p);
   const web = consoleParts(config, ports, log);
-  const board = withConsole(operatorBoard(p, channels.wa?.channel), web);
+  const board = withConsole(operatorBoard(p, channels.wa?.channel, web !== undefined), web);
   const sla = new SlaService({
     store: cases,
     scheduler,
@@ -217,6 +218,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     ],
     pacers: { tg: p.pacer, ...(channels.wa ? { wa: channels.wa.pacer } : {}) },
     ...(board.telegram ? { operators: board.telegram } : {}),
+    beforeListen: () => consoleOnlyCheck(p, web),
   });
 }
 
@@ -302,8 +304,22 @@ function replicaWait({ config, ports, metrics, log }: Parts): { replicated?: () 
   return { replicated: barrier };
 }
 
+/**
+ * In production without an operators' group, the console is the operators' surface: it
+ * must have someone to work the cases (decision 0041). Redis away: /readyz says so.
+ */
+async function consoleOnlyCheck(p: Parts, web: ConsoleParts | undefined): Promise<void> {
+  const { config, log } = p;
+  if (config.env !== "production" || config.operators.chatId !== undefined || !web) return;
+  const problem = await consoleOperatorsProblem(web.stores.accounts).catch(() => {
+    log.warn("console accounts not readable yet (Redis); operators may not be there");
+    return undefined;
+  });
+  if (problem) throw new ConfigError(problem);
+}
+
 /** The operators' board: the Telegram group, or the log only when there is none. */
-function operatorBoard(p: Parts, wa: WhatsAppChannel | undefined) {
+function operatorBoard(p: Parts, wa: WhatsAppChannel | undefined, consoleOn: boolean) {
   const { config, ports, log } = p;
   if (ports.board) return { board: ports.board, announcer: ports.board };
   const chatId = config.operators.chatId;
@@ -325,7 +341,9 @@ function operatorBoard(p: Parts, wa: WhatsAppChannel | undefined) {
           ...(wa ? { mediaFile: (_channel, origin, kind) => wa.mediaFile(origin, kind) } : {}),
         })
       : undefined;
-  if (!telegram)
+  if (!telegram && consoleOn)
+    log.info("OPERATOR_CHAT_ID is not set: operators work the cases in the web console");
+  else if (!telegram)
     log.warn("OPERATOR_CHAT_ID is not set: cases are queued, but no operator group shows them");
   const board: OperatorBoard & Announcer = telegram ?? new QuietBoard(log);
   return { board, announcer: board, ...(telegram ? { telegram } : {}) };
@@ -459,6 +477,8 @@ function lifecycle(
     pacers: Record<string, Pacer>;
     /** The operators' group, whose health `/readyz` reports. */
     operators?: { readonly healthy: boolean };
+    /** What must hold before the service takes updates (throws to refuse starting). */
+    beforeListen?: () => Promise<void>;
   },
 ): App {
   const { config, ports, log, metrics } = p;
@@ -507,6 +527,7 @@ function lifecycle(
           log.warn("Redis is not reachable yet; updates will be refused until it is"),
         );
       }
+      await d.beforeListen?.();
       if (bot && updates) {
         await initBot(bot, log);
         if (tg?.mode === "polling") {

@@ -365,26 +365,41 @@ export function startMode(config: Config): StartMode {
   return "service";
 }
 
-/** Why operators could not see or act on cases; empty when they can. */
+/**
+ * Why operators could not see or act on cases; empty when they can. Two surfaces count:
+ * the Telegram group (OPERATOR_CHAT_ID, with someone allowed to act in it) and the web
+ * console on the service's Redis, whose accounts `consoleOperatorsProblem`
+ * (src/console/surface.ts) counts at start-up (decision 0041).
+ */
 function operatorSurfaceProblems(config: Config): string[] {
   const { chatId, operatorIds, supervisorIds } = config.operators;
   const why = "when NODE_ENV=production and a channel is configured";
-  const problems: string[] = [];
   if (chatId === undefined) {
-    problems.push(
-      `OPERATOR_CHAT_ID: required ${why}: the operators' Telegram supergroup (a negative id such as -1001234567890); without it cases are queued where no one sees them`,
-    );
-  } else if (!config.telegram) {
+    if (consoleCanServe(config)) return [];
+    return [
+      `OPERATOR_CHAT_ID: required ${why}, unless the web console is on with Redis (CONSOLE_ENABLED=true, REDIS_URL): the operators' Telegram supergroup (a negative id such as -1001234567890); without it or the console, cases are queued where no one sees them`,
+    ];
+  }
+  const problems: string[] = [];
+  if (!config.telegram) {
     problems.push(
       `TELEGRAM_BOT_TOKEN: required with OPERATOR_CHAT_ID: the operators' group is run by a Telegram bot, also when people write on WhatsApp`,
     );
   }
   if (operatorIds.length === 0 && supervisorIds.length === 0) {
     problems.push(
-      `OPERATOR_IDS: required ${why} (or SUPERVISOR_IDS): Telegram user ids of the people who may act on cases; nobody else can claim one`,
+      `OPERATOR_IDS: required ${why} (or SUPERVISOR_IDS): Telegram user ids of the people who may act on cases in the operators' group; nobody else can claim one there`,
     );
   }
   return problems;
+}
+
+/**
+ * Whether the web console can be the operators' only surface: it is on, and its accounts
+ * live in Redis (the `operators:add` script writes them there; memory has none).
+ */
+export function consoleCanServe(config: Config): boolean {
+  return config.console.enabled && config.redis !== undefined;
 }
 
 /** `/metrics` tells anyone who asks how busy the helpline is and how it fails: not public. */

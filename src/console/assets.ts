@@ -40,6 +40,9 @@ ol.queue li.p2 { border-left-color: var(--p2); }
 ol.queue li.p3 { border-left-color: var(--p3); }
 ol.queue a { display: flex; flex-wrap: wrap; gap: 4px 12px; font-weight: 600; }
 ol.queue .prio { font-weight: 700; }
+ol.queue li.overdue { background: #fdf2f1; }
+ol.queue .flag { font-weight: 700; }
+.reattach { border: 2px solid var(--p2); border-radius: 6px; padding: 8px 10px; margin: 12px 0; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 6px 0 0; }
 dt { color: var(--muted); }
 dd { margin: 0; overflow-wrap: anywhere; }

@@ -108,7 +108,11 @@ export class ConsoleContext {
     };
   }
 
-  /** Names for case actors: accounts by name, Telegram ids as such, the helpline's own. */
+  /**
+   * Names for case actors: accounts by username; a Telegram operator with no account by a
+   * pseudonymous label ("Operator 2", their place in OPERATOR_IDS then SUPERVISOR_IDS),
+   * never a Telegram name or number; the helpline's own words for the helpline and person.
+   */
   async who(lang: string): Promise<(actor: string) => string> {
     const { t } = translator(this.d.bundle.texts, lang);
     const names = new Map(
@@ -116,13 +120,26 @@ export class ConsoleContext {
         (a) => [actorOf(a, this.d.operatorName), a.username] as const,
       ),
     );
+    const labels = this.#telegramLabels();
     return (actor) => {
       const known = names.get(actor);
       if (known) return known;
       if (actor === "system" || actor === "person") return t(`who.${actor}`);
       if (actor.startsWith("web:")) return actor.slice(4);
-      return t("who.telegram", { id: actor });
+      const n = labels.get(actor);
+      return n ? t("who.telegram", { n }) : t("who.someone");
     };
+  }
+
+  /** Each allow-listed Telegram operator's stored name, and their number in the lists. */
+  #telegramLabels(): Map<string, number> {
+    const { operatorIds, supervisorIds } = this.d.config.operators;
+    const labels = new Map<string, number>();
+    for (const id of [...operatorIds, ...supervisorIds]) {
+      const actor = this.d.operatorName(id);
+      if (!labels.has(actor)) labels.set(actor, labels.size + 1);
+    }
+    return labels;
   }
 
   /** Record what was asked for and whether it was done. */

@@ -150,10 +150,10 @@ export class ConsoleRelay {
       system(conversation, inbound) {
         return inner.system(conversation, inbound);
       },
-      async say(conversation, text, dedupeId) {
-        const said = await inner.say(conversation, text, dedupeId);
+      async say(conversation, text, dedupeId, by) {
+        const said = await inner.say(conversation, text, dedupeId, by);
         if (said.status === "saved")
-          await relay.#quietly(() => relay.#said(conversation, text, said));
+          await relay.#quietly(() => relay.#said(conversation, text, said, by));
         return said;
       },
     };
@@ -162,7 +162,12 @@ export class ConsoleRelay {
     return link;
   }
 
-  async #said(conversation: string, text: string, said: { delivered: Promise<string> }) {
+  async #said(
+    conversation: string,
+    text: string,
+    said: { delivered: Promise<string> },
+    by: string | undefined,
+  ) {
     const caseId = await this.d.caseOf(conversation);
     if (!caseId) return;
     const { transcripts, events } = this.d;
@@ -171,6 +176,7 @@ export class ConsoleRelay {
       at: this.d.now(),
       text,
       state: "sending",
+      ...(by ? { by } : {}),
     });
     await events.publish({ topic: "case", id: caseId });
     void said.delivered.then(

@@ -57,6 +57,7 @@ function allowedOn(s: Signed, c: Case): Allowed {
     close: open && (c.status === "queued" || holds),
     note: open,
     reassign: supervisor && c.status === "claimed",
+    relink: open && c.pendingReattach !== undefined,
   };
 }
 
@@ -146,6 +147,8 @@ export function caseRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   act("release", (desk, s, c) => desk.release(s.actor, c.id));
   act("steps", (desk, s, c) => desk.sendSteps(s.actor, c.id));
   act("handback", (desk, s, c) => desk.handBack(s.actor, c.id));
+  act("relink", (desk, s, c) => desk.confirmReattach(s.actor, c.id));
+  act("norelink", (desk, s, c) => desk.refuseReattach(s.actor, c.id));
   act("close", async (desk, s, c, body) => {
     const outcome = outcomeSchema.safeParse(body.outcome);
     if (!outcome.success) return "bad_outcome";
@@ -179,7 +182,14 @@ export function caseRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
 async function list(ctx: ConsoleContext, req: FastifyRequest): Promise<string> {
   const { lang, t } = ctx.words(req);
   const cases = await ctx.d.cases.open(QUEUE_LIMIT);
-  return queueList({ t, view: ctx.view(lang), now: ctx.now, who: await ctx.who(lang) }, cases);
+  const q = {
+    t,
+    view: ctx.view(lang),
+    now: ctx.now,
+    who: await ctx.who(lang),
+    sla: ctx.d.config.sla,
+  };
+  return queueList(q, cases);
 }
 
 /** The case, when it exists and this user may see it; otherwise a refusal (audited). */

@@ -34,6 +34,8 @@ export const transcriptEntrySchema = z.discriminatedUnion("from", [
     text: z.string(),
     /** `sending`, then the runtime's Delivery: `done`, `kept`, or why it was refused. */
     state: deliveryStateSchema,
+    /** Who wrote it (a stored actor name); absent in transcripts from before it was kept. */
+    by: z.string().optional(),
   }),
   z.object({
     from: z.literal("event"),

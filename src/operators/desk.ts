@@ -286,7 +286,7 @@ export class OperatorDesk {
     if (text.trim() === "") return refuse("empty");
     const held = await this.#held(user, role, id);
     if (!held.ok) return held;
-    const said = await this.#d.person.say(held.case.conversation as string, text, dedupeId);
+    const said = await this.#d.person.say(held.case.conversation as string, text, dedupeId, user);
     if (said.status === "refused") return this.#notSaid(user, held.case, said.why);
     if (said.status === "duplicate")
       return { ok: true, case: held.case, changed: false, delivered: said.delivered };

@@ -41,7 +41,8 @@ export interface PersonLink {
   system(conversation: string, inbound: Extract<Inbound, { kind: "system" }>): Promise<Said>;
   /**
    * An operator's words to the person, through the engine like any reply: discreet when
-   * the person is, saved in the outbox, sent once per `dedupeId`.
+   * the person is, saved in the outbox, sent once per `dedupeId`. `by`: the operator's
+   * stored name, for the case's transcript (the person never sees it).
    */
-  say(conversation: string, text: string, dedupeId?: string): Promise<Said>;
+  say(conversation: string, text: string, dedupeId?: string, by?: string): Promise<Said>;
 }

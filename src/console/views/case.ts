@@ -25,6 +25,8 @@ export interface Allowed {
   close: boolean;
   note: boolean;
   reassign: boolean;
+  /** Confirm or refuse a request from another account (decision 0028). */
+  relink: boolean;
 }
 
 export interface CaseContext {
@@ -53,6 +55,7 @@ export function caseLive(
 !${message ? notice(message.kind, message.text) : ""}
 <section class="card" aria-label="${t("case.card")}">!${view.details(c, now)}</section>
 !${map}
+!${reattachRequest(k, c)}
 !${actions(k, c)}
 <section aria-labelledby="messages-h">
 <h2 id="messages-h">${t("case.messages")}</h2>
@@ -79,7 +82,7 @@ function messages(k: CaseContext, entries: readonly TranscriptEntry[]): string {
       case "person":
         return html`<li class="msg person"><span class="from">${t("case.person")}</span> !${time}<p>${personText(t, e)}</p>!${e.afterClose ? html`<p class="hint">${t("case.after_close")}</p>` : ""}</li>`;
       case "operator":
-        return html`<li class="msg operator"><span class="from">${t("case.operator")}</span> !${time}<p>${e.text}</p><p class="delivery ${e.state}">${t(`delivery.${e.state}`)}</p></li>`;
+        return html`<li class="msg operator"><span class="from">${e.by ? k.who(e.by) : t("case.operator")}</span> !${time}<p>${e.text}</p><p class="delivery ${e.state}">${t(`delivery.${e.state}`)}</p></li>`;
       default:
         return html`<li class="msg event">!${time} ${t(`event.${e.kind}`, { who: e.by ? k.who(e.by) : "", detail: e.detail ?? "" })}</li>`;
     }
@@ -98,6 +101,27 @@ function button(k: CaseContext, c: Case, action: string, label: string, extra = 
 !${csrfField(k.csrf)}!${extra}
 <button type="submit">${label}</button>
 </form>`;
+}
+
+/**
+ * Someone typed the case code from another account: the same warning as in the Telegram
+ * group, and the two answers. Nothing reaches that account until one is chosen.
+ */
+function reattachRequest(k: CaseContext, c: Case): string {
+  const pending = c.pendingReattach;
+  if (!pending || !k.allowed.relink) return "";
+  const { t, view } = k;
+  const text = view.t(
+    pending.word ? "line.reattach_requested" : "line.reattach_requested_no_word",
+    {
+      channel: view.t(`channel.${pending.channel}`),
+    },
+  );
+  return html`<section class="reattach" aria-labelledby="reattach-h">
+<h2 id="reattach-h">${t("case.reattach")}</h2>
+<p>${text}</p>
+!${button(k, c, "relink", t("case.relink"))}!${button(k, c, "norelink", t("case.norelink"))}
+</section>`;
 }
 
 function actions(k: CaseContext, c: Case): string {

@@ -5,6 +5,7 @@
  */
 import { html } from "ghtml";
 import type { Case } from "../../cases/model.js";
+import type { SlaPolicy } from "../../cases/sla.js";
 import type { OperatorView } from "../../operators/telegram/view.js";
 import type { T } from "../texts.js";
 import { BASE, type PageContext, page } from "./layout.js";
@@ -14,6 +15,26 @@ export interface QueueContext {
   view: OperatorView;
   now: number;
   who: (actor: string) => string;
+  /** The desk's time limits: a case unclaimed past its limit is marked. */
+  sla: SlaPolicy;
+}
+
+/**
+ * Unclaimed past its time limit (`SLA_P*_MINUTES`), counted from when it entered the
+ * queue: the Telegram group re-announces such a case, the console marks it.
+ */
+export function unclaimedTooLong(c: Case, now: number, sla: SlaPolicy): boolean {
+  return c.status === "queued" && now - c.queuedAt >= sla.unclaimedMs[c.priority];
+}
+
+/** What stands out about a case in the list: past its limit, a request to reconnect. */
+function flags(q: QueueContext, c: Case): string {
+  const out: string[] = [];
+  if (unclaimedTooLong(c, q.now, q.sla))
+    out.push(html`<span class="flag overdue">${q.t("queue.overdue")}</span>`);
+  if (c.pendingReattach)
+    out.push(html`<span class="flag reattach">${q.t("queue.reattach")}</span>`);
+  return out.join("");
 }
 
 /** The list itself (refetched whenever the queue changes). */
@@ -25,11 +46,13 @@ export function queueList(q: QueueContext, cases: readonly Case[]): string {
       c.status === "claimed"
         ? t("queue.claimed_by", { who: q.who(c.operator ?? "?") })
         : t("queue.waiting");
-    return html`<li class="case ${c.priority.toLowerCase()}">
+    const late = unclaimedTooLong(c, now, q.sla) ? " overdue" : "";
+    return html`<li class="case ${c.priority.toLowerCase()}${late}">
 <a href="${BASE}/cases/${c.id}">
 <span class="prio">${c.priority}</span>
 <span class="id">${c.id}</span>
 <span class="age">${t("queue.age", { age: view.age(now - c.createdAt) })}</span>
+!${flags(q, c)}
 </a>
 <dl>
 <dt>${t("queue.channel")}</dt><dd>${view.t(`channel.${c.channel}`)}</dd>
