@@ -8,7 +8,9 @@ import { describe } from "vitest";
 import { RedisCaseStore } from "../../src/cases/redis-case-store.js";
 import { RedisScheduler } from "../../src/schedule/redis-scheduler.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
+import { RedisMatchStore } from "../../src/stores/redis/match-store.js";
 import { caseStoreContract } from "../cases/case-store.contract.js";
+import { matchStoreContract } from "../reunite/match-store.contract.js";
 import { schedulerContract } from "../schedule/scheduler.contract.js";
 import { conversationStoreContract } from "../stores/conversation-store.contract.js";
 import { type Topology, useCluster } from "./cluster-env.js";
@@ -26,6 +28,11 @@ for (const topology of ["cluster", "sentinel"] satisfies Topology[]) {
     caseStoreContract(
       topology,
       (opts) => new RedisCaseStore(env.redis, { prefix: freshPrefix(), ...opts }),
+      env.cleanup,
+    );
+    matchStoreContract(
+      topology,
+      (opts) => new RedisMatchStore(env.redis, { prefix: freshPrefix(), ...opts }),
       env.cleanup,
     );
     schedulerContract(
