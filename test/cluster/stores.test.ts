@@ -16,6 +16,7 @@ import { generateEphemeralKeys } from "../../src/crypto/keys.js";
 import { hashedNames } from "../../src/crypto/pseudonym.js";
 import { RedisScheduler } from "../../src/schedule/redis-scheduler.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
+import { RedisMatchStore } from "../../src/stores/redis/match-store.js";
 import { caseCodesContract } from "../cases/case-codes.contract.js";
 import { caseStoreContract } from "../cases/case-store.contract.js";
 import { sendBudgetContract } from "../channels/send-budget.contract.js";
@@ -25,6 +26,7 @@ import {
   consoleEventsContract,
   consoleStoresContract,
 } from "../console/stores.contract.js";
+import { matchStoreContract } from "../reunite/match-store.contract.js";
 import { schedulerContract } from "../schedule/scheduler.contract.js";
 import { conversationStoreContract } from "../stores/conversation-store.contract.js";
 import { type Topology, useCluster } from "./cluster-env.js";
@@ -45,6 +47,11 @@ for (const topology of ["cluster", "sentinel"] satisfies Topology[]) {
     caseStoreContract(
       topology,
       (opts) => new RedisCaseStore(env.redis, { prefix: freshPrefix(), ...opts }),
+      env.cleanup,
+    );
+    matchStoreContract(
+      topology,
+      (opts) => new RedisMatchStore(env.redis, { prefix: freshPrefix(), ...opts }),
       env.cleanup,
     );
     schedulerContract(
