@@ -198,6 +198,7 @@ export class Understanding {
       for (const p of k.yes) all.add(p, { k: "yesno", v: "yes" });
       for (const p of k.no) all.add(p, { k: "yesno", v: "no" });
     }
+    all.build();
     const examples = languages.flatMap((lng) =>
       Object.entries(vocab(lng).intents).flatMap(([intent, ps]) =>
         ps.map((p) => ({ intent, tokens: this.tokens(p) })),

@@ -6,12 +6,16 @@
  */
 import { deletions, MIN_FUZZY_LENGTH, type Token } from "./tokens.js";
 
-/** A phrase word: its spelling and the keys it may meet (its stem in its own language). */
+/**
+ * A phrase word: its spelling and the keys it may meet (its stem in its own language). One
+ * object per spelling (and exactness), shared by every phrase that has it, so what a typed
+ * word meets can be remembered per phrase word.
+ */
 interface PhraseWord {
   readonly word: string;
   readonly keys: ReadonlySet<string>;
-  /** Words of the message that may stand between this word and the one before. */
-  readonly gap: number;
+  /** Phrases found through this word (see `#built`). */
+  readonly anchors: Entry<unknown>[];
 }
 
 /** A phrase word as read: `exact` words meet their own spelling only, never a stem. */
@@ -24,10 +28,13 @@ export interface ReadWord {
 
 interface Entry<T> {
   readonly words: readonly PhraseWord[];
+  /** For each word, how many words of the message may stand between it and the one before. */
+  readonly gaps: readonly number[];
   readonly value: T;
   /** Which word finds the phrase (its rarest; see `#built`). */
   anchor: number;
-  seen: number;
+  /** When it was added: phrases found through one word are told in this order. */
+  readonly order: number;
 }
 
 /** Where a phrase sits in a message. */
@@ -72,15 +79,16 @@ export type PhraseReader = (phrase: string) => ReadWord[];
  */
 export class Lexicon<T> {
   readonly #entries: Entry<T>[] = [];
-  /** Phrases by their anchor word's keys and typo variants; built on first use. */
-  #index: Map<string, Entry<T>[]> | undefined;
-  #lookups = 0;
+  /** Each phrase word, once: by its spelling, `=` in front when exact. */
+  readonly #phraseWords = new Map<string, PhraseWord>();
+  /** Phrase words by their keys and typo variants; built once, before the first message. */
+  #index: Map<string, PhraseWord[]> | undefined;
   /**
-   * What each word typed before was found to be: single-word phrases it is (with whether
-   * exactly), and longer phrases it may anchor. Words recur across messages, so this is
-   * worked out once per word, not once per occurrence.
+   * What each word typed before was found to be: the phrase words it meets (exactly or by a
+   * forgiven typo), and the phrases it is or anchors. Words recur across messages, so this
+   * is worked out once per word, not once per occurrence or per phrase tried.
    */
-  readonly #byWord = new Map<string, Anchored<T>>();
+  readonly #byWord = new Map<string, Met<T>>();
 
   /**
    * @param read turns a phrase into words the way messages are read
@@ -98,41 +106,62 @@ export class Lexicon<T> {
 
   /** Add a phrase; blank phrases are ignored. */
   add(phrase: string, value: T): void {
-    const words = this.read(phrase).map((w) => ({
-      word: w.word,
-      keys: new Set(w.exact ? [w.word] : w.keys),
-      gap: w.gap ?? 0,
-    }));
-    if (words.length === 0) return;
-    this.#entries.push({ words, value, anchor: 0, seen: 0 });
+    const read = this.read(phrase);
+    if (read.length === 0) return;
+    const words = read.map((w) => this.#phraseWord(w));
+    this.#entries.push({
+      words,
+      gaps: read.map((w) => w.gap ?? 0),
+      value,
+      anchor: 0,
+      order: this.#entries.length,
+    });
     this.#index = undefined;
     this.#byWord.clear();
   }
 
+  #phraseWord(w: ReadWord): PhraseWord {
+    const name = w.exact ? `=${w.word}` : w.word;
+    let pw = this.#phraseWords.get(name);
+    if (!pw) {
+      pw = { word: w.word, keys: new Set(w.exact ? [w.word] : w.keys), anchors: [] };
+      this.#phraseWords.set(name, pw);
+    }
+    return pw;
+  }
+
   /**
-   * Each phrase is found through its rarest word (the one fewest phrases share): a message
-   * full of "saya", "tidak" and "di" then wakes few phrases, and each is checked whole.
+   * Index the phrases, once all are added (else on the first message). Each phrase is found
+   * through its rarest word (the one fewest phrases share): a message full of "saya",
+   * "tidak" and "di" then wakes few phrases, and each is checked whole.
    */
-  #built(): Map<string, Entry<T>[]> {
+  build(): this {
+    this.#built();
+    return this;
+  }
+
+  #built(): Map<string, PhraseWord[]> {
     if (this.#index) return this.#index;
-    const shared = new Map<string, number>();
-    for (const e of this.#entries)
-      for (const w of e.words) shared.set(w.word, (shared.get(w.word) ?? 0) + 1);
-    const index = new Map<string, Entry<T>[]>();
+    const shared = new Map<PhraseWord, number>();
+    for (const e of this.#entries) for (const w of e.words) shared.set(w, (shared.get(w) ?? 0) + 1);
+    for (const pw of this.#phraseWords.values()) pw.anchors.length = 0;
     for (const e of this.#entries) {
       let anchor = 0;
       e.words.forEach((w, k) => {
-        const rarer = (shared.get(w.word) ?? 0) < (shared.get(e.words[anchor]?.word ?? "") ?? 0);
+        const rarer = (shared.get(w) ?? 0) < (shared.get(e.words[anchor] as PhraseWord) ?? 0);
         if (rarer) anchor = k;
       });
       e.anchor = anchor;
-      const a = e.words[anchor] as PhraseWord;
-      const keys = new Set(a.keys);
-      for (const d of deletions(a.word)) keys.add(d);
+      (e.words[anchor] as PhraseWord).anchors.push(e as Entry<unknown>);
+    }
+    const index = new Map<string, PhraseWord[]>();
+    for (const pw of this.#phraseWords.values()) {
+      const keys = new Set(pw.keys);
+      for (const d of deletions(pw.word)) keys.add(d);
       for (const key of keys) {
         const list = index.get(key);
-        if (list) list.push(e);
-        else index.set(key, [e]);
+        if (list) list.push(pw);
+        else index.set(key, [pw]);
       }
     }
     this.#index = index;
@@ -153,14 +182,14 @@ export class Lexicon<T> {
    * the anchor word): the caller keeps what it needs, with no list made in between.
    */
   each(tokens: readonly Token[], visit: Visit<T>): void {
+    const met: Met<T>[] = new Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) met[i] = this.#met(tokens[i] as Token);
     const m = this.#match;
     for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i] as Token;
-      if (token.masked) continue;
-      const anchored = this.#anchored(token);
-      for (const single of anchored.singles) visit(single.value, i, 1, 1, single.exact);
-      for (const { entry, exact } of anchored.longer) {
-        if (!matchAround(entry, tokens, i, this.isWord, m)) continue;
+      const here = met[i] as Met<T>;
+      for (const single of here.singles) visit(single.value, i, 1, 1, single.exact);
+      for (const { entry, exact } of here.longer) {
+        if (!matchAround(entry, tokens, met, i, m)) continue;
         visit(entry.value, m.start, m.end - m.start, entry.words.length, exact && m.exact);
       }
     }
@@ -169,48 +198,59 @@ export class Lexicon<T> {
   /** Where the last phrase checked stands: one object, reused for every check. */
   readonly #match: Match = { start: 0, end: 0, exact: true };
 
-  /** What a word anchors, worked out on its first occurrence (see `#byWord`). */
-  #anchored(token: Token): Anchored<T> {
-    let anchored = this.#byWord.get(token.word);
-    if (anchored) return anchored;
-    anchored = { singles: [], longer: [] };
-    for (const entry of this.#candidates(token)) {
-      const exact = meets(token, entry.words[entry.anchor] as PhraseWord, this.isWord);
-      if (exact === undefined) continue;
-      if (entry.words.length > 1) anchored.longer.push({ entry, exact });
-      else anchored.singles.push({ value: entry.value, exact });
+  /**
+   * What a word meets, worked out on its first occurrence (see `#byWord`). Phrases come in
+   * the order they were added, key by key of the word: the order hits are told in.
+   */
+  #met(token: Token): Met<T> {
+    if (token.masked) return NOTHING as Met<T>;
+    let met = this.#byWord.get(token.word);
+    if (met) return met;
+    met = { words: new Map(), singles: [], longer: [] };
+    const index = this.#built();
+    const tried = new Set<PhraseWord>();
+    const taken = new Set<Entry<T>>();
+    for (const key of [...token.keys, ...token.variants]) {
+      const batch: Entry<T>[] = [];
+      for (const pw of index.get(key) ?? []) {
+        if (!tried.has(pw)) {
+          tried.add(pw);
+          const exact = meets(token, pw, this.isWord);
+          if (exact !== undefined) met.words.set(pw, exact);
+        }
+        if (!met.words.has(pw)) continue;
+        for (const entry of pw.anchors as Entry<T>[]) {
+          if (taken.has(entry)) continue;
+          taken.add(entry);
+          batch.push(entry);
+        }
+      }
+      batch.sort((a, b) => a.order - b.order);
+      for (const entry of batch) {
+        const exact = met.words.get(entry.words[entry.anchor] as PhraseWord) as boolean;
+        if (entry.words.length > 1) met.longer.push({ entry, exact });
+        else met.singles.push({ value: entry.value, exact });
+      }
     }
     if (this.#byWord.size >= WORD_CACHE_LIMIT) this.#byWord.clear();
-    this.#byWord.set(token.word, anchored);
-    return anchored;
-  }
-
-  /** The phrases whose anchor word the token may be (by a key, or a one-letter typo). */
-  #candidates(token: Token): Entry<T>[] {
-    const index = this.#built();
-    const stamp = ++this.#lookups;
-    const out: Entry<T>[] = [];
-    const collect = (key: string): void => {
-      const list = index.get(key);
-      if (!list) return;
-      for (const entry of list) {
-        if (entry.seen === stamp) continue;
-        entry.seen = stamp;
-        out.push(entry);
-      }
-    };
-    for (const key of token.keys) collect(key);
-    for (const key of token.variants) collect(key);
-    return out;
+    this.#byWord.set(token.word, met);
+    return met;
   }
 }
 
-/** What one word is: phrases it is on its own, and longer phrases it anchors. */
-interface Anchored<T> {
+/**
+ * What one typed word is: the phrase words it meets (true: exactly, false: by a forgiven
+ * typo), the phrases it is on its own, and the longer phrases it anchors.
+ */
+interface Met<T> {
+  words: Map<PhraseWord, boolean>;
   singles: { value: T; exact: boolean }[];
   /** Longer phrases whose anchor this word is, and whether exactly. */
   longer: { entry: Entry<T>; exact: boolean }[];
 }
+
+/** A word that meets nothing (a masked one: "pukul" in "pukul 10"). */
+const NOTHING: Met<unknown> = { words: new Map(), singles: [], longer: [] };
 
 /** Words whose anchors are remembered; beyond this the memory starts afresh. */
 const WORD_CACHE_LIMIT = 50_000;
@@ -223,24 +263,24 @@ const WORD_CACHE_LIMIT = 50_000;
 function matchAround<T>(
   entry: Entry<T>,
   tokens: readonly Token[],
+  met: readonly Met<T>[],
   at: number,
-  isWord: (word: string) => boolean,
   out: Match,
 ): boolean {
-  const { words, anchor } = entry;
+  const { words, gaps, anchor } = entry;
   const clause = (tokens[at] as Token).clause;
   let exact = true;
   // Backwards: word k stands at most `words[k + 1].gap` tokens before word k + 1.
   let start = at;
   for (let k = anchor - 1; k >= 0; k--) {
     const w = words[k] as PhraseWord;
-    const gap = (words[k + 1] as PhraseWord).gap;
+    const gap = gaps[k + 1] as number;
     let found: boolean | undefined;
     let p = start - 1;
     for (; p >= Math.max(0, start - 1 - gap); p--) {
       const t = tokens[p] as Token;
       if (t.clause !== clause) return false;
-      found = meets(t, w, isWord);
+      found = (met[p] as Met<T>).words.get(w);
       if (found !== undefined) break;
     }
     if (found === undefined) return false;
@@ -251,12 +291,12 @@ function matchAround<T>(
   let end = at + 1;
   for (let k = anchor + 1; k < words.length; k++) {
     const w = words[k] as PhraseWord;
-    const last = Math.min(tokens.length - 1, end + w.gap);
+    const last = Math.min(tokens.length - 1, end + (gaps[k] as number));
     let found: boolean | undefined;
     for (; end <= last; end++) {
       const t = tokens[end] as Token;
       if (t.clause !== clause) return false;
-      found = meets(t, w, isWord);
+      found = (met[end] as Met<T>).words.get(w);
       if (found !== undefined) break;
     }
     if (found === undefined) return false;

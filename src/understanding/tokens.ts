@@ -167,8 +167,17 @@ export class Tokenizer {
     return word;
   }
 
+  /** Words made of a prefix and the next word ("dijual"), read once each. */
+  readonly #joinedWords = new Map<string, Word>();
+
   #token(word: string, clause: number): Token {
-    return placed(this.#word(word), clause);
+    let w = this.#joinedWords.get(word);
+    if (!w) {
+      w = this.#word(word);
+      if (this.#joinedWords.size >= CACHE_LIMIT) this.#joinedWords.clear();
+      this.#joinedWords.set(word, w);
+    }
+    return placed(w, clause);
   }
 
   /** A word with its keys, typo variants and value. */
