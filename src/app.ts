@@ -262,6 +262,7 @@ function personChannels(p: Parts) {
       })
     : undefined;
   if (web) all.web = web.channel;
+  if (ports.terminal) all.sim = ports.terminal;
   return { all, ...(wa ? { wa } : {}), ...(web ? { web } : {}) };
 }
 
