@@ -18,7 +18,7 @@ import { attachUpdates, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
 import { TelegramUpdates } from "./channels/telegram/updates.js";
 import { telegramRoutes } from "./channels/telegram/webhook.js";
-import { webChat } from "./channels/web/create.js";
+import { sharedIdSecret, type WebChatOptions, webChat } from "./channels/web/create.js";
 import { sessionCaseRef, type WhatsAppChannel } from "./channels/whatsapp/channel.js";
 import { whatsappChannel, whatsappWebhook } from "./channels/whatsapp/create.js";
 import { type Config, ConfigError } from "./config.js";
@@ -259,10 +259,28 @@ function personChannels(p: Parts) {
         log,
         metrics,
         now: ports.now,
+        ...sharedWebChat(p),
       })
     : undefined;
   if (web) all.web = web.channel;
+  if (ports.terminal) all.sim = ports.terminal;
   return { all, ...(wa ? { wa } : {}), ...(web ? { web } : {}) };
+}
+
+/** With Redis and DATA_KEY, the web chat's bubbles reach a tab whichever instance it is on. */
+function sharedWebChat({ ports, config, log }: Parts): Pick<WebChatOptions, "shared"> {
+  const key = config.dataKeys?.current.key;
+  if (!ports.redis || !config.redis || !ports.names || !key) return {};
+  return {
+    shared: {
+      redis: ports.redis,
+      prefix: config.redis.keyPrefix,
+      codec: ports.codec,
+      names: ports.names,
+      secret: sharedIdSecret(key),
+      onError: (problem) => log.warn({ problem }, "web chat: redis problem"),
+    },
+  };
 }
 
 /**

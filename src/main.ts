@@ -2,12 +2,12 @@
  * `npm start`. With no channel configured, the local demo in this terminal; otherwise
  * the helpline service. Problems in configuration or content stop it here, clearly.
  */
-import { type App, createApp, createDemoRuntime } from "./app.js";
+import { createApp } from "./app.js";
 import { type Config, ConfigError, createConfig, startMode } from "./config.js";
 import { DirectoryError } from "./directory/index.js";
 import { FlowError } from "./flows/load.js";
 import { createLogger, type Logger } from "./log.js";
-import { runSimulator } from "./sim/simulator.js";
+import { runTerminalDemo } from "./sim/demo.js";
 
 function fail(err: unknown): never {
   const known =
@@ -23,40 +23,19 @@ async function runDemo(config: Config): Promise<void> {
     "No channel is configured (TELEGRAM_BOT_TOKEN or the WHATSAPP_* settings), so this is the local demo:\n" +
       'in-memory stores, nothing leaves this machine. See README "Configuration".\n\n',
   );
-  // The same service as in production, on memory stores, for the browser; quiet, so the
-  // terminal stays a conversation.
-  const app = createApp(config, createLogger("error", process.stderr));
-  await startDemoService(app, config);
   // A terminal closing, or a process manager stopping the demo, ends it like /quit
   // (exit code 0), rather than killing it by the signal.
   const stop = new AbortController();
   process.once("SIGTERM", () => stop.abort());
   process.once("SIGINT", () => stop.abort());
-  const interactive = process.stdin.isTTY === true;
-  await runSimulator({
-    runtime: createDemoRuntime(app.runtime.bundle, createLogger("warn", process.stderr)),
+  await runTerminalDemo(config, {
     input: process.stdin,
     output: process.stdout,
     json: false,
-    interactive,
+    interactive: process.stdin.isTTY === true,
     signal: stop.signal,
   });
-  // The demo is one: /quit, the end of the input or a signal ends the web chat too.
-  await app.stop();
   process.exit(0);
-}
-
-/** Listen for the web chat; a busy port leaves the terminal demo running alone. */
-async function startDemoService(app: App, config: Config): Promise<void> {
-  try {
-    const { port } = await app.start();
-    if (config.webChat.enabled)
-      process.stderr.write(`Web chat: open http://localhost:${port}/ in a browser.\n\n`);
-  } catch (err) {
-    process.stderr.write(
-      `The web chat could not start (${(err as Error).message}); set PORT to a free port. The terminal demo goes on.\n\n`,
-    );
-  }
 }
 
 async function runService(config: Config, log: Logger): Promise<void> {

@@ -19,6 +19,7 @@ import { hashedNames, type KeyNames, namesSecretFrom } from "./crypto/pseudonym.
 import type { Logger } from "./log.js";
 import type { OperatorBoard } from "./operators/desk.js";
 import type { ChatLog } from "./runtime/chat-log.js";
+import type { PersonChannel } from "./runtime/effects.js";
 import { MemoryConversationStore } from "./runtime/memory-store.js";
 import type { ConversationStore } from "./runtime/ports.js";
 import type { Reachability } from "./runtime/reachability.js";
@@ -59,6 +60,8 @@ export interface Ports {
    * or the log: another surface, or a test's recording board.
    */
   board?: OperatorBoard & Announcer;
+  /** The terminal demo's chat, when the demo runs in a terminal. */
+  terminal?: PersonChannel;
 }
 
 /**
@@ -87,6 +90,8 @@ export function storageSecrets(
 /** What may be chosen rather than read from configuration (tests: their own clock). */
 export interface PortOptions {
   now?: () => number;
+  /** The terminal demo's chat (src/sim): `sim:` conversations are delivered there. */
+  terminal?: PersonChannel;
 }
 
 /** Build the ports from configuration. Connections are made here; nothing is started. */
@@ -98,6 +103,7 @@ export function createPorts(config: Config, log: Logger, options: PortOptions = 
   return {
     now,
     ...stores,
+    ...(options.terminal ? { terminal: options.terminal } : {}),
     ...(tg ? { telegram: createBot({ token: tg.token, apiRoot: tg.apiRoot }) } : {}),
     ...(config.whatsapp
       ? {

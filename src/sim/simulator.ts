@@ -1,12 +1,15 @@
 /**
  * The terminal simulator: talk to the helpline as a person would, on in-memory stores.
  * Interactive on a terminal; one message per line otherwise (for scripts and tests).
+ * On the demo service (`terminal` set), replies are printed as the service delivers them,
+ * so an operator's words from the console show up between the person's lines.
  */
 import { createInterface } from "node:readline";
 import type { Effect, Inbound } from "../engine/types.js";
 import type { Runtime } from "../runtime/runtime.js";
 import { parseLine, SIM_HELP } from "./input.js";
 import { effectJson, renderEffect } from "./render.js";
+import type { TerminalChannel } from "./terminal-channel.js";
 
 export interface SimulatorOptions {
   runtime: Runtime;
@@ -22,6 +25,8 @@ export interface SimulatorOptions {
   key?: string;
   /** Ends the conversation as if the input had ended (the demo stops on SIGTERM). */
   signal?: AbortSignal;
+  /** The runtime's channel for this conversation: replies are printed as it delivers them. */
+  terminal?: TerminalChannel;
 }
 
 type Reply = Extract<Effect, { type: "reply" }>;
@@ -36,6 +41,13 @@ export async function runSimulator(o: SimulatorOptions): Promise<void> {
     ...(o.signal ? { signal: o.signal } : {}),
   });
   let lastQuestion: Reply | undefined;
+  const show = (e: Effect) => write(o.json ? effectJson(e) : renderEffect(e));
+  o.terminal?.listen((reply) => {
+    show(reply);
+    // The console's words can come at any time: the prompt follows them.
+    if (o.interactive && !answering) o.output.write("you> ");
+  });
+  let answering = false;
   if (o.interactive) {
     write("Pulang - local demo (in-memory, nothing is sent anywhere).");
     write(SIM_HELP);
@@ -48,8 +60,11 @@ export async function runSimulator(o: SimulatorOptions): Promise<void> {
     if (!inbound) {
       write(`  (not understood by the simulator: ${SIM_HELP})`);
     } else {
+      answering = true;
       const effects = await send(o, key, inbound);
-      for (const e of effects) write(o.json ? effectJson(e) : renderEffect(e));
+      answering = false;
+      // With a terminal channel, its replies were printed as they were delivered.
+      for (const e of effects) if (!o.terminal || e.type !== "reply") show(e);
       lastQuestion =
         [...effects]
           .reverse()
@@ -66,5 +81,7 @@ async function send(
   inbound: Inbound,
 ): Promise<readonly Effect[]> {
   const outcome = await o.runtime.handle(key, o.lang ? { ...inbound, langHint: o.lang } : inbound);
-  return outcome.status === "handled" ? outcome.effects : [];
+  if (outcome.status !== "handled") return [];
+  await outcome.delivered;
+  return outcome.effects;
 }

@@ -8,13 +8,13 @@ import { randomBytes } from "node:crypto";
 import type { Effect, Priority } from "../../engine/types.js";
 import type { PersonChannel, Sent } from "../../runtime/effects.js";
 import type { ConversationKey } from "../../runtime/ports.js";
-import type { Mailbox } from "./mailbox.js";
+import type { WebMailbox } from "./mailbox.js";
 import { renderReplies } from "./render.js";
 
 type Reply = Extract<Effect, { type: "reply" }>;
 
 export interface WebChannelDeps {
-  mailbox: Mailbox;
+  mailbox: WebMailbox;
   /** Counts outbound results (for /metrics). */
   onSent?: (outcome: "sent") => void;
 }
@@ -35,14 +35,14 @@ export class WebChannel implements PersonChannel {
   ): Promise<Sent> {
     if (replies.length === 0) return { ids: [] };
     // The page follows the conversation's language, which the runtime hands over.
-    if (person.lang) this.d.mailbox.setLanguage(key, person.lang);
+    if (person.lang) await this.d.mailbox.setLanguage(key, person.lang);
     const messages = renderReplies(replies, newBubbleId);
-    this.d.mailbox.add(key, messages);
+    await this.d.mailbox.add(key, messages);
     for (const _ of messages) this.d.onSent?.("sent");
     return { ids: messages.map((m) => m.id) };
   }
 
   async deleteMessages(key: ConversationKey, ids: readonly string[]): Promise<void> {
-    this.d.mailbox.remove(key, ids);
+    await this.d.mailbox.remove(key, ids);
   }
 }

@@ -18,6 +18,29 @@ export type MailboxEvent =
 
 export type Listener = (event: MailboxEvent) => void;
 
+/**
+ * Where a tab's bubbles are kept and who is told of them: this process's memory
+ * ({@link Mailbox}: the demo, one instance) or Redis (`SharedMailbox`: several instances).
+ */
+export interface WebMailbox {
+  add(key: ConversationKey, messages: readonly WebMessage[]): void | Promise<void>;
+  remove(key: ConversationKey, ids: readonly string[]): void | Promise<void>;
+  forget(key: ConversationKey): void | Promise<void>;
+  setLanguage(key: ConversationKey, lang: string): void | Promise<void>;
+  transcript(
+    key: ConversationKey,
+  ):
+    | { messages: readonly WebMessage[]; lang?: string }
+    | Promise<{ messages: readonly WebMessage[]; lang?: string }>;
+  /** `shown`: what the page was just sent (a shared mailbox sends what changed since). */
+  subscribe(
+    key: ConversationKey,
+    listener: Listener,
+    shown?: { messages: readonly WebMessage[]; lang?: string },
+  ): () => void;
+  close?(): Promise<void>;
+}
+
 interface Box {
   messages: WebMessage[];
   lang?: string;
@@ -35,7 +58,7 @@ export interface MailboxOptions {
   now?: () => number;
 }
 
-export class Mailbox {
+export class Mailbox implements WebMailbox {
   readonly #boxes = new Map<ConversationKey, Box>();
   readonly #maxMessages: number;
   readonly #maxConversations: number;

@@ -23,7 +23,7 @@ import type { ConversationKey } from "../../runtime/ports.js";
 import type { Runtime } from "../../runtime/runtime.js";
 import { type ConversationIds, webKey } from "./ids.js";
 import { browserLanguage, readPost } from "./inbound.js";
-import type { Mailbox, MailboxEvent } from "./mailbox.js";
+import type { MailboxEvent, WebMailbox } from "./mailbox.js";
 import type { KnownPlace, RegionMap } from "./map.js";
 import { type EventStream, openEventStream } from "./sse.js";
 import { bubbles, chrome, PATHS, page, removals, wholeLog } from "./views.js";
@@ -35,7 +35,7 @@ const PAGES_PER_MINUTE = 60;
 
 export interface WebChatRoutesDeps {
   runtime: Pick<Runtime, "handle">;
-  mailbox: Mailbox;
+  mailbox: WebMailbox;
   ids: ConversationIds;
   texts: Texts;
   /** The helpline's languages; the first is the page's until the browser or the chat says. */
@@ -63,6 +63,7 @@ export function webChatRoutes(d: WebChatRoutesDeps): (app: FastifyInstance) => v
       scope.addHook("preClose", async () => {
         for (const end of streams) end();
       });
+      scope.addHook("onClose", async () => d.mailbox.close?.());
       assetRoutes(scope);
       scope.get(
         PATHS.page,
@@ -145,7 +146,7 @@ async function post(d: WebChatRoutesDeps, req: FastifyRequest, reply: FastifyRep
   }
   const key = webKey(id);
   const langHint = browserLanguage(req.headers["accept-language"]);
-  const lang = d.mailbox.transcript(key).lang ?? pageLanguage(d, req);
+  const lang = (await d.mailbox.transcript(key)).lang ?? pageLanguage(d, req);
   const incoming = readPost(req.body, {
     places: (placeId) => d.places.find((p) => p.id === placeId),
     pinLabel: d.texts.t(lang, "web:pin_shared"),
@@ -156,13 +157,13 @@ async function post(d: WebChatRoutesDeps, req: FastifyRequest, reply: FastifyRep
     return reply.status(400).send({ error: "not a chat message" });
   }
   if (!incoming.quickExit && incoming.shown)
-    d.mailbox.add(key, [{ id: incoming.id, from: "person", text: incoming.shown }]);
+    await d.mailbox.add(key, [{ id: incoming.id, from: "person", text: incoming.shown }]);
   let outcome: Awaited<ReturnType<Runtime["handle"]>>;
   try {
     outcome = await d.runtime.handle(key, incoming.inbound, incoming.id);
   } catch (err) {
     // Not saved: the page says so, and the bubble goes until the person sends it again.
-    d.mailbox.remove(key, [incoming.id]);
+    await d.mailbox.remove(key, [incoming.id]);
     d.onPost?.("failed");
     d.log.warn({ err: (err as Error).name }, "web chat message not saved");
     return reply.status(503).send({ error: "try again" });
@@ -179,10 +180,10 @@ function forgetAfter(
   outcome: Awaited<ReturnType<Runtime["handle"]>>,
 ): void {
   const delivered = "delivered" in outcome ? outcome.delivered : Promise.resolve();
-  void delivered.finally(() => d.mailbox.forget(key));
+  void delivered.finally(() => d.mailbox.forget(key)).catch(() => undefined);
 }
 
-function stream(
+async function stream(
   d: WebChatRoutesDeps,
   req: FastifyRequest,
   reply: FastifyReply,
@@ -192,19 +193,27 @@ function stream(
   if (!id) return reply.status(404).send({ error: "unknown conversation: reload the page" });
   const key = webKey(id);
   let unsubscribe = () => {};
+  let closed = false;
   const end = () => reply.raw.end();
   streams.add(end);
   const events = openEventStream(req, reply, () => {
+    closed = true;
     streams.delete(end);
     unsubscribe();
   });
-  const now = d.mailbox.transcript(key);
+  const now = await d.mailbox.transcript(key);
   let lang = now.lang ?? pageLanguage(d, req);
   events.send(wholeLog(now.messages, lang, d.texts) + (now.lang ? chrome(lang, d.texts) : ""));
-  unsubscribe = d.mailbox.subscribe(key, (event) => {
-    if (event.type === "language") lang = event.lang;
-    send(d, events, event, lang);
-  });
+  unsubscribe = d.mailbox.subscribe(
+    key,
+    (event) => {
+      if (event.type === "language") lang = event.lang;
+      send(d, events, event, lang);
+    },
+    now,
+  );
+  // The page went away while its bubbles were read.
+  if (closed) unsubscribe();
 }
 
 function send(d: WebChatRoutesDeps, events: EventStream, event: MailboxEvent, lang: string): void {
