@@ -6,9 +6,10 @@
 import type { Turn } from "./turn.js";
 import type { Inbound } from "./types.js";
 
-/** The ids of the consent question's buttons. */
+/** The ids of the consent question's buttons, and the question they answer (no flow's step). */
 const YES = "consent_yes";
 const NO = "consent_no";
+export const CONSENT_REF = "reunite.consent";
 
 /**
  * Operators ask (only while one holds the chat): neutral words, because the phone may be
@@ -21,6 +22,7 @@ export function askConsent(turn: Turn): void {
       { id: YES, label: turn.t("common:button.yes") },
       { id: NO, label: turn.t("common:button.no") },
     ],
+    stepRef: CONSENT_REF,
     expects: "choice",
   });
 }
@@ -38,7 +40,7 @@ export function consentAnswered(turn: Turn, inbound: Inbound): boolean {
   const { s } = turn;
   if (!s.consentAsked || !s.caseRef) return false;
   const said =
-    inbound.kind === "choice"
+    inbound.kind === "choice" && inbound.stepRef === CONSENT_REF
       ? inbound.option === YES
         ? "yes"
         : inbound.option === NO
