@@ -175,4 +175,31 @@ describe("a family's report and the person writing from its number", () => {
     expect(lastTg(family)).toContain("sudah berhubungan dengan tim kami");
     expect(lastTg(family)).not.toContain("855");
   });
+
+  it("dismissed: audited on both cases, never suggested again, and the family hears only the status", async () => {
+    const family = 880002;
+    const report = await familyReports(family, "Yohanes Situmorang", "+855 88 765 4321");
+    const person = await personWrites("855887654321", "tolong");
+    await g.fake.waitFor(
+      () =>
+        g.fake.sentTo(GROUP).some((m) => m.text?.includes(person.id) && m.text.startsWith("🔗")),
+      8000,
+    );
+    const onReport = await matchLines(report.id);
+    await operatorTaps(button(onReport.last, "m|dismiss|"), onReport.last);
+    expect(await actions(report.id)).toContain(`match_dismissed:${person.id}`);
+    expect(await actions(person.id)).toContain(`match_dismissed:${report.id}`);
+    const shown = g.fake.sentTo(GROUP).filter((m) => m.text?.startsWith("🔗")).length;
+
+    // She writes again, naming herself and the place: nothing is suggested again.
+    await wa(textMessage("855887654321", "nama saya Yohanes Situmorang, di Poipet"));
+    expect(await g.svc.ports.matches.get(report.id, person.id)).toMatchObject({
+      state: "dismissed",
+    });
+    expect(g.fake.sentTo(GROUP).filter((m) => m.text?.startsWith("🔗")).length).toBe(shown);
+
+    await g.say(family, "any news?");
+    expect(lastTg(family)).toContain("Laporan Anda sudah kami terima");
+    expect(lastTg(family)).not.toContain(person.id);
+  });
 });
