@@ -203,6 +203,8 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
       await sla.onCaseChanged(c);
       await board.board.update(c, { kind: "closed", by: SYSTEM, outcome: "no_response" });
     },
+    // A purged case leaves no match and no hash behind.
+    onPurged: (id) => reunite.forget(id),
   });
   const telegram = telegramUpdates(
     p,
@@ -396,6 +398,7 @@ function schedulerWorker(
     router: EffectRouter;
     sla: SlaService;
     onIdleClosed: (c: Case) => Promise<void>;
+    onPurged: (id: string) => Promise<void>;
   },
 ): SchedulerWorker {
   const { ports, config, log } = p;
@@ -412,6 +415,7 @@ function schedulerWorker(
         log,
         now: ports.now,
         onIdleClosed: d.onIdleClosed,
+        onPurged: d.onPurged,
       }),
       tidy: async (job: Job) => {
         const { conversation } = conversationJob.parse(job.payload);
