@@ -35,8 +35,10 @@ import { CaseIntake } from "./operators/intake.js";
 import { QuietBoard } from "./operators/quiet-board.js";
 import { RuntimePersonLink } from "./operators/runtime-person-link.js";
 import { TelegramOperatorBoard } from "./operators/telegram/board.js";
+import { TelegramMatchBoard } from "./operators/telegram/match-board.js";
 import { TelegramOperatorUpdates } from "./operators/telegram/updates.js";
 import { createPorts, type PortOptions, type Ports } from "./ports.js";
+import { Reunite } from "./reunite/service.js";
 import { EffectRouter, type PersonChannel } from "./runtime/effects.js";
 import { newCaseCode, newCaseRef } from "./runtime/ids.js";
 import { MemoryConversationStore } from "./runtime/memory-store.js";
@@ -148,8 +150,20 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     now,
     policy: config.sla,
   });
+  const reunite = new Reunite({
+    matches: ports.matches,
+    cases,
+    hash: (value) => ports.pseudonyms(`reunite:${value}`),
+    board: board.telegram
+      ? new TelegramMatchBoard(board.telegram)
+      : { matchChanged: async () => {} },
+    authorise: (user, action) => desk.authorise(user, action),
+    log,
+    now,
+  });
   const intake = new CaseIntake({
     store: cases,
+    reunite,
     sla,
     board: board.board,
     caseOf: sessionCaseRef(ports.conversations),
@@ -180,6 +194,7 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
     now,
   };
   const desk = new OperatorDesk(deskDeps);
+  reunite.attach(deskDeps.person);
   const worker = schedulerWorker(p, {
     runtime,
     router,
@@ -189,8 +204,14 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
       await sla.onCaseChanged(c);
       await board.board.update(c, { kind: "closed", by: SYSTEM, outcome: "no_response" });
     },
+    // A purged case leaves no match and no hash behind.
+    onPurged: (id) => reunite.forget(id),
   });
-  const telegram = telegramUpdates(p, runtime, board.telegram && { desk, board: board.telegram });
+  const telegram = telegramUpdates(
+    p,
+    runtime,
+    board.telegram && { desk, board: board.telegram, reunite },
+  );
   const wa =
     ports.whatsapp &&
     config.whatsapp &&
@@ -413,6 +434,7 @@ function schedulerWorker(
     router: EffectRouter;
     sla: SlaService;
     onIdleClosed: (c: Case) => Promise<void>;
+    onPurged: (id: string) => Promise<void>;
   },
 ): SchedulerWorker {
   const { ports, config, log } = p;
@@ -429,6 +451,7 @@ function schedulerWorker(
         log,
         now: ports.now,
         onIdleClosed: d.onIdleClosed,
+        onPurged: d.onPurged,
       }),
       tidy: async (job: Job) => {
         const { conversation } = conversationJob.parse(job.payload);
@@ -452,7 +475,7 @@ function schedulerWorker(
 function telegramUpdates(
   p: Parts,
   runtime: Runtime,
-  operators: { desk: OperatorDesk; board: TelegramOperatorBoard } | undefined,
+  operators: { desk: OperatorDesk; board: TelegramOperatorBoard; reunite: Reunite } | undefined,
 ): TelegramUpdates | undefined {
   const bot = p.ports.telegram;
   if (!bot) return undefined;
@@ -472,6 +495,7 @@ function telegramUpdates(
             api: bot.api,
             desk: operators.desk,
             board: operators.board,
+            reunite: operators.reunite,
             actorOf: (userId) => p.operatorIds.actor(userId),
             isListed: (actor) => p.operatorIds.isListed(actor),
             log,

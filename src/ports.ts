@@ -18,6 +18,8 @@ import { generateEphemeralKeys } from "./crypto/keys.js";
 import { hashedNames, type KeyNames, namesSecretFrom } from "./crypto/pseudonym.js";
 import type { Logger } from "./log.js";
 import type { OperatorBoard } from "./operators/desk.js";
+import { MemoryMatchStore } from "./reunite/memory-match-store.js";
+import type { MatchStore } from "./reunite/store.js";
 import type { ChatLog } from "./runtime/chat-log.js";
 import type { PersonChannel } from "./runtime/effects.js";
 import { MemoryConversationStore } from "./runtime/memory-store.js";
@@ -29,6 +31,7 @@ import type { Scheduler } from "./schedule/scheduler.js";
 import type { Codec } from "./stores/codec.js";
 import { createRedis, type RedisClient } from "./stores/redis/connection.js";
 import { RedisConversationStore } from "./stores/redis/conversation-store.js";
+import { RedisMatchStore } from "./stores/redis/match-store.js";
 
 /** Everything the service talks to. */
 export interface Ports {
@@ -44,6 +47,8 @@ export interface Ports {
   redis?: RedisClient;
   conversations: ConversationStore;
   cases: CaseStore;
+  /** Reunite's profiles and matches (src/reunite/store.ts). */
+  matches: MatchStore;
   codes: CaseCodes;
   /** The conversation store again: it keeps reachability and the chat log too (0024). */
   reachability: Reachability;
@@ -144,6 +149,7 @@ function memoryStores(config: Config, log: Logger): Stores {
     pseudonyms: names,
     conversations,
     cases: new MemoryCaseStore({ codec }),
+    matches: new MemoryMatchStore({ codec }),
     codes: new MemoryCaseCodes(names),
     reachability: conversations,
     chatLog: conversations,
@@ -178,6 +184,7 @@ function redisStores(config: Config, log: Logger): Stores {
     codec,
     conversations,
     cases: new RedisCaseStore(redis, { prefix, codec }),
+    matches: new RedisMatchStore(redis, { prefix, codec }),
     codes: new RedisCaseCodes(redis, prefix, names),
     reachability: conversations,
     chatLog: conversations,

@@ -152,7 +152,12 @@ export class MemoryCaseStore implements CaseStore {
   }
 
   /** Oldest closures first, like the Redis store's index. */
-  async purgeClosedBefore(cutoff: number, limit: number, kind?: CaseKind): Promise<number> {
+  async purgeClosedBefore(
+    cutoff: number,
+    limit: number,
+    kind?: CaseKind,
+    onPurged?: (id: string) => Promise<void>,
+  ): Promise<number> {
     const due = this.#all()
       .filter((c) => c.status === "closed" && c.closedAt !== undefined && c.closedAt < cutoff)
       .filter((c) => kind === undefined || c.kind === kind)
@@ -162,6 +167,7 @@ export class MemoryCaseStore implements CaseStore {
       this.#cases.delete(c.id);
       if (c.topic !== undefined && this.#topics.get(c.topic) === c.id) this.#topics.delete(c.topic);
     }
+    for (const c of due) await onPurged?.(c.id);
     return due.length;
   }
 

@@ -53,6 +53,8 @@ export function withCaseCodes(cases: CasePort, codes: CaseCodes): CasePort {
     relay: (key, effect) => cases.relay(key, effect),
     erase: (key, effect) => cases.erase(key, effect),
     ...(cases.leftQuickly ? { leftQuickly: cases.leftQuickly.bind(cases) } : {}),
+    ...(cases.consent ? { consent: cases.consent.bind(cases) } : {}),
+    ...(cases.news ? { news: cases.news.bind(cases) } : {}),
   };
 }
 

@@ -285,7 +285,12 @@ export class RedisCaseStore implements CaseStore {
     return this.#apply(id, (c) => t.erase(c, now));
   }
 
-  async purgeClosedBefore(cutoff: number, limit: number, kind?: CaseKind): Promise<number> {
+  async purgeClosedBefore(
+    cutoff: number,
+    limit: number,
+    kind?: CaseKind,
+    onPurged?: (id: string) => Promise<void>,
+  ): Promise<number> {
     let purged = 0;
     let offset = 0;
     while (purged < limit) {
@@ -301,7 +306,10 @@ export class RedisCaseStore implements CaseStore {
       for (const id of ids) {
         if (purged >= limit) break;
         const result = await this.#purgeOne(id, cutoff, kind);
-        if (result === "purged") purged += 1;
+        if (result === "purged") {
+          purged += 1;
+          await onPurged?.(id);
+        }
         if (result === "kept") offset += 1;
       }
     }

@@ -69,11 +69,12 @@ export async function purgeExpired(
   cases: CaseStore,
   now: number,
   policy: RetentionPolicy,
+  onPurged?: (id: string) => Promise<void>,
 ): Promise<{ help: number; family: number }> {
   const drain = async (cutoff: number, kind: "help" | "family") => {
     let total = 0;
     for (let n = BATCH; n === BATCH; total += n)
-      n = await cases.purgeClosedBefore(cutoff, BATCH, kind);
+      n = await cases.purgeClosedBefore(cutoff, BATCH, kind, onPurged);
     return total;
   };
   return {
@@ -91,6 +92,8 @@ export function purgeHandler(deps: {
   now: () => number;
   /** A case was just closed as idle: stop its timers, show it closed to operators. */
   onIdleClosed?: (c: Case) => Promise<void>;
+  /** A case was deleted: forget what is kept about it elsewhere (reunite's matches). */
+  onPurged?: (id: string) => Promise<void>;
 }): () => Promise<void> {
   return async () => {
     const now = deps.now();
@@ -106,7 +109,7 @@ export function purgeHandler(deps: {
       if (idle.length > 0)
         deps.log.info({ closed: idle.length }, "retention: idle cases closed as no response");
     }
-    const counts = await purgeExpired(deps.cases, now, deps.policy);
+    const counts = await purgeExpired(deps.cases, now, deps.policy, deps.onPurged);
     deps.log.info(
       { purged: counts },
       "retention: closed cases and reports past their time deleted",

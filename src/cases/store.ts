@@ -214,8 +214,15 @@ export interface CaseStore {
   /**
    * Delete up to `limit` cases closed before `cutoff` (only of `kind`, when given); returns
    * how many (the retention job: help cases and family reports are kept for different times).
+   * `onPurged` hears each deleted case's id, so what is kept about it elsewhere (reunite's
+   * matches and hashes) goes with it.
    */
-  purgeClosedBefore(cutoff: number, limit: number, kind?: CaseKind): Promise<number>;
+  purgeClosedBefore(
+    cutoff: number,
+    limit: number,
+    kind?: CaseKind,
+    onPurged?: (id: string) => Promise<void>,
+  ): Promise<number>;
   /** Be told of every damaged case a listing skipped (stores that can hold one). */
   onDamaged?(listener: (damaged: DamagedCase) => void): void;
 }

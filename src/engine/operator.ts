@@ -2,6 +2,7 @@
  * What operators do to a conversation, as the engine hears it: a human joined, left,
  * closed the case, asked for the embassy steps to be sent, or wrote to the person.
  */
+import { askConsent, familyUpdate } from "./reunite.js";
 import { goTo } from "./run.js";
 import { DURESS_REASON } from "./safety.js";
 import type { Turn } from "./turn.js";
@@ -22,6 +23,14 @@ export function operatorEvent(turn: Turn, inbound: Extract<Inbound, { kind: "ope
   }
   if (event === "steps") {
     turn.replyAll(missionSteps(turn));
+    return;
+  }
+  if (event === "consent_ask") {
+    askConsent(turn);
+    return;
+  }
+  if (event === "family_update") {
+    familyUpdate(turn);
     return;
   }
   // A human joined, handed back or closed: a later wait is explained afresh.

@@ -5,6 +5,7 @@
  */
 import { caseCodeIn } from "../understanding/case-code.js";
 import { ownWord } from "./own-word.js";
+import { reportStatus } from "./reunite.js";
 import { goTo, reask } from "./run.js";
 import type { Session } from "./session.js";
 import type { Turn } from "./turn.js";
@@ -110,6 +111,9 @@ export function systemEvent(turn: Turn, inbound: Extract<Inbound, { kind: "syste
       return;
     case "unlinked":
       unlinked(turn, inbound.caseRef);
+      return;
+    case "report_status":
+      reportStatus(turn, inbound);
       return;
     case "case_gone":
       caseGone(turn, inbound.caseRef);

@@ -96,6 +96,8 @@ export const sessionSchema = z.object({
    * then this account gets only neutral words, and nothing of the case.
    */
   relinking: z.boolean().optional(),
+  /** Operators asked whether the person's family may be told they are in contact. */
+  consentAsked: z.boolean().optional(),
   /**
    * The person left quickly (quick exit) while their case was open: nothing is sent to
    * them until they write again.

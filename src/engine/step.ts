@@ -5,6 +5,7 @@ import { caseCodeIn } from "../understanding/case-code.js";
 import type { CompiledStep } from "./flow-model.js";
 import { runCommand } from "./intents.js";
 import { operatorEvent } from "./operator.js";
+import { consentAnswered, newsAsked } from "./reunite.js";
 import { clearFlow, follow, goTo, reask } from "./run.js";
 import {
   checkinAnswered,
@@ -137,6 +138,11 @@ function dispatch(turn: Turn, inbound: Inbound): void {
   if (typed && runCommand(turn, { kind: "command", name: typed })) return;
   const current = s.at ? bundle.flows.steps.get(s.at) : undefined;
   if (inbound.kind === "text" && codeTyped(turn, inbound.text)) return;
+  if (consentAnswered(turn, inbound)) {
+    if (s.mode === "operator")
+      turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });
+    return;
+  }
   if (inbound.kind === "text" && understood(turn, inbound, current)) return;
   if (s.mode === "operator" && s.at === undefined) {
     turn.effects.push({ type: "relay", caseRef: turn.caseRef(), inbound });
@@ -186,6 +192,7 @@ export function waitingText(turn: Turn, inbound: Inbound): string[] {
   // A question is answered ("berapa lama?"); not when the words might mean danger.
   if (inbound.kind === "text" && !turn.unsure) {
     const intent = classified(bundle, turn.read(inbound.text));
+    if (newsAsked(turn, intent)) return [];
     const answer = intent ? bundle.flows.global.understanding.answers[intent] : undefined;
     if (answer) return [turn.t(answer)];
   }

@@ -58,6 +58,15 @@ export const ENGINE_TEXT_KEYS = [
   "common:only_emoji",
   "common:relative_danger_noted",
   "common:only_plea_family",
+  "common:reunite.consent_question",
+  "common:reunite.consent_thanks",
+  "common:reunite.consent_declined",
+  "common:reunite.family_update",
+  "answers:news",
+  "answers:news_status.received",
+  "answers:news_status.following",
+  "answers:news_status.in_contact",
+  "answers:news_status.closed",
 ] as const;
 
 /** Keyword lists (in `keywords.json`) the engine needs in every language. */

@@ -36,7 +36,10 @@ export type Inbound = (
    * (handed back to the bot), `closed` the case, or asked the bot to send the embassy
    * `steps` for where the person is.
    */
-  | { kind: "operator"; event: "joined" | "left" | "closed" | "steps" }
+  | {
+      kind: "operator";
+      event: "joined" | "left" | "closed" | "steps" | "consent_ask" | "family_update";
+    }
   /**
    * An operator's own words to the person. They go out as an ordinary reply, so discreet
    * mode, never writing first, the outbox and dedupe apply to humans as to the bot.
@@ -64,6 +67,15 @@ export type Inbound = (
    * opens a new case).
    */
   | { kind: "system"; event: "unlinked" | "case_gone"; caseRef: string }
+  /**
+   * A family asked for news: their report's status, as far as they may know it (none:
+   * the conversation has no report).
+   */
+  | {
+      kind: "system";
+      event: "report_status";
+      status?: "received" | "following" | "in_contact" | "closed";
+    }
 ) & {
   langHint?: string;
   /** The message's id at its channel, so operators can be shown a copy of it. */
@@ -175,7 +187,11 @@ export type Effect =
    */
   | { type: "reattach"; code: string; answer: string }
   /** Flow content misbehaved (e.g. a loop); the person got a kind reply. */
-  | { type: "error"; code: string; detail: string };
+  | { type: "error"; code: string; detail: string }
+  /** The person answered whether their family may be told they are in contact (reunite). */
+  | { type: "consent"; caseRef: string; yes: boolean }
+  /** A family asked for news of their report: the runtime answers with `report_status`. */
+  | { type: "news"; caseRef: string };
 
 /** Counters and clocks handed to the engine so it stays deterministic. */
 export interface StepContext {

@@ -14,6 +14,7 @@ import {
   runCommandIntent,
   runIntent,
 } from "./intents.js";
+import { newsAsked } from "./reunite.js";
 import { follow, goTo, reask } from "./run.js";
 import { STEP_KINDS } from "./steps/index.js";
 import { noteMention } from "./steps/place.js";
@@ -203,6 +204,7 @@ export function routed(turn: Turn, inbound: TextInbound): boolean {
     runCommandIntent(turn, intent, inbound);
     return true;
   }
+  if (newsAsked(turn, intent)) return true;
   const u = bundle.flows.global.understanding;
   const answer = intent ? u.answers[intent] : undefined;
   const target = intent ? bundle.flows.routeRefs.get(intent) : undefined;

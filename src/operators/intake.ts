@@ -12,13 +12,24 @@ import { type Channel, channelSchema } from "../cases/model.js";
 import type { CaseStore, EscalationInput, UpsertChange } from "../cases/store.js";
 import type { Effect, Inbound } from "../engine/types.js";
 import type { Logger } from "../log.js";
+import type { ReportStatus } from "../reunite/service.js";
 import type { CasePort, DeliveryFailure } from "../runtime/effects.js";
 import type { ConversationKey } from "../runtime/ports.js";
 import { errorSummary, keyKind } from "../runtime/runtime.js";
 import { type BoardEvent, bestEffort, type OperatorBoard, type SlaHook } from "./desk.js";
 
+/** What the intake asks of reunite (src/reunite/service.ts): matching, consent, news. */
+export interface ReuniteHook {
+  caseChanged(c: Case): Promise<number>;
+  forget(caseId: string): Promise<void>;
+  consentAnswered(caseId: string, yes: boolean): Promise<void>;
+  reportStatus(caseId: string): Promise<ReportStatus | undefined>;
+}
+
 export interface CaseIntakeDeps {
   store: CaseStore;
+  /** Matching families' reports with people's cases (absent: no matching). */
+  reunite?: ReuniteHook;
   sla: SlaHook;
   board: OperatorBoard;
   /** The case a conversation is about now (its session's), for failed deliveries. */
@@ -91,7 +102,36 @@ export class CaseIntake implements CasePort {
     // The timer and the board do not wait on each other: a case is shown even when its
     // timer could not be armed now (the effect is retried; the start-up resync heals it).
     await Promise.all([this.#d.sla.onCaseChanged(c), this.#showChange(c, change, before)]);
+    await this.#match(c);
     return undefined;
+  }
+
+  /**
+   * Compare the case with the open reports and cases (best effort: a failure to match is
+   * logged and never holds up the case; its next change tries again).
+   */
+  async #match(c: Case): Promise<void> {
+    const reunite = this.#d.reunite;
+    if (!reunite) return;
+    try {
+      await reunite.caseChanged(c);
+    } catch (err) {
+      this.#d.log.warn({ case: c.id, err: errorSummary(err) }, "reunite: case not matched");
+    }
+  }
+
+  /** The person answered whether their family may be told (from their own conversation only). */
+  async consent(key: ConversationKey, effect: Extract<Effect, { type: "consent" }>): Promise<void> {
+    const c = await this.#d.store.get(effect.caseRef);
+    if (c?.conversation !== key) return;
+    await this.#d.reunite?.consentAnswered(c.id, effect.yes);
+  }
+
+  /** A family asked for news: their report's status, from their own conversation only. */
+  async news(key: ConversationKey, effect: Extract<Effect, { type: "news" }>): Promise<Inbound> {
+    const c = await this.#d.store.get(effect.caseRef);
+    const status = c?.conversation === key ? await this.#d.reunite?.reportStatus(c.id) : undefined;
+    return { kind: "system", event: "report_status", ...(status ? { status } : {}) };
   }
 
   async #showChange(c: Case, change: UpsertChange, before: Case | undefined): Promise<void> {
@@ -154,6 +194,8 @@ export class CaseIntake implements CasePort {
     }
     const r = await this.#d.store.erase(effect.caseRef, this.#now());
     if (!r.ok) return;
+    // An erased case leaves no match and no hash behind.
+    await this.#d.reunite?.forget(r.case.id);
     await this.#d.sla.onCaseChanged(r.case);
     await bestEffort(this.#d.log, "remove", () => this.#d.board.remove(r.case));
   }

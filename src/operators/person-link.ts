@@ -8,7 +8,15 @@ import type { Delivery } from "../runtime/runtime.js";
 import type { WriteRefusal } from "../runtime/write-rule.js";
 
 /** An operator action as the engine hears it (see the engine's `operator` inbound). */
-export type OperatorEvent = "joined" | "left" | "closed" | "steps";
+export type OperatorEvent =
+  | "joined"
+  | "left"
+  | "closed"
+  | "steps"
+  /** Reunite: ask the person whether their family may be told they are in contact. */
+  | "consent_ask"
+  /** Reunite: tell a family the person they reported is in contact (after the person's yes). */
+  | "family_update";
 
 /** What reaching out after the window came to (WhatsApp's re-engagement template). */
 export type ReachOut = "template_sent" | "window_closed" | "unreachable" | "failed";

@@ -84,6 +84,10 @@ export interface CasePort {
   erase(key: ConversationKey, effect: Extract<Effect, { type: "erase" }>): Promise<void>;
   /** The person left quickly with their case open: its operators are told not to write. */
   leftQuickly?(key: ConversationKey, effect: Extract<Effect, { type: "wipe" }>): Promise<void>;
+  /** The person answered whether their family may be told they are in contact (reunite). */
+  consent?(key: ConversationKey, effect: Extract<Effect, { type: "consent" }>): Promise<void>;
+  /** A family asked for news: what the engine hears back (`report_status`). */
+  news?(key: ConversationKey, effect: Extract<Effect, { type: "news" }>): Promise<Inbound>;
 }
 
 /**
@@ -352,6 +356,17 @@ export class EffectRouter implements EffectSink {
         return effect.origin
           ? { chatLog: { ids: [effect.origin], deleteAt: this.#now() + effect.afterMs } }
           : {};
+      case "consent":
+        await this.d.cases.consent?.(key, effect);
+        return {};
+      case "news":
+        // Without a case port that knows reports, the family gets the general answer.
+        return {
+          next: (await this.d.cases.news?.(key, effect)) ?? {
+            kind: "system",
+            event: "report_status",
+          },
+        };
       case "error":
       case "reply":
       case "end":

@@ -40,6 +40,10 @@ export function renderEffect(effect: Effect): string {
       return `  ⚑ ${effect.job} called off`;
     case "reattach":
       return "  ⚑ checking the case code";
+    case "consent":
+      return `  ⚑ case ${effect.caseRef}: the family ${effect.yes ? "may" : "may not"} be told`;
+    case "news":
+      return `  ⚑ the status of report ${effect.caseRef} asked for`;
   }
 }
 

@@ -21,6 +21,8 @@ const EFFECT_TYPES = [
   "schedule",
   "cancel",
   "error",
+  "consent",
+  "news",
 ] as const satisfies readonly Effect["type"][];
 
 // A new kind of effect must be added above, or its outbox entries would be quarantined.

@@ -254,6 +254,15 @@ export class TelegramOperatorBoard implements OperatorBoard, Announcer {
 
   // ---- For the operator surface ------------------------------------------------------------
 
+  /** A line in the case's topic, with buttons when given (reunite's matches). */
+  async line(c: Case, html: string, markup?: InlineKeyboardMarkup): Promise<void> {
+    await this.#locked(c.id, async () => {
+      const fresh = (await this.#d.store.get(c.id)) ?? c;
+      if (fresh.erased) return;
+      await this.#inTopic(fresh, (t) => this.#post(fresh.priority, t, html, markup));
+    });
+  }
+
   /** The case a topic shows, if any. */
   caseOf(threadId: number): Promise<Case | undefined> {
     return this.#d.store.byTopic(threadId);

@@ -16,10 +16,12 @@ import { MEDIA_KINDS } from "../../channels/telegram/inbound.js";
 import { escapeHtml } from "../../channels/telegram/render.js";
 import type { OperatorUpdates } from "../../channels/telegram/updates.js";
 import type { Logger } from "../../log.js";
+import type { Reunite } from "../../reunite/service.js";
 import { errorSummary } from "../../runtime/runtime.js";
 import type { CaseOutcome, OperatorDesk } from "../desk.js";
 import type { TelegramOperatorBoard } from "./board.js";
 import { decodeTap, type OperatorTap } from "./callback.js";
+import { decodeMatchTap, type MatchTap } from "./match-board.js";
 
 export interface TelegramOperatorUpdatesDeps {
   api: Api;
@@ -34,6 +36,8 @@ export interface TelegramOperatorUpdatesDeps {
   actorOf?: (userId: number) => string;
   /** Whether a stored name is on the allow-lists (`OperatorIds.isListed`). */
   isListed?: (actor: string) => boolean;
+  /** Reunite's decisions on matches (absent: match buttons are old buttons). */
+  reunite?: Pick<Reunite, "decide" | "askConsent" | "tellFamily">;
 }
 
 /** Telegram's limit for a callback answer's text. */
@@ -128,6 +132,8 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
   async #runTap(q: CallbackQuery, dedupeId: string): Promise<string> {
     const tap = decodeTap(q.data);
     const user = this.#actor(q.from.id);
+    const matchTap = this.#d.reunite ? decodeMatchTap(q.data) : undefined;
+    if (matchTap) return this.#matchTap(q, user, matchTap);
     if (!tap) {
       this.#d.desk.authorise(user, "tap");
       return this.#view.t("error.old_button");
@@ -183,6 +189,23 @@ export class TelegramOperatorUpdates implements OperatorUpdates {
     if (settled && messageId !== undefined)
       await this.#d.board.setKeyboard(messageId, undefined).catch(() => undefined);
     return this.#said(r, done);
+  }
+
+  /** Link, dismiss, ask the person, tell the family; a settled match's buttons go. */
+  async #matchTap(q: CallbackQuery, user: string, tap: MatchTap): Promise<string> {
+    const reunite = this.#d.reunite as NonNullable<TelegramOperatorUpdatesDeps["reunite"]>;
+    const { caseId, other } = tap;
+    const r =
+      tap.action === "link" || tap.action === "dismiss"
+        ? await reunite.decide(user, caseId, other, tap.action === "link" ? "linked" : "dismissed")
+        : tap.action === "ask"
+          ? await reunite.askConsent(user, caseId, other)
+          : await reunite.tellFamily(user, caseId, other);
+    if (!r.ok) return this.#view.t(`match.error.${r.error}`);
+    const messageId = q.message?.message_id;
+    if (messageId !== undefined)
+      await this.#d.board.setKeyboard(messageId, undefined).catch(() => undefined);
+    return this.#view.t(`match.done.${tap.action}`);
   }
 
   #said(r: CaseOutcome, done: string): string {

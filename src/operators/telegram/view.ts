@@ -500,6 +500,11 @@ export class OperatorView {
   }
 
   /** An operator as operators read them: their Telegram id, not the stored name. */
+  /** How an operator is named in the group (their label, or the stored id). */
+  who(actor: string | undefined): string {
+    return this.#who(actor);
+  }
+
   #who(actor: string | undefined): string {
     if (actor === undefined) return "?";
     return this.#o.operatorLabel ? this.#o.operatorLabel(actor) : actor;
