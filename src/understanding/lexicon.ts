@@ -232,6 +232,8 @@ export class Lexicon<T> {
         else met.singles.push({ value: entry.value, exact });
       }
     }
+    // Most words of a long message meet no phrase word: they share one empty answer.
+    if (met.words.size === 0) met = NOTHING as Met<T>;
     if (this.#byWord.size >= WORD_CACHE_LIMIT) this.#byWord.clear();
     this.#byWord.set(token.word, met);
     return met;
@@ -249,7 +251,7 @@ interface Met<T> {
   longer: { entry: Entry<T>; exact: boolean }[];
 }
 
-/** A word that meets nothing (a masked one: "pukul" in "pukul 10"). */
+/** A word that meets nothing (or a masked one: "pukul" in "pukul 10"). */
 const NOTHING: Met<unknown> = { words: new Map(), singles: [], longer: [] };
 
 /** Words whose anchors are remembered; beyond this the memory starts afresh. */
