@@ -77,6 +77,8 @@ export function createServer(d: ServerDeps): FastifyInstance {
     void reply.status(status).send({ error: status === 400 ? "bad request" : "internal error" });
   });
   app.get("/healthz", async () => ({ status: "ok" }));
+  // Browsers ask for it on every page (the web chat, the console): no icon, no 404 noise.
+  app.get("/favicon.ico", (_req, reply) => reply.status(204).send());
   app.get("/readyz", async (_req, reply) => {
     const checks = await d.ready();
     const ok = checks.every((c) => c.ok || c.critical === false);

@@ -4,9 +4,9 @@
  * reach the open page as server-sent events.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { CHAT_HEADER } from "../../src/channels/web/routes.js";
 import { createConfig } from "../../src/config.js";
 import { type Service, serviceClock, startService } from "../helpers/service.js";
+import { openTab } from "../helpers/web-tab.js";
 
 const services: Service[] = [];
 
@@ -18,48 +18,6 @@ async function service(env: Record<string, string> = {}, now?: () => number): Pr
   const s = await startService({ redis: false, fake: null, env, ...(now ? { now } : {}) });
   services.push(s);
   return s;
-}
-
-/** A browser tab: its conversation id from the page, and its event stream read as it comes. */
-async function openTab(base: string) {
-  const page = await (await fetch(`${base}/`)).text();
-  const chat = /data-chat="([^"]+)"/.exec(page)?.[1] as string;
-  const stream = new AbortController();
-  const res = await fetch(`${base}/chat/events?c=${chat}`, { signal: stream.signal });
-  expect(res.headers.get("content-type")).toContain("text/event-stream");
-  let seen = "";
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    for (;;) {
-      const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-      if (done) return;
-      seen += decoder.decode(value);
-    }
-  })();
-  let n = 0;
-  return {
-    chat,
-    seen: () => seen,
-    async send(form: Record<string, string>): Promise<number> {
-      n += 1;
-      const res = await fetch(`${base}/chat/send`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", [CHAT_HEADER]: chat },
-        body: new URLSearchParams({ mid: `ptest${String(n).padStart(6, "0")}`, ...form }),
-      });
-      return res.status;
-    },
-    async until(what: string | RegExp, timeoutMs = 10_000): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      const found = () => (typeof what === "string" ? seen.includes(what) : what.test(seen));
-      while (!found()) {
-        if (Date.now() > deadline) throw new Error(`the page never showed ${what}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-    close: () => stream.abort(),
-  };
 }
 
 describe("the web chat in the service", () => {

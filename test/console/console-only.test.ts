@@ -149,6 +149,11 @@ describe("a helpline worked from the console alone", () => {
   });
   afterAll(async () => svc?.close());
 
+  it("answers a browser's request for /favicon.ico with no content, not a 404", async () => {
+    const res = await svc.app.server.inject({ method: "GET", url: "/favicon.ico" });
+    expect(res.statusCode).toBe(204);
+  });
+
   it("marks a case left unclaimed past its time limit in the queue", async () => {
     const b = svc.browser();
     await svc.account("rina", "operator");

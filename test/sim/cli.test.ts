@@ -9,18 +9,23 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = join(import.meta.dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
+/**
+ * Both start the demo service (web chat and console on the same runtime, decision 0041),
+ * compiled on the fly by tsx: a cold start takes most of 20 s on a busy 2-core runner.
+ */
+const SPAWN_MS = 50_000;
 
 function run(script: string, args: string[], input: string, env: Record<string, string> = {}) {
   const result = spawnSync(TSX, [join(ROOT, script), ...args], {
     input,
     encoding: "utf8",
     env: { PATH: process.env.PATH ?? "", ...env },
-    timeout: 30_000,
+    timeout: SPAWN_MS,
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe("npm run chat", () => {
+describe("npm run chat", { timeout: SPAWN_MS + 5_000 }, () => {
   it("prints one JSON object per effect with --json, one message per input line", () => {
     const { code, out } = run("src/sim/cli.ts", ["--json", "--lang", "id"], "halo\n1\n1\n");
     expect(code).toBe(0);
@@ -71,7 +76,7 @@ describe("npm run chat", () => {
   });
 });
 
-describe("npm start without a channel token", () => {
+describe("npm start without a channel token", { timeout: SPAWN_MS + 5_000 }, () => {
   it("runs the local demo on in-memory stores", () => {
     const { code, out, err } = run("src/main.ts", [], "halo\n2\n");
     expect(code).toBe(0);
