@@ -22,6 +22,7 @@ import { sharedIdSecret, type WebChatOptions, webChat } from "./channels/web/cre
 import { sessionCaseRef, type WhatsAppChannel } from "./channels/whatsapp/channel.js";
 import { whatsappChannel, whatsappWebhook } from "./channels/whatsapp/create.js";
 import { type Config, ConfigError } from "./config.js";
+import { consoleUsernameOf } from "./console/accounts.js";
 import { type ConsoleParts, consoleParts, consoleRoutes } from "./console/create.js";
 import { consoleOperatorsProblem } from "./console/surface.js";
 import type { Bundle } from "./engine/types.js";
@@ -373,7 +374,8 @@ function operatorBoard(p: Parts, wa: WhatsAppChannel | undefined, consoleOn: boo
           chatId,
           language: config.operators.language,
           supervisorIds: config.operators.supervisorIds,
-          operatorLabel: (actor) => p.operatorIds.label(actor),
+          // A console-only account shows as its username, not as its stored actor name.
+          operatorLabel: (actor) => consoleUsernameOf(actor) ?? p.operatorIds.label(actor),
           timeZone: config.timeZone,
           log,
           now: ports.now,

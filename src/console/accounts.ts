@@ -42,7 +42,14 @@ export function actorOf(
 ): string {
   // Linked to Telegram: the name the group's actions are stored under, so one person's
   // claims in the group and in the console are one person's.
-  return a.telegramId ? operatorName(a.telegramId) : `web:${a.username}`;
+  return a.telegramId ? operatorName(a.telegramId) : `${CONSOLE_ONLY}${a.username}`;
+}
+
+const CONSOLE_ONLY = "web:";
+
+/** The username behind a console-only account's actor (`web:<username>`), else undefined. */
+export function consoleUsernameOf(actor: string): string | undefined {
+  return actor.startsWith(CONSOLE_ONLY) ? actor.slice(CONSOLE_ONLY.length) : undefined;
 }
 
 export interface AccountStore {

@@ -57,6 +57,9 @@ describe("an operator works a case from the console", () => {
       () => svc.fake.callsTo("editMessageText").some((c) => String(c.params.text).includes("rina")),
       8000,
     );
+    // The group's card names her as the console does, not by the stored actor name.
+    const cards = svc.fake.callsTo("editMessageText").map((c) => String(c.params.text));
+    expect(cards.join("\n")).not.toContain("web:rina");
 
     // Reply: the person receives it; the console says it was delivered.
     const page = await b.get(`/console/cases/${id}`);
