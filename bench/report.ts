@@ -37,6 +37,8 @@ export interface BenchResults {
   trips?: TripsResult;
   queue?: QueueResult;
   burst?: BurstResult;
+  /** `--only instances`: two instances on a Cluster against one on one Redis. */
+  instances?: import("./instances.js").InstancesResult;
 }
 
 export const BEGIN =

@@ -3,7 +3,8 @@
  * prints a summary, writes `bench/results/<date>.json`, and (full runs) the generated
  * tables in BENCHMARKS.md. `--quick` is a smoke run of every part, under a minute.
  *
- * Options: --only engine,understanding,surge,queue,burst  --bots pulang,baseline,floor  --people N
+ * Options: --only engine,understanding,surge,queue,burst (and instances: two instances on a
+ *          Redis Cluster against one on one Redis, only when asked for)  --bots pulang,baseline,floor  --people N
  *          --concurrency C  --profile (CPU profiles of the bots, bench/results/tmp-profiles)
  *          --redis-url redis://...  (default: a private redis-server when one is installed,
  *          else REDIS_URL or 127.0.0.1:6379, under a prefix of its own)
@@ -16,6 +17,7 @@ import { Redis } from "ioredis";
 import { benchBurst } from "./burst.js";
 import { benchCodec } from "./codec.js";
 import { benchEngine } from "./engine.js";
+import { benchInstances, instancesTable } from "./instances.js";
 import type { BotKind } from "./lib/bots.js";
 import { hasRedisServer, PrivateRedis, redisInfo } from "./lib/redis.js";
 import { summarizeProfile } from "./profile.js";
@@ -135,6 +137,13 @@ try {
   if (only.has("burst")) {
     results.burst = await benchBurst(redis, redisUrl, burstSize, progress(`burst (${burstSize})`));
   }
+  if (only.has("instances")) {
+    const people = Number(values.people ?? (quick ? 200 : 2_000));
+    results.instances = await benchInstances(
+      { people, concurrency: plan.concurrency, warmup: quick ? 50 : 300 },
+      progress,
+    );
+  }
 } finally {
   await redis.quit();
   await privateRedis?.stop();
@@ -142,6 +151,7 @@ try {
 
 const table = markdown(results);
 process.stdout.write(`\n${table}\n`);
+if (results.instances) process.stdout.write(`\n${instancesTable(results.instances)}\n`);
 const dir = join(import.meta.dirname, "results");
 mkdirSync(dir, { recursive: true });
 // A complete run is `<date>.json`; partial or experimental ones are `tmp-...` (git ignores them).

@@ -83,7 +83,13 @@ function groupOf(kind: BotKind): (rest: string) => string {
   };
 }
 
-function envFor(kind: BotKind, redisUrl: string, prefix: string, apiRoot: string, keys: Keys) {
+export function envFor(
+  kind: BotKind,
+  redisUrl: string,
+  prefix: string,
+  apiRoot: string,
+  keys: Keys,
+) {
   const common = {
     PORT: "0",
     HOST: "127.0.0.1",
@@ -130,7 +136,7 @@ interface Ctx {
 
 /** Chat ids: each phase its own range, so nothing is shared between phases. */
 let chatBase = 1_000_000_000;
-function chats(n: number): number {
+export function chats(n: number): number {
   const first = chatBase;
   chatBase += n + 1000;
   return first;

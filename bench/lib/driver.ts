@@ -21,7 +21,8 @@ export type LoadMode =
   | { kind: "open"; rate: number; seconds: number; pool: number };
 
 export interface LoadOptions {
-  port: number;
+  /** The bot's webhook port; several: instances behind a load balancer (each request the next). */
+  port: number | number[];
   secret: string;
   fake: LeanTelegramApi;
   people: Person[];
@@ -102,12 +103,14 @@ export function runLoad(o: LoadOptions): Promise<LoadResult> {
     const started = performance.now();
     let done: () => void = () => undefined;
 
+    const ports = Array.isArray(o.port) ? o.port : [o.port];
+    let requests = 0;
     const post = (f: Inflight) => {
       const req = request(
         {
           agent,
           host: "127.0.0.1",
-          port: o.port,
+          port: ports[requests++ % ports.length],
           method: "POST",
           path: "/telegram/webhook",
           headers: {

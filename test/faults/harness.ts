@@ -18,6 +18,7 @@ import { parseDataKeys } from "../../src/crypto/keys.js";
 import { hashedNames } from "../../src/crypto/pseudonym.js";
 import type { Session } from "../../src/engine/session.js";
 import { createLogger } from "../../src/log.js";
+import type { RedisClient } from "../../src/stores/redis/connection.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
 import { FAKE_TOKEN, FakeTelegramApi } from "../fakes/telegram-api.js";
 import { REDIS_URL } from "../helpers/redis-url.js";
@@ -27,6 +28,8 @@ export const SECRET = "faults-secret-0123456789abcdef";
 /** Everything a service process is configured with; shared by processes of one test. */
 export interface ServiceSetup {
   redisUrl: string;
+  /** Where Redis is instead of `redisUrl` (a Cluster's `REDIS_CLUSTER_NODES`, a barrier). */
+  redisEnv?: Record<string, string>;
   prefix: string;
   dataKey: string;
   pseudonymKey: string;
@@ -50,7 +53,7 @@ function envOf(s: ServiceSetup): Record<string, string> {
     // As the benchmarks run it (cases go to the log: no operators' group).
     NODE_ENV: BENCH_NODE_ENV,
     LOG_LEVEL: "info",
-    REDIS_URL: s.redisUrl,
+    ...(s.redisEnv ?? { REDIS_URL: s.redisUrl }),
     REDIS_KEY_PREFIX: s.prefix,
     DATA_KEY: s.dataKey,
     PSEUDONYM_KEY: s.pseudonymKey,
@@ -136,7 +139,7 @@ export async function recoverNow(setup: ServiceSetup): Promise<number> {
 /** Read (and write) conversations as the service stores them (same keys); `now`: its clock. */
 export function storeOf(
   setup: ServiceSetup,
-  redis: Redis,
+  redis: RedisClient,
   now?: () => number,
 ): RedisConversationStore {
   return new RedisConversationStore(redis, {
@@ -166,7 +169,7 @@ export async function sessionOf(
  * has one, else the distinct case ids of "case raised" log lines.
  */
 export async function escalationsReached(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   lines: string[],
 ): Promise<{ count: number; source: string }> {

@@ -94,16 +94,19 @@ function clientFor(connection: RedisConnection, options: RedisOptions): RedisCli
 
 /**
  * Cluster-wide options mirror the single client's: no offline queue (fail fast, the
- * channel redelivers), auto-pipelining, and the same per-node settings.
+ * channel redelivers) and the same per-node settings; no auto-pipelining (below).
  */
 function clusterOptions(
   connection: Extract<RedisConnection, { kind: "cluster" }>,
   options: RedisOptions,
 ): ClusterOptions {
-  const { enableOfflineQueue, enableAutoPipelining, retryStrategy, ...perNode } = options;
+  const { enableOfflineQueue, enableAutoPipelining: _, retryStrategy, ...perNode } = options;
   return {
     enableOfflineQueue: enableOfflineQueue ?? true,
-    enableAutoPipelining: enableAutoPipelining ?? false,
+    // Off on a Cluster: ioredis batched commands of different nodes' slots issued in one tick
+    // into one pipeline and refused it ("All keys in the pipeline should belong to the same
+    // slots allocation group"): with two instances under load, half the webhooks failed.
+    enableAutoPipelining: false,
     clusterRetryStrategy: (times) => retryStrategy?.(times) ?? MAX_RECONNECT_DELAY_MS,
     // Writes go to primaries; a failover moves slots, which the client follows (MOVED).
     scaleReads: "master",
