@@ -7,7 +7,9 @@
 import { telegramFailure } from "./telegram/errors.js";
 
 export interface ErrorSummary {
-  name: string;
+  /** The error's class (`GrammyError`, `ReplyError`). Not `name`: the log redacts any
+   * field called name, as it may be a person's, so the class would never show. */
+  type: string;
   code?: string | number;
   /** What a Telegram failure means (`unreachable`, `rate_limited`...). */
   kind?: string;
@@ -15,11 +17,11 @@ export interface ErrorSummary {
 
 export function errorSummary(err: unknown): ErrorSummary {
   const e = err as { name?: unknown; code?: unknown } | null | undefined;
-  const name = typeof e?.name === "string" ? e.name : typeof err;
+  const type = typeof e?.name === "string" ? e.name : typeof err;
   const failure = telegramFailure(err);
   if (failure.kind !== "other") {
-    return { name, kind: failure.kind, ...("code" in failure ? { code: failure.code } : {}) };
+    return { type, kind: failure.kind, ...("code" in failure ? { code: failure.code } : {}) };
   }
   const code = e?.code;
-  return typeof code === "string" || typeof code === "number" ? { name, code } : { name };
+  return typeof code === "string" || typeof code === "number" ? { type, code } : { type };
 }

@@ -69,11 +69,11 @@ describe("Telegram failures", () => {
   it("summarises errors for the log by kind and code, never by their words", () => {
     const err = refused(403, "Forbidden: bot was blocked by the user +6281234567890");
     const summary = errorSummary(err);
-    expect(summary).toEqual({ name: "GrammyError", kind: "unreachable", code: 403 });
+    expect(summary).toEqual({ type: "GrammyError", kind: "unreachable", code: 403 });
     expect(JSON.stringify(summary)).not.toContain("628");
     const system = Object.assign(new Error("connect ECONNREFUSED 10.0.0.1"), {
       code: "ECONNREFUSED",
     });
-    expect(errorSummary(system)).toEqual({ name: "Error", code: "ECONNREFUSED" });
+    expect(errorSummary(system)).toEqual({ type: "Error", code: "ECONNREFUSED" });
   });
 });

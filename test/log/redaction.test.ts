@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { errorSummary } from "../../src/channels/errors.js";
 import { newSession, type Session } from "../../src/engine/session.js";
 import type { Bundle, Effect, Inbound } from "../../src/engine/types.js";
 import { createLogger, isRedactedField, type Logger, REDACTED_FIELDS } from "../../src/log.js";
@@ -324,6 +325,14 @@ describe("logs hold no personal data", () => {
     ]) {
       expect(text.includes(s), s).toBe(true);
     }
+  });
+
+  it("shows an error summary's class and code (they are never a person's)", () => {
+    const { log, lines } = capture();
+    const refused = Object.assign(new Error("refused +6281234567890"), { code: "ECONNREFUSED" });
+    log.warn({ err: errorSummary(refused) }, "send failed");
+    expect(lines.join("")).toContain('"err":{"type":"Error","code":"ECONNREFUSED"}');
+    expect(lines.join("")).not.toContain("628");
   });
 
   it("matches personal field names at any depth, in any case or spelling", () => {
