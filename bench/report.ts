@@ -10,6 +10,7 @@ import type { EngineResult } from "./engine.js";
 import { bytes, int, ms, ratio } from "./lib/stats.js";
 import type { ProfileSummary } from "./profile.js";
 import type { QueueResult } from "./queue.js";
+import { type ReuniteResult, reuniteTable } from "./reunite.js";
 import type { BotResult, SurgePlan } from "./surge.js";
 import type { TripsResult } from "./trips.js";
 import type { UnderstandingResult } from "./understanding.js";
@@ -37,6 +38,7 @@ export interface BenchResults {
   trips?: TripsResult;
   queue?: QueueResult;
   burst?: BurstResult;
+  reunite?: ReuniteResult;
 }
 
 export const BEGIN =
@@ -96,6 +98,7 @@ export function markdown(r: BenchResults): string {
   if (bots.length > 0) out.push(...surgeTables(r, bots, ours, base, floor));
   if (r.queue) out.push(...queueTable(r.queue));
   if (r.burst) out.push(...burstTable(r.burst));
+  if (r.reunite) out.push(...reuniteTable(r.reunite));
   return out.join("\n");
 }
 
