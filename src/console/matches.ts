@@ -63,7 +63,8 @@ export function matchRoutes(
       if (!reunite || !body.success)
         return ctx.refuse(req, reply, 400, "bad_request", { action: "match", case: c.id });
       const actor = req.signed?.actor as string;
-      const r = await reunite.decide(actor, c.id, body.data.other, body.data.decision);
+      // Signed in as an operator or supervisor who may see this case (seeable).
+      const r = await reunite.decide(actor, c.id, body.data.other, body.data.decision, true);
       if (!r.ok) return ctx.refuse(req, reply, 409, r.error, { action: "match", case: c.id });
       await ctx.audit(req, `match_${body.data.decision}`, true, { case: c.id });
       return reply.redirect(`${BASE}/cases/${c.id}`, 303);
