@@ -10,6 +10,7 @@ import type { EngineResult } from "./engine.js";
 import { bytes, int, ms, ratio } from "./lib/stats.js";
 import type { ProfileSummary } from "./profile.js";
 import type { QueueResult } from "./queue.js";
+import { type ReuniteResult, reuniteTable } from "./reunite.js";
 import type { BotResult, SurgePlan } from "./surge.js";
 import type { TripsResult } from "./trips.js";
 import type { UnderstandingResult } from "./understanding.js";
@@ -39,6 +40,7 @@ export interface BenchResults {
   burst?: BurstResult;
   /** `--only instances`: two instances on a Cluster against one on one Redis. */
   instances?: import("./instances.js").InstancesResult;
+  reunite?: ReuniteResult;
 }
 
 export const BEGIN =
@@ -98,6 +100,7 @@ export function markdown(r: BenchResults): string {
   if (bots.length > 0) out.push(...surgeTables(r, bots, ours, base, floor));
   if (r.queue) out.push(...queueTable(r.queue));
   if (r.burst) out.push(...burstTable(r.burst));
+  if (r.reunite) out.push(...reuniteTable(r.reunite));
   return out.join("\n");
 }
 

@@ -3,8 +3,8 @@
  * prints a summary, writes `bench/results/<date>.json`, and (full runs) the generated
  * tables in BENCHMARKS.md. `--quick` is a smoke run of every part, under a minute.
  *
- * Options: --only engine,understanding,surge,queue,burst (and instances: two instances on a
- *          Redis Cluster against one on one Redis, only when asked for)  --bots pulang,baseline,floor  --people N
+ * Options: --only engine,understanding,surge,queue,burst,reunite (and instances: two instances
+ *          on a Redis Cluster against one on one Redis, only when asked for)  --bots pulang,baseline,floor  --people N
  *          --concurrency C  --profile (CPU profiles of the bots, bench/results/tmp-profiles)
  *          --redis-url redis://...  (default: a private redis-server when one is installed,
  *          else REDIS_URL or 127.0.0.1:6379, under a prefix of its own)
@@ -23,6 +23,7 @@ import { hasRedisServer, PrivateRedis, redisInfo } from "./lib/redis.js";
 import { summarizeProfile } from "./profile.js";
 import { benchQueue } from "./queue.js";
 import { type BenchResults, markdown, updateBenchmarksFile } from "./report.js";
+import { benchReunite } from "./reunite.js";
 import { benchBot, type SurgePlan } from "./surge.js";
 import { benchTrips } from "./trips.js";
 import { benchUnderstanding } from "./understanding.js";
@@ -39,7 +40,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const PARTS = "engine,understanding,surge,queue,burst";
+const PARTS = "engine,understanding,surge,queue,burst,reunite";
 const only = new Set((values.only ?? PARTS).split(","));
 
 const plan: SurgePlan = {
@@ -132,6 +133,15 @@ try {
       quick
         ? { enqueue: 200, claim: 200, claimNext: 50 }
         : { enqueue: 1000, claim: 1000, claimNext: 200 },
+    );
+  }
+  if (only.has("reunite")) {
+    const open = quick ? 3_000 : 100_000;
+    results.reunite = await benchReunite(
+      redis,
+      open,
+      progress(`reunite (${open} open)`),
+      quick ? 200 : 1000,
     );
   }
   if (only.has("burst")) {

@@ -235,7 +235,17 @@ export function wireApp(config: Config, ports: Ports, log: Logger): App {
       ...(wa ? [wa.routes] : []),
       ...(channels.web ? [channels.web.routes(runtime)] : []),
       ...(web
-        ? [consoleRoutes(web, { config, bundle: p.bundle, cases, desk: deskDeps, log, now })]
+        ? [
+            consoleRoutes(web, {
+              config,
+              bundle: p.bundle,
+              cases,
+              desk: deskDeps,
+              log,
+              now,
+              reunite,
+            }),
+          ]
         : []),
     ],
     pacers: { tg: p.pacer, ...(channels.wa ? { wa: channels.wa.pacer } : {}) },

@@ -14,6 +14,7 @@ import type { OperatorDeskDeps } from "../operators/desk.js";
 import { OperatorView } from "../operators/telegram/view.js";
 import { type Account, actorOf } from "./accounts.js";
 import type { ConsoleAuth } from "./auth.js";
+import type { ConsoleReunite } from "./matches.js";
 import type { ConsoleStores } from "./stores.js";
 import { type T, translator } from "./texts.js";
 import { notice, type PageContext, page } from "./views/layout.js";
@@ -46,6 +47,8 @@ export interface ConsoleDeps {
   demo: boolean;
   /** How a Telegram operator's id is named in stored cases (a keyed hash). */
   operatorName: (telegramId: string) => string;
+  /** Reunite's matches, shown on the case page (decision 0039). */
+  reunite?: ConsoleReunite;
 }
 
 /** Who is signed in on this request. */

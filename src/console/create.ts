@@ -12,6 +12,7 @@ import type { Logger } from "../log.js";
 import { storedOperatorName } from "../operators/access.js";
 import type { OperatorDeskDeps } from "../operators/desk.js";
 import type { Ports } from "../ports.js";
+import type { ConsoleReunite } from "./matches.js";
 import { consolePlugin } from "./plugin.js";
 import { ConsoleRelay } from "./relay.js";
 import { type ConsoleStores, consoleStores } from "./stores.js";
@@ -72,6 +73,7 @@ export function consoleRoutes(
     desk: OperatorDeskDeps;
     log: Logger;
     now: () => number;
+    reunite?: ConsoleReunite;
   },
 ) {
   return consolePlugin({

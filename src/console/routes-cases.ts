@@ -12,6 +12,7 @@ import { type CaseOutcome, OperatorDesk, QUEUE_LIMIT } from "../operators/desk.j
 import { actorOf } from "./accounts.js";
 import type { ConsoleContext, Signed } from "./context.js";
 import type { ConsoleEvent } from "./events.js";
+import { matchesSection, matchRoutes } from "./matches.js";
 import {
   type Allowed,
   type CaseContext,
@@ -95,9 +96,11 @@ export function caseRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
     const k = await caseContext(ctx, req, reply, c);
     const live = caseLive(k, c, await ctx.d.stores.transcripts.list(c.id));
     const forms = caseForms(k, c, { nonce: randomUUID() });
+    const matches = ctx.d.reunite ? await ctx.d.reunite.matchesOf(c.id) : [];
+    const section = matchesSection(k.t, c, matches, k.csrf);
     return reply
       .type("text/html; charset=utf-8")
-      .send(casePage(ctx.pageContext(req, reply), c, live, forms));
+      .send(casePage(ctx.pageContext(req, reply), c, live, forms + section));
   });
 
   app.get("/cases/:id/live", async (req: CaseRequest, reply) => {
@@ -143,6 +146,7 @@ export function caseRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
       },
     );
 
+  matchRoutes(app, ctx, (req, reply) => seeable(ctx, req, reply, "match"));
   act("claim", (desk, s, c) => desk.claim(s.actor, c.id));
   act("release", (desk, s, c) => desk.release(s.actor, c.id));
   act("steps", (desk, s, c) => desk.sendSteps(s.actor, c.id));

@@ -122,15 +122,22 @@ export class Reunite {
     await this.#d.matches.file(mine);
     const perKey = this.#d.perKey ?? PER_KEY;
     const candidates = await this.#d.matches.candidates(mine.keys, perKey);
+    // Scoring is pure and cheap; only the few worth a look cost a read of their case.
+    const worth = candidates
+      .filter((other) => comparable(mine, other))
+      .map((other) => ({ other, s: score(mine, other) }))
+      .filter(({ s }) => suggested(s));
+    const found = await Promise.all(worth.map(({ other }) => this.#d.cases.get(other.id)));
     let count = 0;
-    for (const other of candidates) {
-      if (!comparable(mine, other)) continue;
-      const s = score(mine, other);
-      if (!suggested(s)) continue;
-      const oc = await this.#d.cases.get(other.id);
+    for (const [i, { other, s }] of worth.entries()) {
+      const oc = found[i];
       if (!usable(oc)) continue;
-      const at = this.#now();
-      const match = { score: s.score, reasons: s.reasons, state: "suggested" as const, at };
+      const match = {
+        score: s.score,
+        reasons: s.reasons,
+        state: "suggested" as const,
+        at: this.#now(),
+      };
       if (!(await this.#d.matches.suggest(c.id, other.id, match))) continue;
       await this.#tell(c, oc, "suggested", "system");
       count++;
@@ -139,14 +146,19 @@ export class Reunite {
     return count;
   }
 
-  /** Operators link two cases (each then shows the other) or dismiss the match for good. */
+  /**
+   * Operators link two cases (each then shows the other) or dismiss the match for good.
+   * `signedIn`: the console checked the user already (its accounts are not the group's lists).
+   */
   async decide(
     user: string,
     a: string,
     b: string,
     state: "linked" | "dismissed",
+    signedIn = false,
   ): Promise<MatchOutcome> {
-    if (!this.#d.authorise(user, `match_${state}`)) return { ok: false, error: "not_allowed" };
+    if (!signedIn && !this.#d.authorise(user, `match_${state}`))
+      return { ok: false, error: "not_allowed" };
     const [ca, cb] = await Promise.all([this.#d.cases.get(a), this.#d.cases.get(b)]);
     if (!ca || !cb) return { ok: false, error: "not_found" };
     const m = await this.#d.matches.update(a, b, { state, by: user, decidedAt: this.#now() });
