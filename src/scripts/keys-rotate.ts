@@ -37,7 +37,7 @@
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { Cluster, type Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { createConfig } from "../config.js";
 import {
   createEncryptedCodec,
@@ -48,6 +48,7 @@ import {
 import type { DataKeys } from "../crypto/keys.js";
 import { CodecError, placeOf } from "../stores/codec.js";
 import { createRedis, waitUntilReady } from "../stores/redis/connection.js";
+import { scanBatches } from "../stores/redis/scan.js";
 
 export interface RotateOptions {
   redis: Redis | Cluster;
@@ -140,7 +141,11 @@ export async function rotateKeys(opts: RotateOptions): Promise<RotateReport> {
     raced: 0,
   };
 
-  for await (const batch of scanAll(opts.redis, `${escapeGlob(opts.prefix)}*`, opts.scanCount)) {
+  for await (const batch of scanBatches(
+    opts.redis,
+    `${escapeGlob(opts.prefix)}*`,
+    opts.scanCount,
+  )) {
     report.keysScanned += batch.length;
     const types = await Promise.all(batch.map((k) => redis.type(k)));
     const slots = (
@@ -240,24 +245,6 @@ function defineSwaps(redis: Redis | Cluster): (Redis | Cluster) & SwapCommands {
     redis.defineCommand("pulangRotateString", { numberOfKeys: 1, lua: SWAP_STRING });
   }
   return redis as (Redis | Cluster) & SwapCommands;
-}
-
-/** Every key matching `pattern`, in batches; on a Cluster, from every master. */
-async function* scanAll(
-  redis: Redis | Cluster,
-  pattern: string,
-  count = 500,
-): AsyncGenerator<string[]> {
-  const nodes = redis instanceof Cluster ? redis.nodes("master") : [redis];
-  for (const node of nodes) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", count);
-      cursor = next;
-      // SCAN may return a key twice; counting it twice would only inflate "already current".
-      if (keys.length > 0) yield [...new Set(keys)];
-    } while (cursor !== "0");
-  }
 }
 
 /** Make `s` match itself in a SCAN MATCH pattern. */
