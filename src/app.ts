@@ -76,13 +76,14 @@ export function createDemoRuntime(
   });
 }
 
-/** How often undelivered effects are looked for, and how old they must be. */
-const RECOVERY_EVERY_MS = 30_000;
-const RECOVER_AFTER_MS = 120_000;
 /**
- * At start-up, what an earlier life of this service saved but never sent (it was killed)
- * goes out at once, not two minutes later. Younger entries may belong to a live instance.
+ * How often undelivered effects are looked for, and how old they must be. Short: an
+ * instance still sending a conversation's replies holds its turn, so recovery never sends
+ * them twice (decision 0043); what it finds failed or was left by an instance that died.
  */
+const RECOVERY_EVERY_MS = 10_000;
+const RECOVER_AFTER_MS = 20_000;
+/** At start-up, what an earlier life of this service saved but never sent goes out at once. */
 const RECOVER_AT_START_AFTER_MS = 5_000;
 /** How long shutdown waits for queued replies before leaving them to recovery. */
 const SHUTDOWN_GRACE_MS = 10_000;

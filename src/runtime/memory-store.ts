@@ -11,7 +11,9 @@ import type { SessionStore, StorageAdapter } from "../stores/session-adapters.js
 import { storedDone, storedEffects } from "../stores/stored.js";
 import { type ChatLog, DELETABLE_FOR_MS, jobPrefix, tidyJobId, tidySlot } from "./chat-log.js";
 import {
+  type AckByOptions,
   type AckOptions,
+  type AckResult,
   type CommitOptions,
   type CommitResult,
   type ConversationKey,
@@ -20,6 +22,7 @@ import {
   DEFAULT_DEDUPE_MAX,
   DEFAULT_DEDUPE_WINDOW_MS,
   DEFAULT_TTL_SECONDS,
+  type DelivererTurn,
   decodeSession,
   type OutboxEntry,
   type SessionRecord,
@@ -44,6 +47,8 @@ interface Entry {
   lastInbound?: number;
   /** Message ids in the chat -> when discreet mode deletes them. */
   messages: Map<string, number>;
+  /** The deliverer whose turn it is, until when (a lease, as in Redis). */
+  turn?: { id: string; until: number };
   expiresAt: number;
 }
 
@@ -107,6 +112,7 @@ export class MemoryConversationStore
     entry.session = encoded;
     entry.version = expected + 1;
     if (opts.dedupeId !== undefined) this.#remember(entry, opts.dedupeId, now);
+    const older = entry.outbox.size > 0;
     if (effects !== undefined) {
       entry.pendingSince = now;
       entry.outbox.set(entry.version, effects);
@@ -116,7 +122,11 @@ export class MemoryConversationStore
     if (wrote?.at !== undefined && wrote.at > (entry.lastInbound ?? 0))
       entry.lastInbound = wrote.at;
     this.#touch(entry);
-    return "ok";
+    if (effects === undefined || !opts.deliverer) return "ok";
+    const holder = this.#holder(entry, now);
+    if (holder !== undefined && holder !== opts.deliverer.id) return "queued";
+    entry.turn = { id: opts.deliverer.id, until: now + opts.deliverer.turnMs };
+    return holder !== undefined ? "held" : older ? "behind" : "ok";
   }
 
   async pendingOutbox(
@@ -144,7 +154,7 @@ export class MemoryConversationStore
     return entries.sort((a, b) => a.id - b.id);
   }
 
-  async ackOutbox(key: ConversationKey, id: number, opts: AckOptions = {}): Promise<void> {
+  async ackOutbox(key: ConversationKey, id: number, opts: AckByOptions = {}): Promise<AckResult> {
     const e = this.#live(key);
     if (e) {
       e.outbox.delete(id);
@@ -152,6 +162,31 @@ export class MemoryConversationStore
       if (e.outbox.size === 0) e.pendingSince = undefined;
     }
     await this.#log(key, opts);
+    const left = e?.outbox.size ?? 0;
+    const by = opts.deliverer;
+    if (!by || !e) return left > 0 ? "more" : "none";
+    const holder = this.#holder(e, this.#now());
+    if (holder !== undefined && holder !== by.id) return "taken";
+    e.turn = left > 0 ? { id: by.id, until: this.#now() + by.turnMs } : undefined;
+    return left > 0 ? "more" : "none";
+  }
+
+  async claimTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<boolean> {
+    const e = this.#live(key) ?? this.#create(key);
+    const now = this.#now();
+    const holder = this.#holder(e, now);
+    if (holder !== undefined && holder !== deliverer.id) return false;
+    e.turn = { id: deliverer.id, until: now + deliverer.turnMs };
+    return true;
+  }
+
+  async releaseTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<void> {
+    const e = this.#live(key);
+    if (e?.turn?.id === deliverer.id) e.turn = undefined;
+  }
+
+  async isPending(key: ConversationKey, id: number): Promise<boolean> {
+    return this.#live(key)?.outbox.has(id) === true;
   }
 
   async markDone(
@@ -307,6 +342,11 @@ export class MemoryConversationStore
     };
     this.#entries.set(key, e);
     return e;
+  }
+
+  /** Whose turn it is now, if anyone's (a lapsed lease is nobody's). */
+  #holder(e: Entry, now: number): string | undefined {
+    return e.turn && e.turn.until > now ? e.turn.id : undefined;
   }
 
   #touch(e: Entry): void {

@@ -47,8 +47,36 @@ export function decodeSession(
   }
 }
 
-/** The result of trying to save a step. */
-export type CommitResult = "ok" | "conflict" | "duplicate";
+/**
+ * The result of trying to save a step. Without a `deliverer` every save is `ok`. With one,
+ * a save with effects also says who carries them out (see {@link DelivererTurn}):
+ * - `ok`: the deliverer now has the conversation's turn and nothing older is pending;
+ * - `behind`: it has the turn, but older entries are pending (their deliverer gave up or
+ *   died): those go out first;
+ * - `held`: it had the turn already (it is delivering an older entry): it goes on with this;
+ * - `queued`: another deliverer has the turn and goes on with this after the older ones.
+ */
+export type CommitResult = "ok" | "behind" | "held" | "queued" | "conflict" | "duplicate";
+
+/**
+ * Who is carrying out a conversation's outbox, so that its entries leave in order across
+ * every process sharing the store: one deliverer at a time holds the conversation's turn,
+ * goes on while entries are pending, and gives it back when none is. The turn is a lease:
+ * a deliverer that dies loses it after `turnMs`, and whoever comes next takes it over.
+ */
+export interface DelivererTurn {
+  /** The deliverer (a process's runtime), unique among everything sharing the store. */
+  id: string;
+  /** How long the turn holds without being renewed. */
+  turnMs: number;
+}
+
+/**
+ * What an acknowledgement leaves to its deliverer: `more` entries pending (with a
+ * deliverer: its turn renewed, it goes on), `none` (its turn given back), or the turn
+ * `taken` by another deliverer (its lease ran out): that one goes on, not this.
+ */
+export type AckResult = "more" | "none" | "taken";
 
 /**
  * Effects saved together with the step that produced them, waiting to be carried out.
@@ -75,6 +103,8 @@ export interface CommitOptions {
    * and `at`, their platform's time of the message, moves `lastInbound` forward.
    */
   personWrote?: { at?: number };
+  /** Who would carry out `outbox`: the store decides whose turn it is (the result says). */
+  deliverer?: DelivererTurn;
 }
 
 /** Messages now in the person's chat that discreet mode deletes at `deleteAt`. */
@@ -87,6 +117,11 @@ export interface ChatLogAddition {
 export interface AckOptions {
   /** Messages the entry put in the chat, to delete on schedule (arms the deletion timer). */
   chatLog?: ChatLogAddition;
+}
+
+/** An acknowledgement by a deliverer: its turn is renewed while entries remain, else given back. */
+export interface AckByOptions extends AckOptions {
+  deliverer?: DelivererTurn;
 }
 
 /**
@@ -106,7 +141,9 @@ export interface ConversationStore {
    * stored version is not `expected`, `conflict` (nothing written); else save `session`
    * as version `expected + 1`, remember `dedupeId`, and keep `outbox` (when non-empty) as a
    * pending entry whose id is the new version; with `personWrote`, clear the unreachable
-   * mark and move the last inbound time forward. Refreshes the sliding TTL. One round trip.
+   * mark and move the last inbound time forward; with `deliverer` and an outbox, take the
+   * conversation's turn if it is free (see {@link CommitResult}). Refreshes the sliding
+   * TTL. One round trip.
    */
   commit(
     key: ConversationKey,
@@ -126,9 +163,17 @@ export interface ConversationStore {
   ): Promise<OutboxEntry[]>;
   /**
    * Mark an entry delivered (delete it), and log what it put in the chat (arming the
-   * deletion timer), in one round trip. Unknown ids are ignored.
+   * deletion timer), in one round trip. Unknown ids are ignored. With a `deliverer`, its turn
+   * is renewed while entries remain (taken, if it lapsed and nobody else has it) and given
+   * back when none does.
    */
-  ackOutbox(key: ConversationKey, id: number, opts?: AckOptions): Promise<void>;
+  ackOutbox(key: ConversationKey, id: number, opts?: AckByOptions): Promise<AckResult>;
+  /** Take the conversation's turn if it is free, or renew it if `deliverer` has it. */
+  claimTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<boolean>;
+  /** Give the turn back, if `deliverer` has it (what is pending waits for the next one). */
+  releaseTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<void>;
+  /** Whether entry `id` is still pending (not acknowledged, quarantined or erased). */
+  isPending(key: ConversationKey, id: number): Promise<boolean>;
   /**
    * Remember that the effects at `indices` of entry `id` were carried out (some others were
    * not), so a retry does not repeat them. Replaces what was remembered; ignored when the
@@ -146,8 +191,8 @@ export interface ConversationStore {
    */
   staleOutboxes(olderThanMs: number, now: number, limit: number): Promise<ConversationKey[]>;
   /**
-   * Forget the conversation entirely: session, dedupe ids, outbox, reachability, last
-   * inbound time, chat log and its deletion timer (erase).
+   * Forget the conversation entirely: session, dedupe ids, outbox and its turn,
+   * reachability, last inbound time, chat log and its deletion timer (erase).
    */
   remove(key: ConversationKey): Promise<void>;
 }

@@ -3,6 +3,7 @@
  * Written once for every channel; adapters only translate.
  */
 
+import { randomUUID } from "node:crypto";
 import { errorSummary } from "../channels/errors.js";
 import type { Session } from "../engine/session.js";
 import { SessionFormatError } from "../engine/session.js";
@@ -11,10 +12,13 @@ import { priorityOf } from "../engine/triage.js";
 import type { Bundle, Effect, Inbound } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type {
+  AckResult,
   ChatLogAddition,
+  CommitResult,
   ConversationFacts,
   ConversationKey,
   ConversationStore,
+  DelivererTurn,
   DeliveryMeta,
   EffectSink,
   OutboxEntry,
@@ -42,7 +46,44 @@ export interface RuntimeDeps {
    * loses nothing that was acknowledged. Absent: one Redis, or memory.
    */
   replicated?: () => Promise<void>;
+  /**
+   * This runtime as a deliverer: who has a conversation's turn to carry out its outbox
+   * (unique per process; random by default). Tests name theirs.
+   */
+  deliverer?: string;
+  /** How long a conversation's turn holds unless renewed (see {@link DelivererTurn}). */
+  turnMs?: number;
 }
+
+/**
+ * A turn lasts this long unless renewed: a delivery renews it every third of it while it
+ * waits (pacing), so only a process that died loses it, and the next one takes over after.
+ */
+const TURN_MS = 15_000;
+/** An entry another process delivers is looked at again after this, doubling up to a second. */
+const HANDED_FIRST_LOOK_MS = 50;
+const HANDED_LAST_LOOK_MS = 1_000;
+
+/** Tries of a write that records what was sent, and the pause before the n-th retry (× n). */
+const RECORD_TRIES = 5;
+const RECORD_PAUSE_MS = 500;
+
+/** An entry saved and about to be carried out, with what its delivery needs. */
+interface Saved {
+  id: number;
+  effects: readonly Effect[];
+  meta: DeliveryMeta;
+  done?: readonly number[];
+}
+
+/** Why a drain of a conversation's outbox stopped. */
+type DrainEnd =
+  /** Nothing is pending any more (the turn given back). */
+  | "none"
+  /** Another deliverer took the turn over (this one's lease had run out): it goes on. */
+  | "taken"
+  /** What is still pending failed here and waits for recovery (the turn given back). */
+  | "kept";
 
 /**
  * What became of a step's effects: all carried out (`done`), left in the outbox for
@@ -88,12 +129,18 @@ export class CommitConflictError extends Error {
 export class Runtime {
   readonly #d: RuntimeDeps;
   readonly #now: () => number;
-  /** Deliveries under way in this process, by conversation. */
-  readonly #inflight = new Map<ConversationKey, Promise<Delivery>>();
+  readonly #turn: DelivererTurn;
+  /** Work under way in this process (carrying out an outbox), by conversation, in order. */
+  readonly #inflight = new Map<ConversationKey, Promise<unknown>>();
+  /** Conversations whose outbox this process is carrying out right now. */
+  readonly #carrying = new Set<ConversationKey>();
+  /** Who waits to hear how an entry went, by conversation and entry id. */
+  readonly #waiting = new Map<ConversationKey, Map<number, (d: Delivery) => void>>();
 
   constructor(deps: RuntimeDeps) {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
+    this.#turn = { id: deps.deliverer ?? randomUUID(), turnMs: deps.turnMs ?? TURN_MS };
   }
 
   get bundle(): Bundle {
@@ -140,23 +187,21 @@ export class Runtime {
         ...(dedupeId ? { dedupeId } : {}),
         outbox: result.effects,
         ...(personWrote ? { personWrote } : {}),
+        deliverer: this.#turn,
       });
       if (committed === "duplicate") {
-        return {
-          status: "duplicate",
-          delivered: this.#track(key, () => this.#deliverPending(key)),
-        };
+        const delivered = this.#track(key, () => this.#carryOutIfFree(key));
+        return { status: "duplicate", delivered: delivered.then(asDelivery) };
       }
-      if (committed === "ok") {
+      if (committed !== "conflict") {
         await this.#d.replicated?.();
         this.#logErrors(key, result.effects);
-        const id = record.version + 1;
-        // Ours to deliver: a redelivery's pending sweep must not send it a second time.
-        this.#own(key, id, true);
-        const delivered = this.#track(key, () =>
-          this.#deliver(key, id, result.effects, meta).finally(() => this.#own(key, id, false)),
-        );
-        return { status: "handled", effects: result.effects, delivered };
+        const saved = { id: record.version + 1, effects: result.effects, meta };
+        return {
+          status: "handled",
+          effects: result.effects,
+          delivered: this.#send(key, saved, committed),
+        };
       }
     }
     throw new CommitConflictError(
@@ -166,7 +211,8 @@ export class Runtime {
 
   /**
    * Carry out what earlier processes saved but never delivered (they crashed or the
-   * channel was down). Run periodically; skips conversations this process is busy with.
+   * channel was down). Run periodically; skips conversations this process is busy with,
+   * and those another process is carrying out (it has their turn).
    */
   async recover(olderThanMs: number, limit = 100): Promise<number> {
     const keys = await this.#d.store.staleOutboxes(olderThanMs, this.#now(), limit);
@@ -174,7 +220,7 @@ export class Runtime {
     for (const key of keys) {
       if (this.#inflight.has(key)) continue;
       // One conversation that cannot be recovered now (Redis away) does not stop the others.
-      if ((await this.#track(key, () => this.#deliverPending(key))) !== "kept") delivered += 1;
+      if ((await this.#track(key, () => this.#carryOutIfFree(key))) === "none") delivered += 1;
     }
     return delivered;
   }
@@ -200,20 +246,186 @@ export class Runtime {
     return true;
   }
 
-  /** Outbox entries this process committed and is about to deliver, by conversation. */
-  readonly #owned = new Map<ConversationKey, Set<number>>();
-
-  #own(key: ConversationKey, id: number, owned: boolean): void {
-    const ids = this.#owned.get(key) ?? new Set<number>();
-    if (owned) ids.add(id);
-    else ids.delete(id);
-    if (ids.size > 0) this.#owned.set(key, ids);
-    else this.#owned.delete(key);
+  /**
+   * Carry out a just-saved entry, in its turn: a conversation's entries leave in the order
+   * they were saved, whichever process saved them, because one deliverer at a time has the
+   * conversation's turn and goes on while anything is pending (see {@link DelivererTurn}).
+   */
+  #send(key: ConversationKey, saved: Saved, how: CommitResult): Promise<Delivery> {
+    if (saved.effects.length === 0) return this.#track(key, async () => "done" as const);
+    switch (how) {
+      case "ok": {
+        const mine = this.#waitFor(key, saved.id);
+        void this.#track(key, () => this.#carryOut(key, saved));
+        return mine;
+      }
+      case "behind":
+        return this.#startCarrying(key, saved.id);
+      case "held":
+        // This process is carrying the conversation's outbox: it goes on with this entry.
+        return this.#carrying.has(key)
+          ? this.#waitFor(key, saved.id)
+          : this.#startCarrying(key, saved.id);
+      default:
+        return this.#handedOver(key, saved.id);
+    }
   }
 
-  /** Chain deliveries per conversation, so one person's replies never overtake each other. */
-  #track(key: ConversationKey, work: () => Promise<Delivery>): Promise<Delivery> {
-    const before = this.#inflight.get(key) ?? Promise.resolve<Delivery>("done");
+  /** Carry out everything pending (this process has the turn), and hear how `id` went. */
+  #startCarrying(key: ConversationKey, id: number): Promise<Delivery> {
+    const mine = this.#waitFor(key, id);
+    void this.#track(key, () => this.#carryOut(key));
+    return mine;
+  }
+
+  /**
+   * Another process has the turn: the entry has gone out once it is no longer pending.
+   * Looked at with a growing pause; if the turn comes free meanwhile (that process failed
+   * or died and its lease ran out), it is taken here and the outbox carried out.
+   */
+  async #handedOver(key: ConversationKey, id: number): Promise<Delivery> {
+    const { store } = this.#d;
+    for (let pause = HANDED_FIRST_LOOK_MS; ; pause = Math.min(pause * 2, HANDED_LAST_LOOK_MS)) {
+      await new Promise((r) => setTimeout(r, pause));
+      try {
+        if (!(await store.isPending(key, id))) return "done";
+        if (await store.claimTurn(key, this.#turn)) return this.#startCarrying(key, id);
+      } catch (err) {
+        this.#d.log.warn({ conversation: keyKind(key), err: errorSummary(err) }, "not followed");
+        return "kept";
+      }
+    }
+  }
+
+  /** A redelivery, or recovery: carry out what is pending, unless another process is. */
+  async #carryOutIfFree(key: ConversationKey): Promise<DrainEnd | "busy"> {
+    try {
+      if (!(await this.#d.store.claimTurn(key, this.#turn))) return "busy";
+    } catch (err) {
+      this.#d.log.warn({ conversation: keyKind(key), err: errorSummary(err) }, "not recovered");
+      return "kept";
+    }
+    return this.#carryOut(key);
+  }
+
+  /**
+   * Carry out the conversation's pending entries in order while this process has its turn,
+   * starting with `first` (just saved, nothing older pending) when given. Goes on while an
+   * acknowledgement says more is pending (another process may have saved it), and stops
+   * when nothing is (the turn given back), when another deliverer took the turn over, or
+   * when only entries that failed here are left (the turn given back; recovery tries them
+   * again). A failed entry does not hold back the ones after it: a reply that cannot go out
+   * must not silence the conversation.
+   */
+  async #carryOut(key: ConversationKey, first?: Saved): Promise<DrainEnd> {
+    this.#carrying.add(key);
+    const renew = setInterval(
+      () => void this.#d.store.claimTurn(key, this.#turn).catch(() => undefined),
+      this.#turn.turnMs / 3,
+    );
+    renew.unref();
+    const failed = new Set<number>();
+    let end: DrainEnd | "empty" = "kept";
+    try {
+      end = await this.#carryOutEntries(key, failed, first);
+      return end === "empty" ? "none" : end;
+    } finally {
+      clearInterval(renew);
+      this.#carrying.delete(key);
+      // An acknowledgement that left nothing pending gave the turn back already.
+      if (end !== "none") await this.#giveBack(key);
+      for (const id of failed) this.#settle(key, id, "kept");
+      this.#followLeftovers(key);
+    }
+  }
+
+  async #carryOutEntries(
+    key: ConversationKey,
+    failed: Set<number>,
+    first: Saved | undefined,
+  ): Promise<DrainEnd | "empty"> {
+    if (first) {
+      const next = await this.#carryOutOne(key, first, failed);
+      if (next !== "more") return next;
+    }
+    for (;;) {
+      const pending = await this.#pending(key);
+      if (!pending) return "kept";
+      const todo = pending.entries.filter((e) => !failed.has(e.id));
+      if (todo.length === 0) return failed.size > 0 ? "kept" : "empty";
+      for (const entry of todo) {
+        const next = await this.#carryOutOne(key, { ...entry, meta: pending.meta }, failed);
+        if (next !== "more") return next;
+      }
+    }
+  }
+
+  /** One entry: carried out and acknowledged, or left pending (`failed`) for recovery. */
+  async #carryOutOne(key: ConversationKey, saved: Saved, failed: Set<number>): Promise<AckResult> {
+    const { delivery, next } = await this.#deliver(key, saved);
+    // A failure is told once the turn is given back, so whoever hears it can try again.
+    if (delivery === "kept") {
+      failed.add(saved.id);
+      return "more";
+    }
+    this.#settle(key, saved.id, delivery);
+    return next;
+  }
+
+  /** The pending entries and what their delivery needs, or undefined when Redis is away. */
+  async #pending(
+    key: ConversationKey,
+  ): Promise<{ entries: OutboxEntry[]; meta: DeliveryMeta } | undefined> {
+    const { store } = this.#d;
+    try {
+      const [entries, record] = await Promise.all([
+        store.pendingOutbox(key, (ids) => this.#quarantined(key, ids)),
+        store.load(key),
+      ]);
+      const session = record.unreadable
+        ? undefined
+        : this.#readSession(key, record.session, this.#now());
+      return { entries, meta: this.#meta(session, record) };
+    } catch (err) {
+      this.#d.log.warn({ conversation: keyKind(key), err: errorSummary(err) }, "not recovered");
+      return undefined;
+    }
+  }
+
+  /** Give the turn back (best effort: if Redis is away, the lease runs out by itself). */
+  async #giveBack(key: ConversationKey): Promise<void> {
+    await this.#d.store.releaseTurn(key, this.#turn).catch(() => undefined);
+  }
+
+  #waitFor(key: ConversationKey, id: number): Promise<Delivery> {
+    return new Promise((resolve) => {
+      const waiting = this.#waiting.get(key) ?? new Map<number, (d: Delivery) => void>();
+      waiting.set(id, resolve);
+      this.#waiting.set(key, waiting);
+    });
+  }
+
+  #settle(key: ConversationKey, id: number, delivery: Delivery): void {
+    const waiting = this.#waiting.get(key);
+    waiting?.get(id)?.(delivery);
+    waiting?.delete(id);
+    if (waiting?.size === 0) this.#waiting.delete(key);
+  }
+
+  /**
+   * Entries still awaited when this process stopped carrying the outbox (the turn was
+   * taken over, or one was saved just as it was given back): followed until they go out.
+   */
+  #followLeftovers(key: ConversationKey): void {
+    const waiting = this.#waiting.get(key);
+    if (!waiting) return;
+    this.#waiting.delete(key);
+    for (const [id, resolve] of waiting) void this.#handedOver(key, id).then(resolve);
+  }
+
+  /** Chain work per conversation, so one process never carries out an outbox twice at once. */
+  #track<T>(key: ConversationKey, work: () => Promise<T>): Promise<T> {
+    const before = this.#inflight.get(key) ?? Promise.resolve();
     const mine = before.then(work, work);
     this.#inflight.set(key, mine);
     // Both outcomes handled here: a rejection is the caller's to see, never unhandled.
@@ -225,18 +437,14 @@ export class Runtime {
   }
 
   /**
-   * Carry out outbox entry `id` (but for the effects in `done`, carried out before) and
-   * acknowledge it. When some effects fail, those that did not are remembered as done, so
-   * recovery repeats only the failed ones.
+   * Carry out one entry (but for the effects in `done`, carried out before) and acknowledge
+   * it. When some effects fail, those that did not are remembered as done, so recovery
+   * repeats only the failed ones.
    */
   async #deliver(
     key: ConversationKey,
-    id: number,
-    effects: readonly Effect[],
-    meta: DeliveryMeta,
-    done: readonly number[] = [],
-  ): Promise<Delivery> {
-    if (effects.length === 0) return "done";
+    { id, effects, meta, done = [] }: Saved,
+  ): Promise<{ delivery: Delivery; next: AckResult }> {
     try {
       const report = await this.#d.sink.run(key, effects, meta, new Set(done));
       const now = report.done ?? [];
@@ -246,17 +454,22 @@ export class Runtime {
         throw report.failed;
       }
       await this.#followUp(key, id, effects, [...done, ...now], report.next ?? [], log);
-      // What the effects wrote (a case) is on a replica before the entry stops being pending.
-      await this.#d.replicated?.();
-      await this.#d.store.ackOutbox(key, id, log ? { chatLog: log } : {});
-      return report.refused ?? "done";
+      const next = await this.#afterSending(async () => {
+        // What the effects wrote (a case) is on a replica before the entry stops being pending.
+        await this.#d.replicated?.();
+        return this.#d.store.ackOutbox(key, id, {
+          ...(log ? { chatLog: log } : {}),
+          deliverer: this.#turn,
+        });
+      });
+      return { delivery: report.refused ?? "done", next };
     } catch (err) {
       // The effects stay in the outbox; recovery tries again later.
       this.#d.log.warn(
         { conversation: keyKind(key), err: errorSummary(err) },
         "delivery failed; kept for recovery",
       );
-      return "kept";
+      return { delivery: "kept", next: "more" };
     }
   }
 
@@ -288,40 +501,26 @@ export class Runtime {
     done: readonly number[],
     log: ChatLogAddition | undefined,
   ): Promise<void> {
-    if (done.length > 0) await this.#d.store.markDone(key, id, done, log ? { chatLog: log } : {});
+    if (done.length === 0) return;
+    await this.#afterSending(() =>
+      this.#d.store.markDone(key, id, done, log ? { chatLog: log } : {}),
+    );
   }
 
   /**
-   * A redelivered message: its step was saved before, but the process may have died before
-   * (or while) carrying out the effects. Whatever is still pending goes out now, in order.
-   * Never rejects: when the store cannot be read (Redis away), everything stays for later.
+   * A write that records what already reached the person (an acknowledgement, done marks).
+   * If it is lost, recovery sends those messages again; so a Redis blip (a failover takes a
+   * second or two) is waited out for a few seconds before giving up.
    */
-  async #deliverPending(key: ConversationKey): Promise<Delivery> {
-    const { store } = this.#d;
-    let entries: OutboxEntry[];
-    let record: SessionRecord;
-    try {
-      [entries, record] = await Promise.all([
-        store.pendingOutbox(key, (ids) => this.#quarantined(key, ids)),
-        store.load(key),
-      ]);
-    } catch (err) {
-      this.#d.log.warn({ conversation: keyKind(key), err: errorSummary(err) }, "not recovered");
-      return "kept";
+  async #afterSending<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (attempt >= RECORD_TRIES) throw err;
+        await new Promise((r) => setTimeout(r, RECORD_PAUSE_MS * attempt));
+      }
     }
-    if (entries.length === 0) return "done";
-    const session = record.unreadable
-      ? undefined
-      : this.#readSession(key, record.session, this.#now());
-    const meta = this.#meta(session, record);
-    const owned = this.#owned.get(key);
-    let last: Delivery = "done";
-    for (const entry of entries) {
-      if (owned?.has(entry.id)) continue; // queued here already: it goes out in its turn
-      last = await this.#deliver(key, entry.id, entry.effects, meta, entry.done);
-      if (last === "kept") return last;
-    }
-    return last;
   }
 
   /**
@@ -399,4 +598,9 @@ function afterWriting(
   if (!wrote) return facts;
   const at = Math.max(facts.lastInbound ?? 0, wrote.at ?? 0);
   return at > 0 ? { lastInbound: at } : {};
+}
+
+/** What a redelivery's carrying out came to, for whoever waits on it. */
+function asDelivery(end: DrainEnd | "busy"): Delivery {
+  return end === "kept" ? "kept" : "done";
 }

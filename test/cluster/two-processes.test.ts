@@ -89,7 +89,9 @@ describe("two processes on a Redis Cluster that loses a primary mid-run", () => 
     const warnings = new Map<string, number>();
     for (const l of lines) {
       const m = /"level":([4-9]\d).*"msg":"([^"]*)"/.exec(l);
-      if (m) warnings.set(m[2] as string, (warnings.get(m[2] as string) ?? 0) + 1);
+      const why = /"err":(\{[^}]*\})/.exec(l)?.[1] ?? "";
+      const what = `${m?.[2]} ${why}`;
+      if (m) warnings.set(what, (warnings.get(what) ?? 0) + 1);
     }
     console.info(`service warnings: ${JSON.stringify(Object.fromEntries(warnings))}`);
     const store = storeOf(setup, redis);
@@ -125,6 +127,15 @@ describe("two processes on a Redis Cluster that loses a primary mid-run", () => 
     // Each message's first line (the last one carries the person's own case code).
     const chatOf = (chatId: number) =>
       fake.sentTo(chatId).map((m) => (m.text ?? m.caption ?? "").split("\n")[0] as string);
+    const expected = (i: number) =>
+      mostCommon(people.filter((_, j) => j % 3 === i % 3).map((q) => chatOf(q.chatId)));
+    const differing = people.filter(
+      (p, i) => JSON.stringify(chatOf(p.chatId)) !== JSON.stringify(expected(i)),
+    );
+    // For the reader of a failure: how many chats differ, and how (longer: a reply repeated).
+    console.info(
+      `chats differing from their path: ${differing.length}, of which longer: ${differing.filter((p) => chatOf(p.chatId).length > MOVES).length}`,
+    );
     for (const [i, p] of people.entries()) {
       const path = people.filter((_, j) => j % 3 === i % 3).map((q) => chatOf(q.chatId));
       expect(chatOf(p.chatId), `replies to ${p.chatId}`).toEqual(mostCommon(path));

@@ -45,6 +45,9 @@ function wrap(
     ackOutbox: (k, id, o) => store.ackOutbox(k, id, o),
     markDone: (k, id, done, o) => store.markDone(k, id, done, o),
     staleOutboxes: (...a) => store.staleOutboxes(...a),
+    claimTurn: (...a) => store.claimTurn(...a),
+    releaseTurn: (...a) => store.releaseTurn(...a),
+    isPending: (...a) => store.isPending(...a),
     remove: (k) => store.remove(k),
     ...overrides,
   };

@@ -279,6 +279,77 @@ export function conversationStoreContract(
       });
     });
 
+    describe("one deliverer at a time carries out a conversation's outbox", () => {
+      const A = { id: "deliverer-a", turnMs: 60_000 };
+      const B = { id: "deliverer-b", turnMs: 60_000 };
+
+      it("gives the turn to the first with something to send, and queues the others' entries behind it", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        expect(await store.commit(key, 0, sessionAt(1), { outbox: [], deliverer: B })).toBe("ok");
+        expect(
+          await store.commit(key, 1, sessionAt(2), { outbox: [reply("a")], deliverer: A }),
+        ).toBe("ok");
+        expect(
+          await store.commit(key, 2, sessionAt(3), { outbox: [reply("b")], deliverer: B }),
+        ).toBe("queued");
+        expect(
+          await store.commit(key, 3, sessionAt(4), { outbox: [reply("c")], deliverer: A }),
+        ).toBe("held");
+        expect(await store.claimTurn(key, B)).toBe(false);
+        expect(await store.ackOutbox(key, 2, { deliverer: A })).toBe("more");
+        expect(await store.isPending(key, 2)).toBe(false);
+        expect(await store.isPending(key, 3)).toBe(true);
+        expect(await store.ackOutbox(key, 3, { deliverer: A })).toBe("more");
+        expect(await store.isPending(key, 3)).toBe(false);
+        expect(await store.ackOutbox(key, 4, { deliverer: A })).toBe("none");
+        // Nothing pending: the turn was given back with the last acknowledgement.
+        expect(
+          await store.commit(key, 4, sessionAt(5), { outbox: [reply("d")], deliverer: B }),
+        ).toBe("ok");
+      });
+
+      it("lets the next deliverer take over a turn whose holder stopped renewing it", async () => {
+        const clock = fakeClock();
+        const store = makeStore({ now: clock.now });
+        const key = freshKey();
+        const shortA = { id: A.id, turnMs: 100 };
+        expect(
+          await store.commit(key, 0, sessionAt(1), { outbox: [reply("a")], deliverer: shortA }),
+        ).toBe("ok");
+        clock.advance(1_000);
+        await new Promise((r) => setTimeout(r, 150));
+        // A's entry is still pending: B must send it first.
+        expect(
+          await store.commit(key, 1, sessionAt(2), { outbox: [reply("b")], deliverer: B }),
+        ).toBe("behind");
+        expect(await store.ackOutbox(key, 1, { deliverer: shortA })).toBe("taken");
+        expect(await store.ackOutbox(key, 2, { deliverer: B })).toBe("none");
+      });
+
+      it("claims a free turn, renews one's own, and gives it back only if it is one's own", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { outbox: [reply("a")] });
+        expect(await store.claimTurn(key, A)).toBe(true);
+        expect(await store.claimTurn(key, A)).toBe(true);
+        expect(await store.claimTurn(key, B)).toBe(false);
+        await store.releaseTurn(key, B);
+        expect(await store.claimTurn(key, B)).toBe(false);
+        await store.releaseTurn(key, A);
+        expect(await store.claimTurn(key, B)).toBe(true);
+      });
+
+      it("forgets the turn with the conversation on erase", async () => {
+        const store = makeStore();
+        const key = freshKey();
+        await store.commit(key, 0, sessionAt(1), { outbox: [reply("a")], deliverer: A });
+        await store.remove(key);
+        expect(await store.isPending(key, 1)).toBe(false);
+        expect(await store.claimTurn(key, B)).toBe(true);
+      });
+    });
+
     describe("what the runtime needs besides the session, in the same load", () => {
       it("reads the unreachable mark; only the person's own message clears it", async () => {
         const store = makeStore();

@@ -14,6 +14,8 @@
  *                       `<version>:done` -> encoded indices of its effects carried out
  * - `P c:{K}:bad`       hash: version -> an outbox entry that could not be read (quarantined)
  * - `P c:{K}:msgs`      sorted set: message id in the chat -> when discreet mode deletes it
+ * - `P c:{K}:turn`      string: the deliverer whose turn it is to carry out the outbox (a
+ *                       lease: it expires unless renewed; see {@link DelivererTurn})
  *
  * And two queue-wide keys (other slots), written in the same round trip as the
  * conversation's own script (commands issued together go out as one write):
@@ -36,7 +38,9 @@ import {
   tidySlot,
 } from "../../runtime/chat-log.js";
 import {
+  type AckByOptions,
   type AckOptions,
+  type AckResult,
   type ChatLogAddition,
   type CommitOptions,
   type CommitResult,
@@ -46,6 +50,7 @@ import {
   DEFAULT_DEDUPE_MAX,
   DEFAULT_DEDUPE_WINDOW_MS,
   DEFAULT_TTL_SECONDS,
+  type DelivererTurn,
   decodeSession,
   type OutboxEntry,
   type SessionRecord,
@@ -65,10 +70,10 @@ export interface RedisConversationStoreOptions extends ConversationStoreOptions 
 }
 
 /**
- * KEYS: conversation, seen, out.
+ * KEYS: conversation, seen, out, turn.
  * ARGV: expected, session, dedupe id ('' = none), now, dedupe window ms, dedupe max,
  * ttl ms, encoded outbox ('' = none), person wrote ('1' or ''), their time ('' = none),
- * encoded key ('' = none).
+ * encoded key ('' = none), deliverer ('' = none), turn ms.
  */
 const COMMIT = `
 local dedupe = ARGV[3]
@@ -94,16 +99,25 @@ if dedupe ~= '' then
   redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[6]) + 1))
   redis.call('PEXPIRE', KEYS[2], ARGV[5])
 end
+local older = redis.call('HLEN', KEYS[3]) > 0
 if ARGV[8] ~= '' then redis.call('HSET', KEYS[3], version, ARGV[8]) end
 redis.call('PEXPIRE', KEYS[3], ARGV[7])
+if ARGV[8] == '' or ARGV[12] == '' then return 'ok' end
+local holder = redis.call('GET', KEYS[4])
+if holder and holder ~= ARGV[12] then return 'queued' end
+redis.call('SET', KEYS[4], ARGV[12], 'PX', ARGV[13])
+if holder then return 'held' end
+if older then return 'behind' end
 return 'ok'
 `;
 
 /**
- * KEYS: out, msgs, conversation. ARGV: entry id, encoded done marks ('' = acknowledge:
+ * KEYS: out, msgs, conversation, turn. ARGV: entry id, encoded done marks ('' = acknowledge:
  * delete the entry), now, how long messages can be deleted, deletion time ('' = no
- * messages), message ids... Returns how many outbox fields are left (0: nothing pending,
- * marks never outlive entries); with nothing pending, the key kept for recovery goes too.
+ * messages), deliverer ('' = none), turn ms, message ids... Returns how many outbox fields
+ * are left (0: nothing pending, marks never outlive entries), or -1 when another deliverer
+ * has the turn; with nothing pending, the key kept for recovery goes too, and the
+ * deliverer's turn with it.
  */
 const SETTLE = `
 if ARGV[2] == '' then
@@ -114,13 +128,35 @@ end
 if ARGV[5] ~= '' then
   local now = tonumber(ARGV[3])
   local keep = tonumber(ARGV[4])
-  for i = 6, #ARGV do redis.call('ZADD', KEYS[2], ARGV[5], ARGV[i]) end
+  for i = 8, #ARGV do redis.call('ZADD', KEYS[2], ARGV[5], ARGV[i]) end
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - keep)
   redis.call('PEXPIRE', KEYS[2], math.max(tonumber(ARGV[5]) - now, 0) + keep)
 end
 local left = redis.call('HLEN', KEYS[1])
 if left == 0 then redis.call('HDEL', KEYS[3], 'k') end
+if ARGV[6] == '' then return left end
+local holder = redis.call('GET', KEYS[4])
+if holder and holder ~= ARGV[6] then return -1 end
+if left == 0 then
+  redis.call('DEL', KEYS[4])
+else
+  redis.call('SET', KEYS[4], ARGV[6], 'PX', ARGV[7])
+end
 return left
+`;
+
+/** KEYS: turn. ARGV: deliverer, turn ms. Takes a free turn or renews one's own: 1, else 0. */
+const CLAIM_TURN = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+/** KEYS: turn. ARGV: deliverer. Gives the turn back if it is the deliverer's. */
+const RELEASE_TURN = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
 `;
 
 /** KEYS: msgs. ARGV: ids. Forgets them; returns the earliest deletion time left, if any. */
@@ -200,8 +236,11 @@ interface Scripts {
     out: string,
     msgs: string,
     c: string,
+    turn: string,
     ...argv: (string | number)[]
   ): Promise<number>;
+  pulangConvClaimTurn(turn: string, deliverer: string, turnMs: number): Promise<number>;
+  pulangConvReleaseTurn(turn: string, deliverer: string): Promise<number>;
   pulangConvForgetMessages(msgs: string, ...ids: string[]): Promise<string | null>;
   pulangConvQuarantine(out: string, bad: string, ttlMs: number, ...ids: string[]): Promise<number>;
   pulangConvReach(c: string, flag: string, ttlMs: number): Promise<number>;
@@ -211,8 +250,10 @@ interface Scripts {
 }
 
 const SCRIPTS: Record<keyof Scripts, { numberOfKeys: number; lua: string }> = {
-  pulangConvCommit: { numberOfKeys: 3, lua: COMMIT },
-  pulangConvSettle: { numberOfKeys: 3, lua: SETTLE },
+  pulangConvCommit: { numberOfKeys: 4, lua: COMMIT },
+  pulangConvSettle: { numberOfKeys: 4, lua: SETTLE },
+  pulangConvClaimTurn: { numberOfKeys: 1, lua: CLAIM_TURN },
+  pulangConvReleaseTurn: { numberOfKeys: 1, lua: RELEASE_TURN },
   pulangConvForgetMessages: { numberOfKeys: 1, lua: FORGET_MESSAGES },
   pulangConvQuarantine: { numberOfKeys: 2, lua: QUARANTINE },
   pulangConvReach: { numberOfKeys: 1, lua: REACH },
@@ -316,6 +357,7 @@ export class RedisConversationStore
       c,
       seen,
       out,
+      `${c}:turn`,
       expected,
       encoded,
       opts.dedupeId ?? "",
@@ -327,6 +369,8 @@ export class RedisConversationStore
       wrote ? "1" : "",
       wrote?.at ?? "",
       outbox ? this.#encodedKey(key, c) : "",
+      opts.deliverer?.id ?? "",
+      opts.deliverer?.turnMs ?? 0,
     );
     // Scored apart from the first mark, so a sweeper that read the name between the two
     // (and found nothing pending yet) cannot drop it: its score no longer matches.
@@ -372,8 +416,22 @@ export class RedisConversationStore
    * names with nothing pending (see {@link staleOutboxes}); an acknowledgement that
    * unmarked the name could die before marking it again for an entry still pending.
    */
-  async ackOutbox(key: ConversationKey, id: number, opts: AckOptions = {}): Promise<void> {
-    await this.#settle(key, id, undefined, opts.chatLog);
+  async ackOutbox(key: ConversationKey, id: number, opts: AckByOptions = {}): Promise<AckResult> {
+    const left = await this.#settle(key, id, undefined, opts.chatLog, opts.deliverer);
+    return left < 0 ? "taken" : left > 0 ? "more" : "none";
+  }
+
+  async claimTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<boolean> {
+    const turn = this.#turnKey(key);
+    return (await this.#redis.pulangConvClaimTurn(turn, deliverer.id, deliverer.turnMs)) === 1;
+  }
+
+  async releaseTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<void> {
+    await this.#redis.pulangConvReleaseTurn(this.#turnKey(key), deliverer.id);
+  }
+
+  async isPending(key: ConversationKey, id: number): Promise<boolean> {
+    return (await this.#redis.hexists(this.#keys(key)[2], String(id))) === 1;
   }
 
   async markDone(
@@ -390,7 +448,8 @@ export class RedisConversationStore
     id: number,
     done: readonly number[] | undefined,
     log: ChatLogAddition | undefined,
-  ): Promise<void> {
+    deliverer?: DelivererTurn,
+  ): Promise<number> {
     const name = this.#nameOf(key);
     const [c, , out, msgs] = this.#keysOf(name);
     const marks = done ? this.#codec.encode([...done], this.#place(out, `${id}${DONE}`)) : "";
@@ -400,14 +459,18 @@ export class RedisConversationStore
       out,
       msgs,
       c,
+      `${c}:turn`,
       id,
       marks,
       this.#now(),
       DELETABLE_FOR_MS,
       ids.length > 0 && log ? log.deleteAt : "",
+      deliverer?.id ?? "",
+      deliverer?.turnMs ?? 0,
       ...ids,
     );
-    await Promise.all([settled, ...timer]);
+    const [left] = await Promise.all([settled, ...timer]);
+    return left;
   }
 
   /**
@@ -455,7 +518,7 @@ export class RedisConversationStore
     const name = this.#nameOf(key);
     const [c, seen, out, msgs] = this.#keysOf(name);
     await Promise.all([
-      this.#redis.del(c, seen, out, msgs, `${c}:bad`),
+      this.#redis.del(c, seen, out, msgs, `${c}:bad`, `${c}:turn`),
       this.#redis.zrem(this.#indexKey(), name),
       this.#timers?.cancelPrefix(jobPrefix(name)),
     ]);
@@ -589,6 +652,10 @@ export class RedisConversationStore
 
   #convKey(key: ConversationKey): string {
     return this.#keys(key)[0];
+  }
+
+  #turnKey(key: ConversationKey): string {
+    return `${this.#convKey(key)}:turn`;
   }
 
   #indexKey(): string {
