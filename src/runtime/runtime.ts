@@ -22,7 +22,6 @@ import type {
   DeliveryMeta,
   EffectSink,
   OutboxEntry,
-  SessionRecord,
 } from "./ports.js";
 import type { WriteRefusal } from "./write-rule.js";
 
@@ -63,6 +62,8 @@ const TURN_MS = 15_000;
 /** An entry another process delivers is looked at again after this, doubling up to a second. */
 const HANDED_FIRST_LOOK_MS = 50;
 const HANDED_LAST_LOOK_MS = 1_000;
+/** Past this, the entry is left to whoever has the turn, and to recovery, unwatched. */
+const HANDED_FOLLOW_MS = 5 * 60_000;
 
 /** Tries of a write that records what was sent, and the pause before the n-th retry (× n). */
 const RECORD_TRIES = 5;
@@ -285,7 +286,9 @@ export class Runtime {
    */
   async #handedOver(key: ConversationKey, id: number): Promise<Delivery> {
     const { store } = this.#d;
+    const until = Date.now() + HANDED_FOLLOW_MS;
     for (let pause = HANDED_FIRST_LOOK_MS; ; pause = Math.min(pause * 2, HANDED_LAST_LOOK_MS)) {
+      if (Date.now() > until) return "kept";
       await new Promise((r) => setTimeout(r, pause));
       try {
         if (!(await store.isPending(key, id))) return "done";
