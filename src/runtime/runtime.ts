@@ -448,6 +448,8 @@ export class Runtime {
     key: ConversationKey,
     { id, effects, meta, done = [] }: Saved,
   ): Promise<{ delivery: Delivery; next: AckResult }> {
+    // Where it failed, for the log: after `sending`, a message may go out twice.
+    let stage: "sending" | "following up" | "recording" = "sending";
     try {
       const report = await this.#d.sink.run(key, effects, meta, new Set(done));
       const now = report.done ?? [];
@@ -456,7 +458,9 @@ export class Runtime {
         await this.#markDone(key, id, [...done, ...now], log);
         throw report.failed;
       }
+      stage = "following up";
       await this.#followUp(key, id, effects, [...done, ...now], report.next ?? [], log);
+      stage = "recording";
       const next = await this.#afterSending(async () => {
         // What the effects wrote (a case) is on a replica before the entry stops being pending.
         await this.#d.replicated?.();
@@ -469,7 +473,7 @@ export class Runtime {
     } catch (err) {
       // The effects stay in the outbox; recovery tries again later.
       this.#d.log.warn(
-        { conversation: keyKind(key), err: errorSummary(err) },
+        { conversation: keyKind(key), stage, err: errorSummary(err) },
         "delivery failed; kept for recovery",
       );
       return { delivery: "kept", next: "more" };

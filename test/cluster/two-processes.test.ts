@@ -89,7 +89,7 @@ describe("two processes on a Redis Cluster that loses a primary mid-run", () => 
     const warnings = new Map<string, number>();
     for (const l of lines) {
       const m = /"level":([4-9]\d).*"msg":"([^"]*)"/.exec(l);
-      const why = /"err":(\{[^}]*\})/.exec(l)?.[1] ?? "";
+      const why = `${/"stage":"[^"]*"/.exec(l)?.[0] ?? ""} ${/"err":(\{[^}]*\})/.exec(l)?.[1] ?? ""}`;
       const what = `${m?.[2]} ${why}`;
       if (m) warnings.set(what, (warnings.get(what) ?? 0) + 1);
     }
