@@ -461,13 +461,15 @@ export class Runtime {
       stage = "following up";
       await this.#followUp(key, id, effects, [...done, ...now], report.next ?? [], log);
       stage = "recording";
+      await this.#effectsReplicated(key, { id, effects, meta, done: [...done, ...now] }, log);
       const next = await this.#afterSending(async () => {
-        // What the effects wrote (a case) is on a replica before the entry stops being pending.
-        await this.#d.replicated?.();
-        return this.#d.store.ackOutbox(key, id, {
+        const next = await this.#d.store.ackOutbox(key, id, {
           ...(log ? { chatLog: log } : {}),
           deliverer: this.#turn,
         });
+        // The acknowledgement on a replica too: a failover that lost it would send again.
+        await this.#d.replicated?.();
+        return next;
       });
       return { delivery: report.refused ?? "done", next };
     } catch (err) {
@@ -477,6 +479,25 @@ export class Runtime {
         "delivery failed; kept for recovery",
       );
       return { delivery: "kept", next: "more" };
+    }
+  }
+
+  /**
+   * What the effects wrote (a case) is on a replica before the entry stops being pending.
+   * If that cannot be known (a primary failed), the effects run again later, but for the
+   * replies: the person has them already.
+   */
+  async #effectsReplicated(
+    key: ConversationKey,
+    { id, effects, done = [] }: Saved,
+    log: ChatLogAddition | undefined,
+  ): Promise<void> {
+    try {
+      await this.#d.replicated?.();
+    } catch (err) {
+      const replies = effects.flatMap((e, i) => (e.type === "reply" ? [i] : []));
+      await this.#markDone(key, id, [...new Set([...done, ...replies])], log);
+      throw err;
     }
   }
 

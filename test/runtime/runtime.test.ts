@@ -398,10 +398,47 @@ describe("Runtime: with replicas to wait for (Sentinel, Cluster)", () => {
     // before the outbox entry stops being pending.
     expect(order.indexOf("replicated")).toBe(order.indexOf("commit") + 1);
     expect(order.indexOf("replicated")).toBeLessThan(order.indexOf("handled"));
-    expect(order.slice(order.indexOf("delivered"))).toEqual(
-      expect.arrayContaining(["replicated", "ack"]),
-    );
-    expect(order.lastIndexOf("replicated")).toBe(order.indexOf("ack") - 1);
+    // The acknowledgement waits for replicas too: one lost in a failover would send again.
+    const afterSending = order.filter((step) => step !== "handled");
+    expect(afterSending.slice(afterSending.indexOf("delivered"))).toEqual([
+      "delivered",
+      "replicated",
+      "ack",
+      "replicated",
+    ]);
+  });
+
+  it("when replicas cannot be asked after sending, runs the effects again later but not the replies", async () => {
+    const store = new MemoryConversationStore({ now: () => 1_000 });
+    const ran: string[][] = [];
+    const sink: EffectSink = {
+      run: async (_key, effects, _meta, done) => {
+        ran.push(effects.filter((_, i) => !done?.has(i)).map((e) => e.type));
+        return {};
+      },
+    };
+    // The replicas cannot be asked once the next send has gone out.
+    let failAfterRuns = Number.POSITIVE_INFINITY;
+    const runtime = new Runtime({
+      ...runtimeDeps(store, sink),
+      now: () => 1_000,
+      replicated: async () => {
+        if (ran.length >= failAfterRuns) throw new Error("failover");
+      },
+    });
+    const first = await runtime.handle("sim:1", { kind: "text", text: "halo" });
+    await delivered(first);
+    failAfterRuns = ran.length + 1;
+    const danger = runtime.handle("sim:1", { kind: "text", text: "tolong saya dipukul" });
+    expect(await delivered(danger)).toBe("kept");
+    const sentFirst = ran.at(-1) ?? [];
+    expect(sentFirst).toContain("reply");
+    expect(sentFirst).toContain("escalate");
+    failAfterRuns = Number.POSITIVE_INFINITY;
+    const later = new Runtime({ ...runtimeDeps(store, sink), now: () => 200_000 });
+    expect(await later.recover(60_000)).toBe(1);
+    expect(ran.at(-1)).toContain("escalate");
+    expect(ran.at(-1)).not.toContain("reply");
   });
 
   it("does not acknowledge an update whose replicas could not be asked", async () => {
