@@ -265,7 +265,7 @@ export class Understanding {
 
   /** The tokens of any text. */
   tokens(text: string): Token[] {
-    return this.tokenizer.tokens(cleanText(text));
+    return this.tokenizer.tokens(cleanText(text)).tokens;
   }
 
   /**
@@ -277,32 +277,33 @@ export class Understanding {
    */
   read(text: string): Reading {
     const cleaned = cleanText(text);
-    const tokens = this.tokenizer.tokens(cleaned);
-    const found = this.#find(tokens);
+    const words = this.tokenizer.tokens(cleaned);
+    const { tokens, clauses } = words;
+    const found = this.#find(words);
     const neutral = found.covered("neutral");
     const allFacts = found.fact.filter((h) => !neutral.has(h.start));
     // "gak bisa keluar, dipukul": a negation inside a phrase never negates what follows.
     const inPhrases = covered(allFacts);
     const live = <T>(hits: readonly Hit<T>[]): Hit<T>[] =>
       hits.filter(
-        (h) => !neutral.has(h.start) && !this.#negated(found, tokens, h.start, inPhrases),
+        (h) => !neutral.has(h.start) && !this.#negated(found, clauses, h.start, inPhrases),
       );
     const factHits = live(allFacts);
     // "dulu pernah dipukul": danger in the past is not danger now; other facts stand.
     const danger = (h: Hit<string>): boolean => this.setup.dangerFacts.has(h.value);
-    const now = factHits.filter((h) => !danger(h) || !inPast(found, tokens, h));
+    const now = factHits.filter((h) => !danger(h) || !inPast(found, clauses, h));
     const facts = unique([...now.map((h) => h.value), ...this.#minor(found, tokens)]);
     const reasons = facts.filter((f) => this.setup.dangerFacts.has(f));
     const plea = pleaKind(found, tokens, live(found.of("plea")));
     const signals: DangerSignals = {
       reasons: reasons.length > 0,
-      alarm: live(found.of("alarm")).some((h) => !inPast(found, tokens, h)),
+      alarm: live(found.of("alarm")).some((h) => !inPast(found, clauses, h)),
       plea,
       pastDanger: factHits.some(danger),
       worry: live(found.of("worry")).length > 0,
       safeNow: live(found.of("safe_now")).length > 0,
     };
-    return new MessageReading(tokens, found, cleaned, this.#onDemand, {
+    return new MessageReading(words, found, cleaned, this.#onDemand, {
       empty: !hasWords(cleaned),
       facts,
       danger: dangerLevel(signals),
@@ -318,14 +319,14 @@ export class Understanding {
   }
 
   /** Every phrase of the vocabulary in the tokens, in one pass over the one index. */
-  #find(tokens: readonly Token[]): Found {
+  #find({ tokens, clauses }: { tokens: readonly Token[]; clauses: readonly number[] }): Found {
     const found = new Found();
-    this.#all.each(tokens, found.add);
+    this.#all.each(tokens, clauses, found.add);
     return found;
   }
 
   #foundIn(reading: Reading): Found {
-    return reading instanceof MessageReading ? reading.found : this.#find(reading.tokens);
+    return reading instanceof MessageReading ? reading.found : this.#find(reading);
   }
 
   /**
@@ -336,7 +337,7 @@ export class Understanding {
     const { tokens } = reading;
     const found = this.#foundIn(reading);
     const hit = this.#bare(tokens, found.command, slack);
-    return hit && !this.#negated(found, tokens, hit.start) ? hit.value : undefined;
+    return hit && !this.#negated(found, reading.clauses, hit.start) ? hit.value : undefined;
   }
 
   /** A default quick-exit word, typed exactly and alone ("cuaca", "weather"). */
@@ -354,8 +355,8 @@ export class Understanding {
   liveHits<T>(reading: Reading, lexicon: Lexicon<T>): Hit<T>[] {
     const found = this.#foundIn(reading);
     return lexicon
-      .hits(reading.tokens)
-      .filter((h) => !this.#negated(found, reading.tokens, h.start));
+      .hits(reading.tokens, reading.clauses)
+      .filter((h) => !this.#negated(found, reading.clauses, h.start));
   }
 
   /** The best hit when the message holds at most `slack` words beyond it; a tie is no hit. */
@@ -402,15 +403,15 @@ export class Understanding {
   /** A negation shortly before `start`, in the same clause, outside other phrases. */
   #negated(
     found: Found,
-    tokens: readonly Token[],
+    clauses: readonly number[],
     start: number,
     ignore?: ReadonlySet<number>,
   ): boolean {
     const negations = found.covered("negation");
     if (negations.size === 0) return false;
-    const clause = tokens[start]?.clause;
+    const clause = clauses[start];
     for (let i = Math.max(0, start - SCOPE); i < start; i++) {
-      if (negations.has(i) && !ignore?.has(i) && tokens[i]?.clause === clause) return true;
+      if (negations.has(i) && !ignore?.has(i) && clauses[i] === clause) return true;
     }
     return false;
   }
@@ -507,13 +508,13 @@ function placeWindow(
 }
 
 /** A past or hypothetical marker anywhere in the hit's clause ("dulu", "before", "apakah"). */
-function inPast<T>(found: Found, tokens: readonly Token[], hit: Hit<T>): boolean {
+function inPast<T>(found: Found, clauses: readonly number[], hit: Hit<T>): boolean {
   const past = found.covered("past");
   if (past.size === 0) return false;
-  const clause = tokens[hit.start]?.clause;
+  const clause = clauses[hit.start];
   for (const i of past) {
     if (i >= hit.start && i < hit.start + hit.length) continue;
-    if (tokens[i]?.clause === clause) return true;
+    if (clauses[i] === clause) return true;
   }
   return false;
 }

@@ -169,9 +169,9 @@ export class Lexicon<T> {
   }
 
   /** Every occurrence of every phrase, in message order of their anchor word. */
-  hits(tokens: readonly Token[]): Hit<T>[] {
+  hits(tokens: readonly Token[], clauses: readonly number[]): Hit<T>[] {
     const found: Hit<T>[] = [];
-    this.each(tokens, (value, start, length, words, exact) => {
+    this.each(tokens, clauses, (value, start, length, words, exact) => {
       found.push({ value, start, length, words, exact });
     });
     return found;
@@ -181,7 +181,7 @@ export class Lexicon<T> {
    * Every occurrence of every phrase, told to `visit` as it is found (in message order of
    * the anchor word): the caller keeps what it needs, with no list made in between.
    */
-  each(tokens: readonly Token[], visit: Visit<T>): void {
+  each(tokens: readonly Token[], clauses: readonly number[], visit: Visit<T>): void {
     const met: Met<T>[] = new Array(tokens.length);
     for (let i = 0; i < tokens.length; i++) met[i] = this.#met(tokens[i] as Token);
     const m = this.#match;
@@ -189,7 +189,7 @@ export class Lexicon<T> {
       const here = met[i] as Met<T>;
       for (const single of here.singles) visit(single.value, i, 1, 1, single.exact);
       for (const { entry, exact } of here.longer) {
-        if (!matchAround(entry, tokens, met, i, m)) continue;
+        if (!matchAround(entry, clauses, met, i, m)) continue;
         visit(entry.value, m.start, m.end - m.start, entry.words.length, exact && m.exact);
       }
     }
@@ -264,13 +264,13 @@ const WORD_CACHE_LIMIT = 50_000;
  */
 function matchAround<T>(
   entry: Entry<T>,
-  tokens: readonly Token[],
+  clauses: readonly number[],
   met: readonly Met<T>[],
   at: number,
   out: Match,
 ): boolean {
   const { words, gaps, anchor } = entry;
-  const clause = (tokens[at] as Token).clause;
+  const clause = clauses[at] as number;
   let exact = true;
   // Backwards: word k stands at most `words[k + 1].gap` tokens before word k + 1.
   let start = at;
@@ -280,8 +280,7 @@ function matchAround<T>(
     let found: boolean | undefined;
     let p = start - 1;
     for (; p >= Math.max(0, start - 1 - gap); p--) {
-      const t = tokens[p] as Token;
-      if (t.clause !== clause) return false;
+      if (clauses[p] !== clause) return false;
       found = (met[p] as Met<T>).words.get(w);
       if (found !== undefined) break;
     }
@@ -293,11 +292,10 @@ function matchAround<T>(
   let end = at + 1;
   for (let k = anchor + 1; k < words.length; k++) {
     const w = words[k] as PhraseWord;
-    const last = Math.min(tokens.length - 1, end + (gaps[k] as number));
+    const last = Math.min(clauses.length - 1, end + (gaps[k] as number));
     let found: boolean | undefined;
     for (; end <= last; end++) {
-      const t = tokens[end] as Token;
-      if (t.clause !== clause) return false;
+      if (clauses[end] !== clause) return false;
       found = (met[end] as Met<T>).words.get(w);
       if (found !== undefined) break;
     }

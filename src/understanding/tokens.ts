@@ -5,7 +5,13 @@
  * stemmers, so "dipukuli", "memukul" and "pukulan" all meet "pukul".
  */
 
-/** One word of a message, ready for matching. */
+import { HASH_START, hashOf, hashStep, PieceMemory } from "./piece-memory.js";
+
+/**
+ * One word of a message, ready for matching. One object per distinct word, shared by every
+ * place and message it occurs in (where it stands, its clause, is in {@link Tokens}): a long
+ * message makes no object per word.
+ */
 export interface Token {
   /** The word as read (after chat spelling was expanded). */
   readonly word: string;
@@ -13,14 +19,21 @@ export interface Token {
   readonly keys: readonly string[];
   /** The word with each letter left out in turn (words long enough to forgive a typo). */
   readonly variants: readonly string[];
-  /** Clauses are split by punctuation and words such as "tapi": negation stays inside one. */
-  readonly clause: number;
   /** The value of a word made of digits. */
   readonly num?: number;
   /** Part of a time of day ("pukul 10"): never read as a fact. */
   readonly masked?: boolean;
 }
 
+/** A text's words in order, and the clause of each. */
+export interface Tokens {
+  readonly tokens: Token[];
+  /**
+   * Each word's clause: clauses are split by punctuation and words such as "tapi", and
+   * negation stays inside one.
+   */
+  readonly clauses: number[];
+}
 /** What tokenising needs, compiled once from `locales/<lng>/understanding.json`. */
 export interface TokenRules {
   /** Chat spelling: a word and the word(s) it stands for ("sy" -> ["saya"]). */
@@ -42,9 +55,8 @@ export interface TokenRules {
 const PUNCTUATION = new Set([...".,!?;:\n()"]);
 /** Marks a word that starts a new clause ("tapi") in a piece read earlier. */
 const CLAUSE = Symbol("clause");
+type Piece = readonly (Token | typeof CLAUSE)[];
 
-/** A word as read, before its place in a message is known. */
-type Word = Omit<Token, "clause" | "masked">;
 const DIGITS = /^\d+$/;
 /** "anak2", "kawan2nya": a word written twice, the way chats abbreviate it. */
 const REDUPLICATED = /^(\p{L}{2,})2(\p{L}*)$/u;
@@ -60,79 +72,118 @@ export class Tokenizer {
   constructor(readonly rules: TokenRules) {}
 
   /** Each piece of text already read: the words it stands for, with their keys. */
-  readonly #pieces = new Map<string, readonly (Word | typeof CLAUSE)[]>();
+  readonly #pieces = new PieceMemory<Piece>(CACHE_LIMIT);
 
   /**
    * The tokens of a cleaned text (see `cleanText`), in one pass over its characters:
-   * each run of letters and digits is a piece, looked up in the memory of pieces read
-   * before; punctuation starts a new clause.
+   * each run of letters and digits is a piece, hashed as it is scanned and looked up in
+   * the memory of pieces read before; punctuation starts a new clause.
    */
-  tokens(cleaned: string): Token[] {
-    const out = new Placed((piece) => this.#piece(piece));
+  tokens(cleaned: string): Tokens {
+    const out = new Placed(this.#wordsAt);
     let start = -1;
+    let hash = HASH_START;
     for (let i = 0; i <= cleaned.length; i++) {
       const c = i < cleaned.length ? cleaned.charCodeAt(i) : 32;
       if (isWordChar(c)) {
-        if (start < 0) start = i;
+        if (start < 0) {
+          start = i;
+          hash = HASH_START;
+        }
+        hash = hashStep(hash, c);
         continue;
       }
       if (start >= 0) {
-        out.piece(cleaned.slice(start, i));
+        out.piece(cleaned, start, i, hash);
         start = -1;
       }
       if (c < 128 && PUNCTUATION_CODES[c] === 1) out.punctuation(c === DOT);
     }
     out.end();
-    maskTimes(out.tokens, this.rules.timeWords);
-    return this.#joinPrefixes(out.tokens);
+    this.#maskTimes(out);
+    this.#joinPrefixes(out);
+    return out;
   }
 
-  /** A piece of text as words with their keys, read once however often it recurs. */
-  #piece(piece: string): readonly (Word | typeof CLAUSE)[] {
-    let words = this.#pieces.get(piece);
+  /** The piece `text[start, end)` as words with their keys, read once however often it recurs. */
+  readonly #wordsAt = (text: string, start: number, end: number, hash: number): Piece => {
+    let words = this.#pieces.get(text, start, end, hash);
     if (!words) {
+      const piece = text.slice(start, end);
       words = this.#words(piece).map((w) =>
         this.rules.clauseWords.has(w) ? CLAUSE : this.#word(w),
       );
-      if (this.#pieces.size >= CACHE_LIMIT) this.#pieces.clear();
-      this.#pieces.set(piece, words);
+      this.#pieces.set(piece, hash, words);
     }
     return words;
+  };
+
+  /** "pukul 10", "jam 3": a time of day, not a beating. */
+  #maskTimes({ tokens, clauses }: Tokens): void {
+    const { timeWords } = this.rules;
+    for (let i = 0; i + 1 < tokens.length; i++) {
+      const t = tokens[i] as Token;
+      const next = tokens[i + 1] as Token;
+      if (timeWords.has(t.word) && next.num !== undefined && clauses[i + 1] === clauses[i]) {
+        tokens[i] = this.#masked(t);
+      }
+    }
   }
 
-  /** "di jual" -> "dijual" when the joined word is one the vocabulary knows. */
-  #joinPrefixes(tokens: Token[]): Token[] {
-    let out: Token[] | undefined;
-    for (let i = 0; i < tokens.length; i++) {
+  /** The masked form of each time word's token, made once. */
+  readonly #maskedTokens = new Map<Token, Token>();
+
+  #masked(t: Token): Token {
+    let m = this.#maskedTokens.get(t);
+    if (!m) {
+      m = { ...t, masked: true };
+      this.#maskedTokens.set(t, m);
+    }
+    return m;
+  }
+
+  /** "di jual" -> "dijual" when the joined word is one the vocabulary knows (in place). */
+  #joinPrefixes({ tokens, clauses }: Tokens): void {
+    let w = 0;
+    for (let i = 0; i < tokens.length; i++, w++) {
       const t = tokens[i] as Token;
       const next = tokens[i + 1];
-      if (next && next.clause === t.clause && this.#joins(t.word, next.word)) {
-        out ??= tokens.slice(0, i);
-        out.push(this.#token(t.word + next.word, t.clause));
+      const joined =
+        next && clauses[i + 1] === clauses[i] ? this.#joined(t.word, next.word) : undefined;
+      if (joined) {
+        tokens[w] = joined;
+        clauses[w] = clauses[i] as number;
         i += 1;
-      } else out?.push(t);
+      } else if (w !== i) {
+        tokens[w] = t;
+        clauses[w] = clauses[i] as number;
+      }
     }
-    return out ?? tokens;
+    tokens.length = w;
+    clauses.length = w;
   }
 
-  /** Prefix and word pairs seen before ("di" + "jual"), and whether they join. */
-  readonly #joined = new Map<string, Map<string, boolean>>();
+  /**
+   * Prefix and word pairs seen before ("di" + "jual"): the joined word's token when the
+   * vocabulary knows it, else null.
+   */
+  readonly #joinedPairs = new Map<string, Map<string, Token | null>>();
 
-  /** Whether a detached prefix and the next word make a word the vocabulary knows. */
-  #joins(prefix: string, word: string): boolean {
-    if (!this.rules.detachedPrefixes.has(prefix)) return false;
-    let words = this.#joined.get(prefix);
+  /** The token of a detached prefix and the next word joined, when it is a known word. */
+  #joined(prefix: string, word: string): Token | undefined {
+    if (!this.rules.detachedPrefixes.has(prefix)) return undefined;
+    let words = this.#joinedPairs.get(prefix);
     if (!words) {
       words = new Map();
-      this.#joined.set(prefix, words);
+      this.#joinedPairs.set(prefix, words);
     }
-    let joins = words.get(word);
-    if (joins === undefined) {
-      joins = this.rules.spelt(prefix + word);
+    let joined = words.get(word);
+    if (joined === undefined) {
+      joined = this.rules.spelt(prefix + word) ? this.#word(prefix + word) : null;
       if (words.size >= CACHE_LIMIT) words.clear();
-      words.set(word, joins);
+      words.set(word, joined);
     }
-    return joins;
+    return joined ?? undefined;
   }
 
   /** A piece of text as the words it stands for. */
@@ -167,21 +218,8 @@ export class Tokenizer {
     return word;
   }
 
-  /** Words made of a prefix and the next word ("dijual"), read once each. */
-  readonly #joinedWords = new Map<string, Word>();
-
-  #token(word: string, clause: number): Token {
-    let w = this.#joinedWords.get(word);
-    if (!w) {
-      w = this.#word(word);
-      if (this.#joinedWords.size >= CACHE_LIMIT) this.#joinedWords.clear();
-      this.#joinedWords.set(word, w);
-    }
-    return placed(w, clause);
-  }
-
-  /** A word with its keys, typo variants and value. */
-  #word(word: string): Word {
+  /** A word with its keys, typo variants and value: the token every occurrence shares. */
+  #word(word: string): Token {
     const keys = [...new Set([word, ...this.rules.stemmers.map((stem) => stem(word))])];
     const digits = DIGITS.test(word);
     const num = digits && word.length <= MAX_DIGITS ? Number(word) : undefined;
@@ -194,26 +232,30 @@ export class Tokenizer {
   }
 }
 
+/** Finds a piece's words by where it stands in a text (see `PieceMemory`). */
+type WordsAt = (text: string, start: number, end: number, hash: number) => Piece;
+
 /**
  * Tokens as they are placed, piece by piece, with their clause. Letters typed one by one
  * ("s.o.s", "S O S", "t-o-l-o-n-g") are held back: three or more single letters in a row,
  * with only dots between them, are one word.
  */
-class Placed {
+class Placed implements Tokens {
   readonly tokens: Token[] = [];
+  readonly clauses: number[] = [];
   #clause = 0;
   /** Single letters held back, and how many. */
   #letters = "";
 
-  constructor(readonly wordsOf: (piece: string) => readonly (Word | typeof CLAUSE)[]) {}
+  constructor(readonly wordsAt: WordsAt) {}
 
-  piece(piece: string): void {
-    if (piece.length === 1 && isLetter(piece)) {
-      this.#letters += piece;
+  piece(text: string, start: number, end: number, hash: number): void {
+    if (end - start === 1 && isLetterUnit(text.charCodeAt(start))) {
+      this.#letters += text[start];
       return;
     }
     this.#flush();
-    this.#words(piece);
+    this.#words(this.wordsAt(text, start, end, hash));
   }
 
   punctuation(dot: boolean): void {
@@ -231,16 +273,20 @@ class Placed {
     const letters = this.#letters;
     if (letters.length === 0) return;
     this.#letters = "";
-    if (letters.length >= 3) this.#words(letters);
-    else for (const letter of letters) this.#words(letter);
+    if (letters.length >= 3) this.#words(this.wordsAt(letters, 0, letters.length, hashOf(letters)));
+    else
+      for (let k = 0; k < letters.length; k++)
+        this.#words(this.wordsAt(letters, k, k + 1, hashStep(HASH_START, letters.charCodeAt(k))));
   }
 
-  #words(piece: string): void {
-    const words = this.wordsOf(piece);
+  #words(words: Piece): void {
     for (let k = 0; k < words.length; k++) {
-      const word = words[k] as Word | typeof CLAUSE;
+      const word = words[k] as Token | typeof CLAUSE;
       if (word === CLAUSE) this.#clause += 1;
-      else this.tokens.push(placed(word, this.#clause));
+      else {
+        this.tokens.push(word);
+        this.clauses.push(this.#clause);
+      }
     }
   }
 }
@@ -264,9 +310,11 @@ function isWordChar(c: number): boolean {
   return known === 1;
 }
 
-function isLetter(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  return c < 128 ? (c >= 97 && c <= 122) || (c >= 65 && c <= 90) : LETTER.test(ch);
+/** Whether a UTF-16 unit is a letter (a piece of one unit: astral letters are two). */
+function isLetterUnit(c: number): boolean {
+  return c < 128
+    ? (c >= 97 && c <= 122) || (c >= 65 && c <= 90)
+    : LETTER.test(String.fromCharCode(c));
 }
 
 /** Words this long forgive one typo ("dikurng"); shorter ones must be exact. */
@@ -278,22 +326,4 @@ export function deletions(word: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
   return out;
-}
-
-/** A word at its place in a message (a plain object of one shape: cheap to make). */
-function placed(w: Word, clause: number): Token {
-  return w.num === undefined
-    ? { word: w.word, keys: w.keys, variants: w.variants, clause }
-    : { word: w.word, keys: w.keys, variants: w.variants, num: w.num, clause };
-}
-
-/** "pukul 10", "jam 3": a time of day, not a beating. */
-function maskTimes(tokens: Token[], timeWords: ReadonlySet<string>): void {
-  for (let i = 0; i + 1 < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    const next = tokens[i + 1] as Token;
-    if (timeWords.has(t.word) && next.num !== undefined && next.clause === t.clause) {
-      tokens[i] = { ...t, masked: true };
-    }
-  }
 }
