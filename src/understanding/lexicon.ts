@@ -182,18 +182,26 @@ export class Lexicon<T> {
    * the anchor word): the caller keeps what it needs, with no list made in between.
    */
   each(tokens: readonly Token[], clauses: readonly number[], visit: Visit<T>): void {
-    const met: Met<T>[] = new Array(tokens.length);
+    // What each word meets, in a list reused from message to message (`visit` never
+    // re-enters the lexicon): a long message allocates nothing here.
+    const met = this.#metScratch;
     for (let i = 0; i < tokens.length; i++) met[i] = this.#met(tokens[i] as Token);
     const m = this.#match;
     for (let i = 0; i < tokens.length; i++) {
-      const here = met[i] as Met<T>;
-      for (const single of here.singles) visit(single.value, i, 1, 1, single.exact);
-      for (const { entry, exact } of here.longer) {
+      const { singles, longer } = met[i] as Met<T>;
+      for (let k = 0; k < singles.length; k++) {
+        const single = singles[k] as Single<T>;
+        visit(single.value, i, 1, 1, single.exact);
+      }
+      for (let k = 0; k < longer.length; k++) {
+        const { entry, exact } = longer[k] as Longer<T>;
         if (!matchAround(entry, clauses, met, i, m)) continue;
         visit(entry.value, m.start, m.end - m.start, entry.words.length, exact && m.exact);
       }
     }
   }
+
+  readonly #metScratch: Met<T>[] = [];
 
   /** Where the last phrase checked stands: one object, reused for every check. */
   readonly #match: Match = { start: 0, end: 0, exact: true };
@@ -246,9 +254,19 @@ export class Lexicon<T> {
  */
 interface Met<T> {
   words: Map<PhraseWord, boolean>;
-  singles: { value: T; exact: boolean }[];
+  singles: Single<T>[];
   /** Longer phrases whose anchor this word is, and whether exactly. */
-  longer: { entry: Entry<T>; exact: boolean }[];
+  longer: Longer<T>[];
+}
+
+interface Single<T> {
+  value: T;
+  exact: boolean;
+}
+
+interface Longer<T> {
+  entry: Entry<T>;
+  exact: boolean;
 }
 
 /** A word that meets nothing (or a masked one: "pukul" in "pukul 10"). */

@@ -80,7 +80,8 @@ export class Tokenizer {
    * the memory of pieces read before; punctuation starts a new clause.
    */
   tokens(cleaned: string): Tokens {
-    const out = new Placed(this.#wordsAt);
+    const out = this.#placed;
+    out.reset();
     let start = -1;
     let hash = HASH_START;
     for (let i = 0; i <= cleaned.length; i++) {
@@ -102,26 +103,33 @@ export class Tokenizer {
     out.end();
     this.#maskTimes(out);
     this.#joinPrefixes(out);
-    return out;
+    // Copied out at their exact length: the lists grown while placing are kept for the next text.
+    return { tokens: out.tokens.slice(0, out.length), clauses: out.clauses.slice(0, out.length) };
   }
 
+  /** Where tokens are placed while a text is read: one, reused (`tokens` is not re-entered). */
+  readonly #placed = new Placed((text, start, end, hash) => this.#wordsAt(text, start, end, hash));
+
   /** The piece `text[start, end)` as words with their keys, read once however often it recurs. */
-  readonly #wordsAt = (text: string, start: number, end: number, hash: number): Piece => {
-    let words = this.#pieces.get(text, start, end, hash);
-    if (!words) {
-      const piece = text.slice(start, end);
-      words = this.#words(piece).map((w) =>
-        this.rules.clauseWords.has(w) ? CLAUSE : this.#word(w),
-      );
-      this.#pieces.set(piece, hash, words);
-    }
+  #wordsAt(text: string, start: number, end: number, hash: number): Piece {
+    return (
+      this.#pieces.get(text, start, end, hash) ?? this.#firstRead(text.slice(start, end), hash)
+    );
+  }
+
+  /** A piece met for the first time (kept apart: the hot path above stays small and optimised). */
+  #firstRead(piece: string, hash: number): Piece {
+    const words = this.#words(piece).map((w) =>
+      this.rules.clauseWords.has(w) ? CLAUSE : this.#word(w),
+    );
+    this.#pieces.set(piece, hash, words);
     return words;
-  };
+  }
 
   /** "pukul 10", "jam 3": a time of day, not a beating. */
-  #maskTimes({ tokens, clauses }: Tokens): void {
+  #maskTimes({ tokens, clauses, length }: Placed): void {
     const { timeWords } = this.rules;
-    for (let i = 0; i + 1 < tokens.length; i++) {
+    for (let i = 0; i + 1 < length; i++) {
       const t = tokens[i] as Token;
       const next = tokens[i + 1] as Token;
       if (timeWords.has(t.word) && next.num !== undefined && clauses[i + 1] === clauses[i]) {
@@ -136,18 +144,19 @@ export class Tokenizer {
   #masked(t: Token): Token {
     let m = this.#maskedTokens.get(t);
     if (!m) {
-      m = { ...t, masked: true };
+      m = new WordToken(t.word, t.keys, t.variants, t.num, true);
       this.#maskedTokens.set(t, m);
     }
     return m;
   }
 
   /** "di jual" -> "dijual" when the joined word is one the vocabulary knows (in place). */
-  #joinPrefixes({ tokens, clauses }: Tokens): void {
+  #joinPrefixes(placed: Placed): void {
+    const { tokens, clauses, length } = placed;
     let w = 0;
-    for (let i = 0; i < tokens.length; i++, w++) {
+    for (let i = 0; i < length; i++, w++) {
       const t = tokens[i] as Token;
-      const next = tokens[i + 1];
+      const next = i + 1 < length ? tokens[i + 1] : undefined;
       const joined =
         next && clauses[i + 1] === clauses[i] ? this.#joined(t.word, next.word) : undefined;
       if (joined) {
@@ -159,8 +168,7 @@ export class Tokenizer {
         clauses[w] = clauses[i] as number;
       }
     }
-    tokens.length = w;
-    clauses.length = w;
+    placed.length = w;
   }
 
   /**
@@ -223,13 +231,23 @@ export class Tokenizer {
     const keys = [...new Set([word, ...this.rules.stemmers.map((stem) => stem(word))])];
     const digits = DIGITS.test(word);
     const num = digits && word.length <= MAX_DIGITS ? Number(word) : undefined;
-    return {
-      word,
-      keys,
-      variants: digits ? [] : deletions(word),
-      ...(num !== undefined ? { num } : {}),
-    };
+    return new WordToken(word, keys, digits ? [] : deletions(word), num, undefined);
   }
+}
+
+/**
+ * Every token is of this one class, every field always there: code that reads tokens then
+ * meets one shape. Objects of several shapes (with `num` or not, masked or not) made V8
+ * throw away its optimised tokenizer again and again while reading long messages.
+ */
+class WordToken implements Token {
+  constructor(
+    readonly word: string,
+    readonly keys: readonly string[],
+    readonly variants: readonly string[],
+    readonly num: number | undefined,
+    readonly masked: true | undefined,
+  ) {}
 }
 
 /** Finds a piece's words by where it stands in a text (see `PieceMemory`). */
@@ -240,14 +258,22 @@ type WordsAt = (text: string, start: number, end: number, hash: number) => Piece
  * ("s.o.s", "S O S", "t-o-l-o-n-g") are held back: three or more single letters in a row,
  * with only dots between them, are one word.
  */
-class Placed implements Tokens {
+class Placed {
+  /** The tokens placed so far are the first `length` (the lists are reused from text to text). */
   readonly tokens: Token[] = [];
   readonly clauses: number[] = [];
+  length = 0;
   #clause = 0;
-  /** Single letters held back, and how many. */
+  /** Single letters held back. */
   #letters = "";
 
   constructor(readonly wordsAt: WordsAt) {}
+
+  reset(): void {
+    this.length = 0;
+    this.#clause = 0;
+    this.#letters = "";
+  }
 
   piece(text: string, start: number, end: number, hash: number): void {
     if (end - start === 1 && isLetterUnit(text.charCodeAt(start))) {
@@ -284,8 +310,9 @@ class Placed implements Tokens {
       const word = words[k] as Token | typeof CLAUSE;
       if (word === CLAUSE) this.#clause += 1;
       else {
-        this.tokens.push(word);
-        this.clauses.push(this.#clause);
+        this.tokens[this.length] = word;
+        this.clauses[this.length] = this.#clause;
+        this.length += 1;
       }
     }
   }
