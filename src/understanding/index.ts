@@ -6,11 +6,11 @@
  */
 import { IntentClassifier } from "./classifier.js";
 import { cleanText, hasWords } from "./clean.js";
-import { type CommandName, covered, Found, type Mark, type Tag } from "./found.js";
+import { type CommandName, covered, Found, type Mark, type Positions, type Tag } from "./found.js";
 import { type Hit, Lexicon, type ReadWord } from "./lexicon.js";
 import { MessageReading, type OnDemand } from "./message-reading.js";
 import type { DangerLevel, PlaceMention, Reading } from "./reading.js";
-import { type Token, Tokenizer } from "./tokens.js";
+import { type Token, Tokenizer, TokenMemo } from "./tokens.js";
 import { type Keywords, slangMap, stemmerFor, type Vocabulary } from "./vocabulary.js";
 
 export type { CommandName } from "./found.js";
@@ -198,7 +198,7 @@ export class Understanding {
       for (const p of k.yes) all.add(p, { k: "yesno", v: "yes" });
       for (const p of k.no) all.add(p, { k: "yesno", v: "no" });
     }
-    all.build();
+    all.build().remember();
     const examples = languages.flatMap((lng) =>
       Object.entries(vocab(lng).intents).flatMap(([intent, ps]) =>
         ps.map((p) => ({ intent, tokens: this.tokens(p) })),
@@ -401,12 +401,7 @@ export class Understanding {
   }
 
   /** A negation shortly before `start`, in the same clause, outside other phrases. */
-  #negated(
-    found: Found,
-    clauses: readonly number[],
-    start: number,
-    ignore?: ReadonlySet<number>,
-  ): boolean {
+  #negated(found: Found, clauses: readonly number[], start: number, ignore?: Positions): boolean {
     const negations = found.covered("negation");
     if (negations.size === 0) return false;
     const clause = clauses[start];
@@ -454,13 +449,13 @@ export class Understanding {
 
   /** The language most of the message's known words belong to, when one leads. */
   #language(tokens: readonly Token[]): string | undefined {
+    const counts = this.#languageCounts(tokens);
     let best: string | undefined;
     let bestCount = 0;
     let tie = false;
-    const n0 = Math.min(tokens.length, LANGUAGE_TOKENS);
-    for (const [lng, words] of this.#langWords) {
-      let n = 0;
-      for (let i = 0; i < n0; i++) if (words.has((tokens[i] as Token).word)) n += 1;
+    let l = 0;
+    for (const lng of this.#langWords.keys()) {
+      const n = counts[l++] as number;
       if (n > bestCount) {
         best = lng;
         bestCount = n;
@@ -469,6 +464,33 @@ export class Understanding {
     }
     // One word ("hi", "halo") is said in either language: two words make it clear.
     return bestCount >= MIN_LANGUAGE_WORDS && !tie ? best : undefined;
+  }
+
+  /** Per language (in `#langWords` order), how many of the first words belong to it. */
+  #languageCounts(tokens: readonly Token[]): number[] {
+    const counts = new Array<number>(this.#langWords.size).fill(0);
+    const n0 = Math.min(tokens.length, LANGUAGE_TOKENS);
+    for (let i = 0; i < n0; i++) {
+      const bits = this.#languagesOf(tokens[i] as Token);
+      for (let l = 0; l < counts.length; l++)
+        if ((bits >> l) & 1) counts[l] = (counts[l] as number) + 1;
+    }
+    return counts;
+  }
+
+  /** The languages a word belongs to, one bit each, kept on its token. */
+  readonly #languages = new TokenMemo<number>();
+
+  #languagesOf(t: Token): number {
+    const known = this.#languages.get(t);
+    if (known !== undefined) return known;
+    let bits = 0;
+    let l = 0;
+    for (const words of this.#langWords.values()) {
+      if (words.has(t.word)) bits |= 1 << l;
+      l += 1;
+    }
+    return this.#languages.set(t, bits);
   }
 
   #learnWords(lng: string, phrases: readonly string[]): void {
@@ -512,7 +534,7 @@ function inPast<T>(found: Found, clauses: readonly number[], hit: Hit<T>): boole
   const past = found.covered("past");
   if (past.size === 0) return false;
   const clause = clauses[hit.start];
-  for (const i of past) {
+  for (const i of past.list) {
     if (i >= hit.start && i < hit.start + hit.length) continue;
     if (clauses[i] === clause) return true;
   }
@@ -537,7 +559,7 @@ function pleaKind(found: Found, tokens: readonly Token[], pleas: readonly Hit<tr
   let rest = 0;
   for (let i = 0; i < tokens.length && rest === 0; i++)
     if (!inPlea.has(i) && !address.has(i)) rest++;
-  const addressed = [...address].some((i) => !inPlea.has(i));
+  const addressed = address.list.some((i) => !inPlea.has(i));
   if (rest === 0 && addressed && real.every((p) => p.words === 1)) return "addressed";
   return tokens.length - inPlea.size <= SHORT_PLEA_WORDS ? "plea" : "long";
 }

@@ -4,7 +4,7 @@
  * more forgives one typo ("dikurng", "electrocted"). Phrases are indexed by their first
  * word's keys and typo variants, so a message finds its few candidates by lookup.
  */
-import { deletions, MIN_FUZZY_LENGTH, type Token } from "./tokens.js";
+import { deletions, MIN_FUZZY_LENGTH, type Token, TokenMemo } from "./tokens.js";
 
 /**
  * A phrase word: its spelling and the keys it may meet (its stem in its own language). One
@@ -89,6 +89,11 @@ export class Lexicon<T> {
    * is worked out once per word, not once per occurrence or per phrase tried.
    */
   readonly #byWord = new Map<string, Met<T>>();
+  /**
+   * The same kept on the tokens themselves (see `remember`): for the one index every message
+   * is searched with, one property read per word instead of a lookup by the word.
+   */
+  #memo: TokenMemo<Met<T>> | undefined;
 
   /**
    * @param read turns a phrase into words the way messages are read
@@ -104,8 +109,18 @@ export class Lexicon<T> {
     return this.#entries.length;
   }
 
+  /**
+   * Keep what each word meets on its token. For a lexicon every message is searched with,
+   * built once: adding a phrase later goes back to the memory by word.
+   */
+  remember(): this {
+    this.#memo = new TokenMemo<Met<T>>();
+    return this;
+  }
+
   /** Add a phrase; blank phrases are ignored. */
   add(phrase: string, value: T): void {
+    this.#memo = undefined;
     const read = this.read(phrase);
     if (read.length === 0) return;
     const words = read.map((w) => this.#phraseWord(w));
@@ -211,6 +226,12 @@ export class Lexicon<T> {
    * the order they were added, key by key of the word: the order hits are told in.
    */
   #met(token: Token): Met<T> {
+    const memo = this.#memo;
+    if (memo === undefined) return this.#metByWord(token);
+    return memo.get(token) ?? memo.set(token, this.#metByWord(token));
+  }
+
+  #metByWord(token: Token): Met<T> {
     if (token.masked) return NOTHING as Met<T>;
     let met = this.#byWord.get(token.word);
     if (met) return met;

@@ -23,6 +23,28 @@ export interface Token {
   readonly num?: number;
   /** Part of a time of day ("pukul 10"): never read as a fact. */
   readonly masked?: boolean;
+  /** What parts of understanding worked out about this word, by slot (see {@link TokenMemo}). */
+  readonly memo: unknown[];
+}
+
+/**
+ * A place on every token for one part of understanding to keep what it works out about the
+ * word (the phrases it meets, its features, its languages): a token is shared by every
+ * occurrence of its word, so this is worked out once per word and found again with one
+ * property read, not a lookup by the word in a table of its own.
+ */
+export class TokenMemo<V> {
+  static #slots = 0;
+  readonly #slot = TokenMemo.#slots++;
+
+  get(t: Token): V | undefined {
+    return t.memo[this.#slot] as V | undefined;
+  }
+
+  set(t: Token, value: V): V {
+    t.memo[this.#slot] = value;
+    return value;
+  }
 }
 
 /** A text's words in order, and the clause of each. */
@@ -128,23 +150,22 @@ export class Tokenizer {
 
   /** "pukul 10", "jam 3": a time of day, not a beating. */
   #maskTimes({ tokens, clauses, length }: Placed): void {
-    const { timeWords } = this.rules;
     for (let i = 0; i + 1 < length; i++) {
-      const t = tokens[i] as Token;
+      const t = tokens[i] as WordToken;
       const next = tokens[i + 1] as Token;
-      if (timeWords.has(t.word) && next.num !== undefined && clauses[i + 1] === clauses[i]) {
+      if (t.time && next.num !== undefined && clauses[i + 1] === clauses[i]) {
         tokens[i] = this.#masked(t);
       }
     }
   }
 
   /** The masked form of each time word's token, made once. */
-  readonly #maskedTokens = new Map<Token, Token>();
+  readonly #maskedTokens = new Map<WordToken, Token>();
 
-  #masked(t: Token): Token {
+  #masked(t: WordToken): Token {
     let m = this.#maskedTokens.get(t);
     if (!m) {
-      m = new WordToken(t.word, t.keys, t.variants, t.num, true);
+      m = new WordToken(t.word, t.keys, t.variants, t.num, true, t.time, t.prefix);
       this.#maskedTokens.set(t, m);
     }
     return m;
@@ -155,10 +176,12 @@ export class Tokenizer {
     const { tokens, clauses, length } = placed;
     let w = 0;
     for (let i = 0; i < length; i++, w++) {
-      const t = tokens[i] as Token;
+      const t = tokens[i] as WordToken;
       const next = i + 1 < length ? tokens[i + 1] : undefined;
       const joined =
-        next && clauses[i + 1] === clauses[i] ? this.#joined(t.word, next.word) : undefined;
+        t.prefix && next && clauses[i + 1] === clauses[i]
+          ? this.#joined(t.word, next.word)
+          : undefined;
       if (joined) {
         tokens[w] = joined;
         clauses[w] = clauses[i] as number;
@@ -177,9 +200,8 @@ export class Tokenizer {
    */
   readonly #joinedPairs = new Map<string, Map<string, Token | null>>();
 
-  /** The token of a detached prefix and the next word joined, when it is a known word. */
+  /** The token of a detached prefix and the next word joined, when it is a known word (`prefix` is one). */
   #joined(prefix: string, word: string): Token | undefined {
-    if (!this.rules.detachedPrefixes.has(prefix)) return undefined;
     let words = this.#joinedPairs.get(prefix);
     if (!words) {
       words = new Map();
@@ -231,7 +253,17 @@ export class Tokenizer {
     const keys = [...new Set([word, ...this.rules.stemmers.map((stem) => stem(word))])];
     const digits = DIGITS.test(word);
     const num = digits && word.length <= MAX_DIGITS ? Number(word) : undefined;
-    return new WordToken(word, keys, digits ? [] : deletions(word), num, undefined);
+    const { timeWords, detachedPrefixes } = this.rules;
+    const variants = digits ? [] : deletions(word);
+    return new WordToken(
+      word,
+      keys,
+      variants,
+      num,
+      undefined,
+      timeWords.has(word),
+      detachedPrefixes.has(word),
+    );
   }
 }
 
@@ -241,12 +273,18 @@ export class Tokenizer {
  * throw away its optimised tokenizer again and again while reading long messages.
  */
 class WordToken implements Token {
+  readonly memo: unknown[] = [];
+
   constructor(
     readonly word: string,
     readonly keys: readonly string[],
     readonly variants: readonly string[],
     readonly num: number | undefined,
     readonly masked: true | undefined,
+    /** A word that makes a following number a time of day ("pukul"). */
+    readonly time: boolean,
+    /** A prefix people write apart ("di"). */
+    readonly prefix: boolean,
   ) {}
 }
 
