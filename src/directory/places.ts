@@ -105,9 +105,15 @@ function strongest(pool: readonly Scored[]): Target[] {
 
 function containsExactly(typed: readonly string[], phrase: readonly string[]): boolean {
   for (let start = 0; start + phrase.length <= typed.length; start++) {
-    if (phrase.every((w, k) => typed[start + k] === w)) return true;
+    if (wordsAt(typed, start, phrase)) return true;
   }
   return false;
+}
+
+/** Whether `phrase` stands in `typed` at `start` (a loop: no closure per place tried). */
+function wordsAt(typed: readonly string[], start: number, phrase: readonly string[]): boolean {
+  for (let k = 0; k < phrase.length; k++) if (typed[start + k] !== phrase[k]) return false;
+  return true;
 }
 
 /**

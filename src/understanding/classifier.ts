@@ -10,7 +10,7 @@
  * the tokens with a `Map`, the same sums in the same order, and no object per message.
  */
 import { NeuralNetwork } from "@nlpjs/neural";
-import type { Token } from "./tokens.js";
+import { type Token, TokenMemo } from "./tokens.js";
 
 /** An intent and how sure the classifier is (0..1, over all intents). */
 export interface IntentGuess {
@@ -140,9 +140,10 @@ export class IntentClassifier {
     let used = 0;
     const last = Math.min(tokens.length, MAX_FEATURE_TOKENS);
     for (let t = 0; t < last; t++) {
-      for (const key of (tokens[t] as Token).keys) {
-        const f = this.#feature.get(key);
-        if (f === undefined || this.#seen[f] === stamp) continue;
+      const features = this.#featuresOf(tokens[t] as Token);
+      for (let k = 0; k < features.length; k++) {
+        const f = features[k] as number;
+        if (this.#seen[f] === stamp) continue;
         this.#seen[f] = stamp;
         used |= this.#usedBy[f] as number;
         const row = f * n;
@@ -156,6 +157,20 @@ export class IntentClassifier {
       sums[i] = sum <= 0 ? 0 : this.#alpha * sum;
     }
     return used;
+  }
+
+  /** Each word's features (rows), in the order of its keys, kept on its token. */
+  readonly #features = new TokenMemo<Int32Array>();
+
+  #featuresOf(t: Token): Int32Array {
+    const known = this.#features.get(t);
+    if (known) return known;
+    const rows: number[] = [];
+    for (const key of t.keys) {
+      const f = this.#feature.get(key);
+      if (f !== undefined) rows.push(f);
+    }
+    return this.#features.set(t, Int32Array.from(rows));
   }
 
   #nextMessage(): number {

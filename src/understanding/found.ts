@@ -65,10 +65,10 @@ export class Found {
     return this.marks.get(mark) ?? NONE;
   }
 
-  #covered = new Map<Mark, Set<number>>();
+  #covered = new Map<Mark, Positions>();
 
   /** Token positions covered by a list's phrases. */
-  covered(mark: Mark): ReadonlySet<number> {
+  covered(mark: Mark): Positions {
     let set = this.#covered.get(mark);
     if (!set) {
       set = covered(this.of(mark));
@@ -80,9 +80,42 @@ export class Found {
 
 const NONE: readonly Hit<true>[] = [];
 
+/**
+ * Token positions, as a flag per position and a list in the order they were added: asked
+ * `has` for many positions of a long message, and cheaper to make than a `Set` of numbers.
+ */
+export class Positions {
+  readonly #flags: Uint8Array;
+  /** The positions, each once, in the order added. */
+  readonly list: number[] = [];
+
+  constructor(end: number) {
+    this.#flags = new Uint8Array(end);
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  has(i: number): boolean {
+    return i < this.#flags.length && this.#flags[i] === 1;
+  }
+
+  add(i: number): void {
+    if (this.#flags[i] === 1) return;
+    this.#flags[i] = 1;
+    this.list.push(i);
+  }
+}
+
+const NO_POSITIONS = new Positions(0);
+
 /** Token positions covered by any hit. */
-export function covered<T>(hits: readonly Hit<T>[]): Set<number> {
-  const out = new Set<number>();
+export function covered<T>(hits: readonly Hit<T>[]): Positions {
+  if (hits.length === 0) return NO_POSITIONS;
+  let end = 0;
+  for (const h of hits) end = Math.max(end, h.start + h.length);
+  const out = new Positions(end);
   for (const h of hits) for (let i = h.start; i < h.start + h.length; i++) out.add(i);
   return out;
 }

@@ -6,11 +6,11 @@
  */
 import { IntentClassifier } from "./classifier.js";
 import { cleanText, hasWords } from "./clean.js";
-import { type CommandName, covered, Found, type Mark, type Tag } from "./found.js";
+import { type CommandName, covered, Found, type Mark, type Positions, type Tag } from "./found.js";
 import { type Hit, Lexicon, type ReadWord } from "./lexicon.js";
 import { MessageReading, type OnDemand } from "./message-reading.js";
 import type { DangerLevel, PlaceMention, Reading } from "./reading.js";
-import { type Token, Tokenizer } from "./tokens.js";
+import { type Token, Tokenizer, TokenMemo } from "./tokens.js";
 import { type Keywords, slangMap, stemmerFor, type Vocabulary } from "./vocabulary.js";
 
 export type { CommandName } from "./found.js";
@@ -198,7 +198,7 @@ export class Understanding {
       for (const p of k.yes) all.add(p, { k: "yesno", v: "yes" });
       for (const p of k.no) all.add(p, { k: "yesno", v: "no" });
     }
-    all.build();
+    all.build().remember();
     const examples = languages.flatMap((lng) =>
       Object.entries(vocab(lng).intents).flatMap(([intent, ps]) =>
         ps.map((p) => ({ intent, tokens: this.tokens(p) })),
@@ -265,7 +265,7 @@ export class Understanding {
 
   /** The tokens of any text. */
   tokens(text: string): Token[] {
-    return this.tokenizer.tokens(cleanText(text));
+    return this.tokenizer.tokens(cleanText(text)).tokens;
   }
 
   /**
@@ -277,32 +277,33 @@ export class Understanding {
    */
   read(text: string): Reading {
     const cleaned = cleanText(text);
-    const tokens = this.tokenizer.tokens(cleaned);
-    const found = this.#find(tokens);
+    const words = this.tokenizer.tokens(cleaned);
+    const { tokens, clauses } = words;
+    const found = this.#find(words);
     const neutral = found.covered("neutral");
     const allFacts = found.fact.filter((h) => !neutral.has(h.start));
     // "gak bisa keluar, dipukul": a negation inside a phrase never negates what follows.
     const inPhrases = covered(allFacts);
     const live = <T>(hits: readonly Hit<T>[]): Hit<T>[] =>
       hits.filter(
-        (h) => !neutral.has(h.start) && !this.#negated(found, tokens, h.start, inPhrases),
+        (h) => !neutral.has(h.start) && !this.#negated(found, clauses, h.start, inPhrases),
       );
     const factHits = live(allFacts);
     // "dulu pernah dipukul": danger in the past is not danger now; other facts stand.
     const danger = (h: Hit<string>): boolean => this.setup.dangerFacts.has(h.value);
-    const now = factHits.filter((h) => !danger(h) || !inPast(found, tokens, h));
+    const now = factHits.filter((h) => !danger(h) || !inPast(found, clauses, h));
     const facts = unique([...now.map((h) => h.value), ...this.#minor(found, tokens)]);
     const reasons = facts.filter((f) => this.setup.dangerFacts.has(f));
     const plea = pleaKind(found, tokens, live(found.of("plea")));
     const signals: DangerSignals = {
       reasons: reasons.length > 0,
-      alarm: live(found.of("alarm")).some((h) => !inPast(found, tokens, h)),
+      alarm: live(found.of("alarm")).some((h) => !inPast(found, clauses, h)),
       plea,
       pastDanger: factHits.some(danger),
       worry: live(found.of("worry")).length > 0,
       safeNow: live(found.of("safe_now")).length > 0,
     };
-    return new MessageReading(tokens, found, cleaned, this.#onDemand, {
+    return new MessageReading(words, found, cleaned, this.#onDemand, {
       empty: !hasWords(cleaned),
       facts,
       danger: dangerLevel(signals),
@@ -318,14 +319,14 @@ export class Understanding {
   }
 
   /** Every phrase of the vocabulary in the tokens, in one pass over the one index. */
-  #find(tokens: readonly Token[]): Found {
+  #find({ tokens, clauses }: { tokens: readonly Token[]; clauses: readonly number[] }): Found {
     const found = new Found();
-    this.#all.each(tokens, found.add);
+    this.#all.each(tokens, clauses, found.add);
     return found;
   }
 
   #foundIn(reading: Reading): Found {
-    return reading instanceof MessageReading ? reading.found : this.#find(reading.tokens);
+    return reading instanceof MessageReading ? reading.found : this.#find(reading);
   }
 
   /**
@@ -336,7 +337,7 @@ export class Understanding {
     const { tokens } = reading;
     const found = this.#foundIn(reading);
     const hit = this.#bare(tokens, found.command, slack);
-    return hit && !this.#negated(found, tokens, hit.start) ? hit.value : undefined;
+    return hit && !this.#negated(found, reading.clauses, hit.start) ? hit.value : undefined;
   }
 
   /** A default quick-exit word, typed exactly and alone ("cuaca", "weather"). */
@@ -354,8 +355,8 @@ export class Understanding {
   liveHits<T>(reading: Reading, lexicon: Lexicon<T>): Hit<T>[] {
     const found = this.#foundIn(reading);
     return lexicon
-      .hits(reading.tokens)
-      .filter((h) => !this.#negated(found, reading.tokens, h.start));
+      .hits(reading.tokens, reading.clauses)
+      .filter((h) => !this.#negated(found, reading.clauses, h.start));
   }
 
   /** The best hit when the message holds at most `slack` words beyond it; a tie is no hit. */
@@ -400,17 +401,12 @@ export class Understanding {
   }
 
   /** A negation shortly before `start`, in the same clause, outside other phrases. */
-  #negated(
-    found: Found,
-    tokens: readonly Token[],
-    start: number,
-    ignore?: ReadonlySet<number>,
-  ): boolean {
+  #negated(found: Found, clauses: readonly number[], start: number, ignore?: Positions): boolean {
     const negations = found.covered("negation");
     if (negations.size === 0) return false;
-    const clause = tokens[start]?.clause;
+    const clause = clauses[start];
     for (let i = Math.max(0, start - SCOPE); i < start; i++) {
-      if (negations.has(i) && !ignore?.has(i) && tokens[i]?.clause === clause) return true;
+      if (negations.has(i) && !ignore?.has(i) && clauses[i] === clause) return true;
     }
     return false;
   }
@@ -453,13 +449,13 @@ export class Understanding {
 
   /** The language most of the message's known words belong to, when one leads. */
   #language(tokens: readonly Token[]): string | undefined {
+    const counts = this.#languageCounts(tokens);
     let best: string | undefined;
     let bestCount = 0;
     let tie = false;
-    const n0 = Math.min(tokens.length, LANGUAGE_TOKENS);
-    for (const [lng, words] of this.#langWords) {
-      let n = 0;
-      for (let i = 0; i < n0; i++) if (words.has((tokens[i] as Token).word)) n += 1;
+    let l = 0;
+    for (const lng of this.#langWords.keys()) {
+      const n = counts[l++] as number;
       if (n > bestCount) {
         best = lng;
         bestCount = n;
@@ -468,6 +464,33 @@ export class Understanding {
     }
     // One word ("hi", "halo") is said in either language: two words make it clear.
     return bestCount >= MIN_LANGUAGE_WORDS && !tie ? best : undefined;
+  }
+
+  /** Per language (in `#langWords` order), how many of the first words belong to it. */
+  #languageCounts(tokens: readonly Token[]): number[] {
+    const counts = new Array<number>(this.#langWords.size).fill(0);
+    const n0 = Math.min(tokens.length, LANGUAGE_TOKENS);
+    for (let i = 0; i < n0; i++) {
+      const bits = this.#languagesOf(tokens[i] as Token);
+      for (let l = 0; l < counts.length; l++)
+        if ((bits >> l) & 1) counts[l] = (counts[l] as number) + 1;
+    }
+    return counts;
+  }
+
+  /** The languages a word belongs to, one bit each, kept on its token. */
+  readonly #languages = new TokenMemo<number>();
+
+  #languagesOf(t: Token): number {
+    const known = this.#languages.get(t);
+    if (known !== undefined) return known;
+    let bits = 0;
+    let l = 0;
+    for (const words of this.#langWords.values()) {
+      if (words.has(t.word)) bits |= 1 << l;
+      l += 1;
+    }
+    return this.#languages.set(t, bits);
   }
 
   #learnWords(lng: string, phrases: readonly string[]): void {
@@ -507,13 +530,13 @@ function placeWindow(
 }
 
 /** A past or hypothetical marker anywhere in the hit's clause ("dulu", "before", "apakah"). */
-function inPast<T>(found: Found, tokens: readonly Token[], hit: Hit<T>): boolean {
+function inPast<T>(found: Found, clauses: readonly number[], hit: Hit<T>): boolean {
   const past = found.covered("past");
   if (past.size === 0) return false;
-  const clause = tokens[hit.start]?.clause;
-  for (const i of past) {
+  const clause = clauses[hit.start];
+  for (const i of past.list) {
     if (i >= hit.start && i < hit.start + hit.length) continue;
-    if (tokens[i]?.clause === clause) return true;
+    if (clauses[i] === clause) return true;
   }
   return false;
 }
@@ -536,7 +559,7 @@ function pleaKind(found: Found, tokens: readonly Token[], pleas: readonly Hit<tr
   let rest = 0;
   for (let i = 0; i < tokens.length && rest === 0; i++)
     if (!inPlea.has(i) && !address.has(i)) rest++;
-  const addressed = [...address].some((i) => !inPlea.has(i));
+  const addressed = address.list.some((i) => !inPlea.has(i));
   if (rest === 0 && addressed && real.every((p) => p.words === 1)) return "addressed";
   return tokens.length - inPlea.size <= SHORT_PLEA_WORDS ? "plea" : "long";
 }

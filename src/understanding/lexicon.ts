@@ -4,7 +4,7 @@
  * more forgives one typo ("dikurng", "electrocted"). Phrases are indexed by their first
  * word's keys and typo variants, so a message finds its few candidates by lookup.
  */
-import { deletions, MIN_FUZZY_LENGTH, type Token } from "./tokens.js";
+import { deletions, MIN_FUZZY_LENGTH, type Token, TokenMemo } from "./tokens.js";
 
 /**
  * A phrase word: its spelling and the keys it may meet (its stem in its own language). One
@@ -89,6 +89,11 @@ export class Lexicon<T> {
    * is worked out once per word, not once per occurrence or per phrase tried.
    */
   readonly #byWord = new Map<string, Met<T>>();
+  /**
+   * The same kept on the tokens themselves (see `remember`): for the one index every message
+   * is searched with, one property read per word instead of a lookup by the word.
+   */
+  #memo: TokenMemo<Met<T>> | undefined;
 
   /**
    * @param read turns a phrase into words the way messages are read
@@ -104,8 +109,18 @@ export class Lexicon<T> {
     return this.#entries.length;
   }
 
+  /**
+   * Keep what each word meets on its token. For a lexicon every message is searched with,
+   * built once: adding a phrase later goes back to the memory by word.
+   */
+  remember(): this {
+    this.#memo = new TokenMemo<Met<T>>();
+    return this;
+  }
+
   /** Add a phrase; blank phrases are ignored. */
   add(phrase: string, value: T): void {
+    this.#memo = undefined;
     const read = this.read(phrase);
     if (read.length === 0) return;
     const words = read.map((w) => this.#phraseWord(w));
@@ -169,9 +184,9 @@ export class Lexicon<T> {
   }
 
   /** Every occurrence of every phrase, in message order of their anchor word. */
-  hits(tokens: readonly Token[]): Hit<T>[] {
+  hits(tokens: readonly Token[], clauses: readonly number[]): Hit<T>[] {
     const found: Hit<T>[] = [];
-    this.each(tokens, (value, start, length, words, exact) => {
+    this.each(tokens, clauses, (value, start, length, words, exact) => {
       found.push({ value, start, length, words, exact });
     });
     return found;
@@ -181,19 +196,27 @@ export class Lexicon<T> {
    * Every occurrence of every phrase, told to `visit` as it is found (in message order of
    * the anchor word): the caller keeps what it needs, with no list made in between.
    */
-  each(tokens: readonly Token[], visit: Visit<T>): void {
-    const met: Met<T>[] = new Array(tokens.length);
+  each(tokens: readonly Token[], clauses: readonly number[], visit: Visit<T>): void {
+    // What each word meets, in a list reused from message to message (`visit` never
+    // re-enters the lexicon): a long message allocates nothing here.
+    const met = this.#metScratch;
     for (let i = 0; i < tokens.length; i++) met[i] = this.#met(tokens[i] as Token);
     const m = this.#match;
     for (let i = 0; i < tokens.length; i++) {
-      const here = met[i] as Met<T>;
-      for (const single of here.singles) visit(single.value, i, 1, 1, single.exact);
-      for (const { entry, exact } of here.longer) {
-        if (!matchAround(entry, tokens, met, i, m)) continue;
+      const { singles, longer } = met[i] as Met<T>;
+      for (let k = 0; k < singles.length; k++) {
+        const single = singles[k] as Single<T>;
+        visit(single.value, i, 1, 1, single.exact);
+      }
+      for (let k = 0; k < longer.length; k++) {
+        const { entry, exact } = longer[k] as Longer<T>;
+        if (!matchAround(entry, clauses, met, i, m)) continue;
         visit(entry.value, m.start, m.end - m.start, entry.words.length, exact && m.exact);
       }
     }
   }
+
+  readonly #metScratch: Met<T>[] = [];
 
   /** Where the last phrase checked stands: one object, reused for every check. */
   readonly #match: Match = { start: 0, end: 0, exact: true };
@@ -203,6 +226,12 @@ export class Lexicon<T> {
    * the order they were added, key by key of the word: the order hits are told in.
    */
   #met(token: Token): Met<T> {
+    const memo = this.#memo;
+    if (memo === undefined) return this.#metByWord(token);
+    return memo.get(token) ?? memo.set(token, this.#metByWord(token));
+  }
+
+  #metByWord(token: Token): Met<T> {
     if (token.masked) return NOTHING as Met<T>;
     let met = this.#byWord.get(token.word);
     if (met) return met;
@@ -246,9 +275,19 @@ export class Lexicon<T> {
  */
 interface Met<T> {
   words: Map<PhraseWord, boolean>;
-  singles: { value: T; exact: boolean }[];
+  singles: Single<T>[];
   /** Longer phrases whose anchor this word is, and whether exactly. */
-  longer: { entry: Entry<T>; exact: boolean }[];
+  longer: Longer<T>[];
+}
+
+interface Single<T> {
+  value: T;
+  exact: boolean;
+}
+
+interface Longer<T> {
+  entry: Entry<T>;
+  exact: boolean;
 }
 
 /** A word that meets nothing (or a masked one: "pukul" in "pukul 10"). */
@@ -264,13 +303,13 @@ const WORD_CACHE_LIMIT = 50_000;
  */
 function matchAround<T>(
   entry: Entry<T>,
-  tokens: readonly Token[],
+  clauses: readonly number[],
   met: readonly Met<T>[],
   at: number,
   out: Match,
 ): boolean {
   const { words, gaps, anchor } = entry;
-  const clause = (tokens[at] as Token).clause;
+  const clause = clauses[at] as number;
   let exact = true;
   // Backwards: word k stands at most `words[k + 1].gap` tokens before word k + 1.
   let start = at;
@@ -280,8 +319,7 @@ function matchAround<T>(
     let found: boolean | undefined;
     let p = start - 1;
     for (; p >= Math.max(0, start - 1 - gap); p--) {
-      const t = tokens[p] as Token;
-      if (t.clause !== clause) return false;
+      if (clauses[p] !== clause) return false;
       found = (met[p] as Met<T>).words.get(w);
       if (found !== undefined) break;
     }
@@ -293,11 +331,10 @@ function matchAround<T>(
   let end = at + 1;
   for (let k = anchor + 1; k < words.length; k++) {
     const w = words[k] as PhraseWord;
-    const last = Math.min(tokens.length - 1, end + (gaps[k] as number));
+    const last = Math.min(clauses.length - 1, end + (gaps[k] as number));
     let found: boolean | undefined;
     for (; end <= last; end++) {
-      const t = tokens[end] as Token;
-      if (t.clause !== clause) return false;
+      if (clauses[end] !== clause) return false;
       found = (met[end] as Met<T>).words.get(w);
       if (found !== undefined) break;
     }

@@ -9,7 +9,7 @@
 import type { IntentGuess } from "./classifier.js";
 import type { Found } from "./found.js";
 import type { DangerLevel, PlaceMention, Reading } from "./reading.js";
-import type { Token } from "./tokens.js";
+import type { Token, Tokens } from "./tokens.js";
 
 /** What is worked out only when a step asks for it; built once per `Understanding`. */
 export interface OnDemand {
@@ -55,14 +55,19 @@ export class MessageReading implements Reading {
   #number: number | undefined | typeof UNKNOWN = UNKNOWN;
   #lang: string | undefined | typeof UNKNOWN = UNKNOWN;
 
+  readonly tokens: readonly Token[];
+  readonly clauses: readonly number[];
+
   constructor(
-    readonly tokens: readonly Token[],
+    words: Tokens,
     /** Every phrase of the vocabulary the message holds (for the questions asked later). */
     readonly found: Found,
     private readonly cleaned: string,
     private readonly onDemand: OnDemand,
     said: Said,
   ) {
+    this.tokens = words.tokens;
+    this.clauses = words.clauses;
     this.empty = said.empty;
     this.facts = said.facts;
     this.danger = said.danger;

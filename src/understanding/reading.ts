@@ -17,6 +17,8 @@ export interface PlaceMention {
 export interface Reading {
   /** The message's words, cleaned and expanded. */
   readonly tokens: readonly Token[];
+  /** Each token's clause: split by punctuation and words such as "tapi" (negation stays inside one). */
+  readonly clauses: readonly number[];
   /** No letter or digit at all: only emoji, punctuation or invisible characters. */
   readonly empty: boolean;
   /** The language the message is written in, when its words make that clear. */

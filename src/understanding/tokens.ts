@@ -5,7 +5,13 @@
  * stemmers, so "dipukuli", "memukul" and "pukulan" all meet "pukul".
  */
 
-/** One word of a message, ready for matching. */
+import { HASH_START, hashOf, hashStep, PieceMemory } from "./piece-memory.js";
+
+/**
+ * One word of a message, ready for matching. One object per distinct word, shared by every
+ * place and message it occurs in (where it stands, its clause, is in {@link Tokens}): a long
+ * message makes no object per word.
+ */
 export interface Token {
   /** The word as read (after chat spelling was expanded). */
   readonly word: string;
@@ -13,14 +19,43 @@ export interface Token {
   readonly keys: readonly string[];
   /** The word with each letter left out in turn (words long enough to forgive a typo). */
   readonly variants: readonly string[];
-  /** Clauses are split by punctuation and words such as "tapi": negation stays inside one. */
-  readonly clause: number;
   /** The value of a word made of digits. */
   readonly num?: number;
   /** Part of a time of day ("pukul 10"): never read as a fact. */
   readonly masked?: boolean;
+  /** What parts of understanding worked out about this word, by slot (see {@link TokenMemo}). */
+  readonly memo: unknown[];
 }
 
+/**
+ * A place on every token for one part of understanding to keep what it works out about the
+ * word (the phrases it meets, its features, its languages): a token is shared by every
+ * occurrence of its word, so this is worked out once per word and found again with one
+ * property read, not a lookup by the word in a table of its own.
+ */
+export class TokenMemo<V> {
+  static #slots = 0;
+  readonly #slot = TokenMemo.#slots++;
+
+  get(t: Token): V | undefined {
+    return t.memo[this.#slot] as V | undefined;
+  }
+
+  set(t: Token, value: V): V {
+    t.memo[this.#slot] = value;
+    return value;
+  }
+}
+
+/** A text's words in order, and the clause of each. */
+export interface Tokens {
+  readonly tokens: Token[];
+  /**
+   * Each word's clause: clauses are split by punctuation and words such as "tapi", and
+   * negation stays inside one.
+   */
+  readonly clauses: number[];
+}
 /** What tokenising needs, compiled once from `locales/<lng>/understanding.json`. */
 export interface TokenRules {
   /** Chat spelling: a word and the word(s) it stands for ("sy" -> ["saya"]). */
@@ -42,9 +77,8 @@ export interface TokenRules {
 const PUNCTUATION = new Set([...".,!?;:\n()"]);
 /** Marks a word that starts a new clause ("tapi") in a piece read earlier. */
 const CLAUSE = Symbol("clause");
+type Piece = readonly (Token | typeof CLAUSE)[];
 
-/** A word as read, before its place in a message is known. */
-type Word = Omit<Token, "clause" | "masked">;
 const DIGITS = /^\d+$/;
 /** "anak2", "kawan2nya": a word written twice, the way chats abbreviate it. */
 const REDUPLICATED = /^(\p{L}{2,})2(\p{L}*)$/u;
@@ -60,79 +94,126 @@ export class Tokenizer {
   constructor(readonly rules: TokenRules) {}
 
   /** Each piece of text already read: the words it stands for, with their keys. */
-  readonly #pieces = new Map<string, readonly (Word | typeof CLAUSE)[]>();
+  readonly #pieces = new PieceMemory<Piece>(CACHE_LIMIT);
 
   /**
    * The tokens of a cleaned text (see `cleanText`), in one pass over its characters:
-   * each run of letters and digits is a piece, looked up in the memory of pieces read
-   * before; punctuation starts a new clause.
+   * each run of letters and digits is a piece, hashed as it is scanned and looked up in
+   * the memory of pieces read before; punctuation starts a new clause.
    */
-  tokens(cleaned: string): Token[] {
-    const out = new Placed((piece) => this.#piece(piece));
+  tokens(cleaned: string): Tokens {
+    const out = this.#placed;
+    out.reset();
     let start = -1;
+    let hash = HASH_START;
     for (let i = 0; i <= cleaned.length; i++) {
       const c = i < cleaned.length ? cleaned.charCodeAt(i) : 32;
       if (isWordChar(c)) {
-        if (start < 0) start = i;
+        if (start < 0) {
+          start = i;
+          hash = HASH_START;
+        }
+        hash = hashStep(hash, c);
         continue;
       }
       if (start >= 0) {
-        out.piece(cleaned.slice(start, i));
+        out.piece(cleaned, start, i, hash);
         start = -1;
       }
       if (c < 128 && PUNCTUATION_CODES[c] === 1) out.punctuation(c === DOT);
     }
     out.end();
-    maskTimes(out.tokens, this.rules.timeWords);
-    return this.#joinPrefixes(out.tokens);
+    this.#maskTimes(out);
+    this.#joinPrefixes(out);
+    // Copied out at their exact length: the lists grown while placing are kept for the next text.
+    return { tokens: out.tokens.slice(0, out.length), clauses: out.clauses.slice(0, out.length) };
   }
 
-  /** A piece of text as words with their keys, read once however often it recurs. */
-  #piece(piece: string): readonly (Word | typeof CLAUSE)[] {
-    let words = this.#pieces.get(piece);
-    if (!words) {
-      words = this.#words(piece).map((w) =>
-        this.rules.clauseWords.has(w) ? CLAUSE : this.#word(w),
-      );
-      if (this.#pieces.size >= CACHE_LIMIT) this.#pieces.clear();
-      this.#pieces.set(piece, words);
-    }
+  /** Where tokens are placed while a text is read: one, reused (`tokens` is not re-entered). */
+  readonly #placed = new Placed((text, start, end, hash) => this.#wordsAt(text, start, end, hash));
+
+  /** The piece `text[start, end)` as words with their keys, read once however often it recurs. */
+  #wordsAt(text: string, start: number, end: number, hash: number): Piece {
+    return (
+      this.#pieces.get(text, start, end, hash) ?? this.#firstRead(text.slice(start, end), hash)
+    );
+  }
+
+  /** A piece met for the first time (kept apart: the hot path above stays small and optimised). */
+  #firstRead(piece: string, hash: number): Piece {
+    const words = this.#words(piece).map((w) =>
+      this.rules.clauseWords.has(w) ? CLAUSE : this.#word(w),
+    );
+    this.#pieces.set(piece, hash, words);
     return words;
   }
 
-  /** "di jual" -> "dijual" when the joined word is one the vocabulary knows. */
-  #joinPrefixes(tokens: Token[]): Token[] {
-    let out: Token[] | undefined;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i] as Token;
-      const next = tokens[i + 1];
-      if (next && next.clause === t.clause && this.#joins(t.word, next.word)) {
-        out ??= tokens.slice(0, i);
-        out.push(this.#token(t.word + next.word, t.clause));
-        i += 1;
-      } else out?.push(t);
+  /** "pukul 10", "jam 3": a time of day, not a beating. */
+  #maskTimes({ tokens, clauses, length }: Placed): void {
+    for (let i = 0; i + 1 < length; i++) {
+      const t = tokens[i] as WordToken;
+      const next = tokens[i + 1] as Token;
+      if (t.time && next.num !== undefined && clauses[i + 1] === clauses[i]) {
+        tokens[i] = this.#masked(t);
+      }
     }
-    return out ?? tokens;
   }
 
-  /** Prefix and word pairs seen before ("di" + "jual"), and whether they join. */
-  readonly #joined = new Map<string, Map<string, boolean>>();
+  /** The masked form of each time word's token, made once. */
+  readonly #maskedTokens = new Map<WordToken, Token>();
 
-  /** Whether a detached prefix and the next word make a word the vocabulary knows. */
-  #joins(prefix: string, word: string): boolean {
-    if (!this.rules.detachedPrefixes.has(prefix)) return false;
-    let words = this.#joined.get(prefix);
+  #masked(t: WordToken): Token {
+    let m = this.#maskedTokens.get(t);
+    if (!m) {
+      m = new WordToken(t.word, t.keys, t.variants, t.num, true, t.time, t.prefix);
+      this.#maskedTokens.set(t, m);
+    }
+    return m;
+  }
+
+  /** "di jual" -> "dijual" when the joined word is one the vocabulary knows (in place). */
+  #joinPrefixes(placed: Placed): void {
+    const { tokens, clauses, length } = placed;
+    let w = 0;
+    for (let i = 0; i < length; i++, w++) {
+      const t = tokens[i] as WordToken;
+      const next = i + 1 < length ? tokens[i + 1] : undefined;
+      const joined =
+        t.prefix && next && clauses[i + 1] === clauses[i]
+          ? this.#joined(t.word, next.word)
+          : undefined;
+      if (joined) {
+        tokens[w] = joined;
+        clauses[w] = clauses[i] as number;
+        i += 1;
+      } else if (w !== i) {
+        tokens[w] = t;
+        clauses[w] = clauses[i] as number;
+      }
+    }
+    placed.length = w;
+  }
+
+  /**
+   * Prefix and word pairs seen before ("di" + "jual"): the joined word's token when the
+   * vocabulary knows it, else null.
+   */
+  readonly #joinedPairs = new Map<string, Map<string, Token | null>>();
+
+  /** The token of a detached prefix and the next word joined, when it is a known word (`prefix` is one). */
+  #joined(prefix: string, word: string): Token | undefined {
+    let words = this.#joinedPairs.get(prefix);
     if (!words) {
       words = new Map();
-      this.#joined.set(prefix, words);
+      this.#joinedPairs.set(prefix, words);
     }
-    let joins = words.get(word);
-    if (joins === undefined) {
-      joins = this.rules.spelt(prefix + word);
+    let joined = words.get(word);
+    if (joined === undefined) {
+      joined = this.rules.spelt(prefix + word) ? this.#word(prefix + word) : null;
       if (words.size >= CACHE_LIMIT) words.clear();
-      words.set(word, joins);
+      words.set(word, joined);
     }
-    return joins;
+    return joined ?? undefined;
   }
 
   /** A piece of text as the words it stands for. */
@@ -167,32 +248,48 @@ export class Tokenizer {
     return word;
   }
 
-  /** Words made of a prefix and the next word ("dijual"), read once each. */
-  readonly #joinedWords = new Map<string, Word>();
-
-  #token(word: string, clause: number): Token {
-    let w = this.#joinedWords.get(word);
-    if (!w) {
-      w = this.#word(word);
-      if (this.#joinedWords.size >= CACHE_LIMIT) this.#joinedWords.clear();
-      this.#joinedWords.set(word, w);
-    }
-    return placed(w, clause);
-  }
-
-  /** A word with its keys, typo variants and value. */
-  #word(word: string): Word {
+  /** A word with its keys, typo variants and value: the token every occurrence shares. */
+  #word(word: string): Token {
     const keys = [...new Set([word, ...this.rules.stemmers.map((stem) => stem(word))])];
     const digits = DIGITS.test(word);
     const num = digits && word.length <= MAX_DIGITS ? Number(word) : undefined;
-    return {
+    const { timeWords, detachedPrefixes } = this.rules;
+    const variants = digits ? [] : deletions(word);
+    return new WordToken(
       word,
       keys,
-      variants: digits ? [] : deletions(word),
-      ...(num !== undefined ? { num } : {}),
-    };
+      variants,
+      num,
+      undefined,
+      timeWords.has(word),
+      detachedPrefixes.has(word),
+    );
   }
 }
+
+/**
+ * Every token is of this one class, every field always there: code that reads tokens then
+ * meets one shape. Objects of several shapes (with `num` or not, masked or not) made V8
+ * throw away its optimised tokenizer again and again while reading long messages.
+ */
+class WordToken implements Token {
+  readonly memo: unknown[] = [];
+
+  constructor(
+    readonly word: string,
+    readonly keys: readonly string[],
+    readonly variants: readonly string[],
+    readonly num: number | undefined,
+    readonly masked: true | undefined,
+    /** A word that makes a following number a time of day ("pukul"). */
+    readonly time: boolean,
+    /** A prefix people write apart ("di"). */
+    readonly prefix: boolean,
+  ) {}
+}
+
+/** Finds a piece's words by where it stands in a text (see `PieceMemory`). */
+type WordsAt = (text: string, start: number, end: number, hash: number) => Piece;
 
 /**
  * Tokens as they are placed, piece by piece, with their clause. Letters typed one by one
@@ -200,20 +297,29 @@ export class Tokenizer {
  * with only dots between them, are one word.
  */
 class Placed {
+  /** The tokens placed so far are the first `length` (the lists are reused from text to text). */
   readonly tokens: Token[] = [];
+  readonly clauses: number[] = [];
+  length = 0;
   #clause = 0;
-  /** Single letters held back, and how many. */
+  /** Single letters held back. */
   #letters = "";
 
-  constructor(readonly wordsOf: (piece: string) => readonly (Word | typeof CLAUSE)[]) {}
+  constructor(readonly wordsAt: WordsAt) {}
 
-  piece(piece: string): void {
-    if (piece.length === 1 && isLetter(piece)) {
-      this.#letters += piece;
+  reset(): void {
+    this.length = 0;
+    this.#clause = 0;
+    this.#letters = "";
+  }
+
+  piece(text: string, start: number, end: number, hash: number): void {
+    if (end - start === 1 && isLetterUnit(text.charCodeAt(start))) {
+      this.#letters += text[start];
       return;
     }
     this.#flush();
-    this.#words(piece);
+    this.#words(this.wordsAt(text, start, end, hash));
   }
 
   punctuation(dot: boolean): void {
@@ -231,16 +337,21 @@ class Placed {
     const letters = this.#letters;
     if (letters.length === 0) return;
     this.#letters = "";
-    if (letters.length >= 3) this.#words(letters);
-    else for (const letter of letters) this.#words(letter);
+    if (letters.length >= 3) this.#words(this.wordsAt(letters, 0, letters.length, hashOf(letters)));
+    else
+      for (let k = 0; k < letters.length; k++)
+        this.#words(this.wordsAt(letters, k, k + 1, hashStep(HASH_START, letters.charCodeAt(k))));
   }
 
-  #words(piece: string): void {
-    const words = this.wordsOf(piece);
+  #words(words: Piece): void {
     for (let k = 0; k < words.length; k++) {
-      const word = words[k] as Word | typeof CLAUSE;
+      const word = words[k] as Token | typeof CLAUSE;
       if (word === CLAUSE) this.#clause += 1;
-      else this.tokens.push(placed(word, this.#clause));
+      else {
+        this.tokens[this.length] = word;
+        this.clauses[this.length] = this.#clause;
+        this.length += 1;
+      }
     }
   }
 }
@@ -264,9 +375,11 @@ function isWordChar(c: number): boolean {
   return known === 1;
 }
 
-function isLetter(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  return c < 128 ? (c >= 97 && c <= 122) || (c >= 65 && c <= 90) : LETTER.test(ch);
+/** Whether a UTF-16 unit is a letter (a piece of one unit: astral letters are two). */
+function isLetterUnit(c: number): boolean {
+  return c < 128
+    ? (c >= 97 && c <= 122) || (c >= 65 && c <= 90)
+    : LETTER.test(String.fromCharCode(c));
 }
 
 /** Words this long forgive one typo ("dikurng"); shorter ones must be exact. */
@@ -278,22 +391,4 @@ export function deletions(word: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
   return out;
-}
-
-/** A word at its place in a message (a plain object of one shape: cheap to make). */
-function placed(w: Word, clause: number): Token {
-  return w.num === undefined
-    ? { word: w.word, keys: w.keys, variants: w.variants, clause }
-    : { word: w.word, keys: w.keys, variants: w.variants, num: w.num, clause };
-}
-
-/** "pukul 10", "jam 3": a time of day, not a beating. */
-function maskTimes(tokens: Token[], timeWords: ReadonlySet<string>): void {
-  for (let i = 0; i + 1 < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    const next = tokens[i + 1] as Token;
-    if (timeWords.has(t.word) && next.num !== undefined && next.clause === t.clause) {
-      tokens[i] = { ...t, masked: true };
-    }
-  }
 }

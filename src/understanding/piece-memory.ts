@@ -1,0 +1,74 @@
+/**
+ * A memory of pieces of text read before, looked up by where the piece stands in the
+ * message rather than by a string: cutting each of a long message's ~700 pieces out of
+ * the text (a new string, hashed anew by a `Map`) was a good part of reading it, and most
+ * of what it allocated. The tokenizer hashes a piece as it scans its characters; this
+ * table finds it by that hash and compares the characters in place.
+ */
+
+/** The hash of a piece, one character at a time (FNV-1a over UTF-16 units). */
+export const HASH_START = 0x811c9dc5 | 0;
+export function hashStep(hash: number, unit: number): number {
+  return Math.imul(hash ^ unit, 0x01000193);
+}
+
+export function hashOf(text: string): number {
+  let h = HASH_START;
+  for (let i = 0; i < text.length; i++) h = hashStep(h, text.charCodeAt(i));
+  return h;
+}
+
+/**
+ * Open addressing, linear probing, in flat arrays. Starts afresh when `limit` pieces are
+ * kept (words people type are unbounded; the memory is not).
+ */
+export class PieceMemory<V> {
+  readonly #mask: number;
+  readonly #keys: (string | undefined)[];
+  readonly #hashes: Int32Array;
+  readonly #values: (V | undefined)[];
+  #size = 0;
+
+  constructor(readonly limit: number) {
+    // At most half full, so probes stay short.
+    let capacity = 1;
+    while (capacity < limit * 2) capacity *= 2;
+    this.#mask = capacity - 1;
+    this.#keys = new Array(capacity).fill(undefined);
+    this.#hashes = new Int32Array(capacity);
+    this.#values = new Array(capacity).fill(undefined);
+  }
+
+  /** What was kept for `text[start, end)`, whose hash is `hash`. */
+  get(text: string, start: number, end: number, hash: number): V | undefined {
+    for (let i = hash & this.#mask; ; i = (i + 1) & this.#mask) {
+      const key = this.#keys[i];
+      if (key === undefined) return undefined;
+      if (this.#hashes[i] === hash && sameAs(key, text, start, end)) return this.#values[i];
+    }
+  }
+
+  set(key: string, hash: number, value: V): void {
+    if (this.#size >= this.limit) this.#clear();
+    let i = hash & this.#mask;
+    while (this.#keys[i] !== undefined) i = (i + 1) & this.#mask;
+    this.#keys[i] = key;
+    this.#hashes[i] = hash;
+    this.#values[i] = value;
+    this.#size += 1;
+  }
+
+  #clear(): void {
+    this.#keys.fill(undefined);
+    this.#values.fill(undefined);
+    this.#size = 0;
+  }
+}
+
+/** Whether `key` is `text[start, end)`, compared in place. */
+function sameAs(key: string, text: string, start: number, end: number): boolean {
+  if (key.length !== end - start) return false;
+  for (let k = 0; k < key.length; k++)
+    if (key.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
+  return true;
+}
