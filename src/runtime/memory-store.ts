@@ -180,6 +180,14 @@ export class MemoryConversationStore
     return true;
   }
 
+  async renewTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<boolean> {
+    const e = this.#live(key);
+    const now = this.#now();
+    if (!e || this.#holder(e, now) !== deliverer.id) return false;
+    e.turn = { id: deliverer.id, until: now + deliverer.turnMs };
+    return true;
+  }
+
   async releaseTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<void> {
     const e = this.#live(key);
     if (e?.turn?.id === deliverer.id) e.turn = undefined;

@@ -170,6 +170,11 @@ export interface ConversationStore {
   ackOutbox(key: ConversationKey, id: number, opts?: AckByOptions): Promise<AckResult>;
   /** Take the conversation's turn if it is free, or renew it if `deliverer` has it. */
   claimTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<boolean>;
+  /**
+   * Renew the turn if `deliverer` has it, never taking a free one: a renewal that arrives
+   * after the turn was given back must not hold it for a deliverer that stopped.
+   */
+  renewTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<boolean>;
   /** Give the turn back, if `deliverer` has it (what is pending waits for the next one). */
   releaseTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<void>;
   /** Whether entry `id` is still pending (not acknowledged, quarantined or erased). */

@@ -65,9 +65,11 @@ const HANDED_LAST_LOOK_MS = 1_000;
 /** Past this, the entry is left to whoever has the turn, and to recovery, unwatched. */
 const HANDED_FOLLOW_MS = 5 * 60_000;
 
-/** Tries of a write that records what was sent, and the pause before the n-th retry (× n). */
-const RECORD_TRIES = 5;
-const RECORD_PAUSE_MS = 500;
+/**
+ * Pauses before each retry of a write that records what was sent: about 10 s in all, the
+ * longest a Cluster failover took under load here (a node times out after 1-15 s).
+ */
+const RECORD_PAUSES_MS = [250, 500, 1_000, 2_000, 2_000, 2_000, 2_000];
 
 /** An entry saved and about to be carried out, with what its delivery needs. */
 interface Saved {
@@ -256,6 +258,9 @@ export class Runtime {
     if (saved.effects.length === 0) return this.#track(key, async () => "done" as const);
     switch (how) {
       case "ok": {
+        // Work of this process already queued for the conversation may carry this entry out
+        // first (a follower that took the turn): then it is read back, not sent as saved.
+        if (this.#inflight.has(key)) return this.#startCarrying(key, saved.id);
         const mine = this.#waitFor(key, saved.id);
         void this.#track(key, () => this.#carryOut(key, saved));
         return mine;
@@ -323,7 +328,7 @@ export class Runtime {
   async #carryOut(key: ConversationKey, first?: Saved): Promise<DrainEnd> {
     this.#carrying.add(key);
     const renew = setInterval(
-      () => void this.#d.store.claimTurn(key, this.#turn).catch(() => undefined),
+      () => void this.#d.store.renewTurn(key, this.#turn).catch(() => undefined),
       this.#turn.turnMs / 3,
     );
     renew.unref();
@@ -461,7 +466,7 @@ export class Runtime {
       stage = "following up";
       await this.#followUp(key, id, effects, [...done, ...now], report.next ?? [], log);
       stage = "recording";
-      await this.#effectsReplicated(key, { id, effects, meta, done: [...done, ...now] }, log);
+      await this.#effectsReplicated(key, { id, effects, meta, done }, now, log);
       const next = await this.#afterSending(async () => {
         const next = await this.#d.store.ackOutbox(key, id, {
           ...(log ? { chatLog: log } : {}),
@@ -490,13 +495,14 @@ export class Runtime {
   async #effectsReplicated(
     key: ConversationKey,
     { id, effects, done = [] }: Saved,
+    now: readonly number[],
     log: ChatLogAddition | undefined,
   ): Promise<void> {
     try {
       await this.#d.replicated?.();
     } catch (err) {
-      const replies = effects.flatMap((e, i) => (e.type === "reply" ? [i] : []));
-      await this.#markDone(key, id, [...new Set([...done, ...replies])], log);
+      const sent = now.filter((i) => effects[i]?.type === "reply" || effects[i]?.type === "tidy");
+      await this.#markDone(key, id, [...done, ...sent], log);
       throw err;
     }
   }
@@ -537,16 +543,17 @@ export class Runtime {
 
   /**
    * A write that records what already reached the person (an acknowledgement, done marks).
-   * If it is lost, recovery sends those messages again; so a Redis blip (a failover takes a
-   * second or two) is waited out for a few seconds before giving up.
+   * If it is lost, recovery sends those messages again; so a Redis blip (a failover) is
+   * waited out for a few seconds before giving up.
    */
   async #afterSending<T>(write: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       try {
         return await write();
       } catch (err) {
-        if (attempt >= RECORD_TRIES) throw err;
-        await new Promise((r) => setTimeout(r, RECORD_PAUSE_MS * attempt));
+        const pause = RECORD_PAUSES_MS[attempt];
+        if (pause === undefined) throw err;
+        await new Promise((r) => setTimeout(r, pause));
       }
     }
   }

@@ -46,6 +46,7 @@ function wrap(
     markDone: (k, id, done, o) => store.markDone(k, id, done, o),
     staleOutboxes: (...a) => store.staleOutboxes(...a),
     claimTurn: (...a) => store.claimTurn(...a),
+    renewTurn: (...a) => store.renewTurn(...a),
     releaseTurn: (...a) => store.releaseTurn(...a),
     isPending: (...a) => store.isPending(...a),
     remove: (k) => store.remove(k),
@@ -413,8 +414,9 @@ describe("Runtime: with replicas to wait for (Sentinel, Cluster)", () => {
     const ran: string[][] = [];
     const sink: EffectSink = {
       run: async (_key, effects, _meta, done) => {
-        ran.push(effects.filter((_, i) => !done?.has(i)).map((e) => e.type));
-        return {};
+        const now = effects.flatMap((_, i) => (done?.has(i) ? [] : [i]));
+        ran.push(now.map((i) => effects[i]?.type ?? ""));
+        return { done: now };
       },
     };
     // The replicas cannot be asked once the next send has gone out.

@@ -124,7 +124,7 @@ describe.each(stores)("two processes sharing one conversation (%s)", (_name, mak
     // The dying process can still save, but never renews its turn nor finishes its send.
     const dead = new Proxy(store, {
       get: (target, name) =>
-        name === "claimTurn"
+        name === "claimTurn" || name === "renewTurn"
           ? async () => Promise.reject(new Error("process gone"))
           : Reflect.get(target, name).bind(target),
     });

@@ -337,7 +337,11 @@ export function conversationStoreContract(
         await store.releaseTurn(key, B);
         expect(await store.claimTurn(key, B)).toBe(false);
         await store.releaseTurn(key, A);
+        // A renewal that comes after the turn was given back does not take it again.
+        expect(await store.renewTurn(key, A)).toBe(false);
         expect(await store.claimTurn(key, B)).toBe(true);
+        expect(await store.renewTurn(key, B)).toBe(true);
+        expect(await store.renewTurn(key, A)).toBe(false);
       });
 
       it("forgets the turn with the conversation on erase", async () => {

@@ -153,6 +153,13 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 `;
 
+/** KEYS: turn. ARGV: deliverer, turn ms. Renews the deliverer's turn: 1, else 0 (not taken). */
+const RENEW_TURN = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
 /** KEYS: turn. ARGV: deliverer. Gives the turn back if it is the deliverer's. */
 const RELEASE_TURN = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -240,6 +247,7 @@ interface Scripts {
     ...argv: (string | number)[]
   ): Promise<number>;
   pulangConvClaimTurn(turn: string, deliverer: string, turnMs: number): Promise<number>;
+  pulangConvRenewTurn(turn: string, deliverer: string, turnMs: number): Promise<number>;
   pulangConvReleaseTurn(turn: string, deliverer: string): Promise<number>;
   pulangConvForgetMessages(msgs: string, ...ids: string[]): Promise<string | null>;
   pulangConvQuarantine(out: string, bad: string, ttlMs: number, ...ids: string[]): Promise<number>;
@@ -253,6 +261,7 @@ const SCRIPTS: Record<keyof Scripts, { numberOfKeys: number; lua: string }> = {
   pulangConvCommit: { numberOfKeys: 4, lua: COMMIT },
   pulangConvSettle: { numberOfKeys: 4, lua: SETTLE },
   pulangConvClaimTurn: { numberOfKeys: 1, lua: CLAIM_TURN },
+  pulangConvRenewTurn: { numberOfKeys: 1, lua: RENEW_TURN },
   pulangConvReleaseTurn: { numberOfKeys: 1, lua: RELEASE_TURN },
   pulangConvForgetMessages: { numberOfKeys: 1, lua: FORGET_MESSAGES },
   pulangConvQuarantine: { numberOfKeys: 2, lua: QUARANTINE },
@@ -424,6 +433,11 @@ export class RedisConversationStore
   async claimTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<boolean> {
     const turn = this.#turnKey(key);
     return (await this.#redis.pulangConvClaimTurn(turn, deliverer.id, deliverer.turnMs)) === 1;
+  }
+
+  async renewTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<boolean> {
+    const turn = this.#turnKey(key);
+    return (await this.#redis.pulangConvRenewTurn(turn, deliverer.id, deliverer.turnMs)) === 1;
   }
 
   async releaseTurn(key: ConversationKey, deliverer: DelivererTurn): Promise<void> {
