@@ -56,12 +56,6 @@ const LOOK_ALIKE = new RegExp(`[${Object.keys(LOOK_ALIKES).join("")}]`, "gu");
 const LETTER = /^\p{L}$/u;
 /** Apostrophes inside words go ("can't" -> "cant", "i'm" -> "im"), as people often omit them. */
 const APOSTROPHE = /['’`]/g;
-/**
- * Where a letter is typed three times or more: an ASCII letter, a character other than
- * printable ASCII or a surrogate pair three times in a row (no `u` flag: it is the fast kind of regular
- * expression; whether the character is a letter is checked after).
- */
-const STRETCH_HINT = /([a-z])\1\1|([^ -~])\2\2|([\ud800-\udbff][\udc00-\udfff])\3\3/g;
 /** The first character of the emoji blocks: astral characters below it may be letters. */
 const FIRST_EMOJI = 0x1f000;
 
@@ -86,7 +80,7 @@ function folded(text: string): string {
   // Most messages are plain ASCII: a regular expression finds the first other character fast.
   const first = text.search(NOT_ASCII);
   if (first < 0) return text.toLowerCase();
-  if (!plainOrEmoji(text, first)) return symbolsAsWords(decomposed(text));
+  if (!plainOrEmoji(text, first)) return symbolsAsWords(decomposedAround(text, first));
   return symbolsAsWords(text.toLowerCase().replace(EMOJI_JOINERS, ""));
 }
 
@@ -105,6 +99,53 @@ function plainOrEmoji(text: string, from: number): boolean {
     if (cp >= 0x10000 && cp < FIRST_EMOJI) return false;
   }
   return true;
+}
+
+/**
+ * `decomposed(text)`, worked only where it can change something: the words that hold a
+ * character other than ASCII ("islands" between ASCII whitespace), the rest only lowercased.
+ * A long message with a curly quote or an accent in it otherwise pays a Unicode
+ * decomposition and two Unicode regular expressions over all its 4,096 characters.
+ *
+ * The same result as the whole: ASCII is its own decomposition and has no marks or
+ * look-alikes; decomposition reorders marks only within a run of them; and lowercasing
+ * looks at neighbours only for the Greek final sigma, whose context ends at whitespace.
+ */
+function decomposedAround(text: string, first: number): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = first; i >= 0; i = nextNotAscii(text, i)) {
+    const start = islandStart(text, i, from);
+    const end = islandEnd(text, i);
+    parts.push(text.slice(from, start).toLowerCase(), decomposed(text.slice(start, end)));
+    from = end;
+    i = end;
+  }
+  parts.push(text.slice(from).toLowerCase());
+  return parts.join("");
+}
+
+/** ASCII whitespace: neither a letter nor skipped over by lowercasing's look at neighbours. */
+function isAsciiSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+function islandStart(text: string, i: number, from: number): number {
+  let start = i;
+  while (start > from && !isAsciiSpace(text.charCodeAt(start - 1))) start--;
+  return start;
+}
+
+function islandEnd(text: string, i: number): number {
+  let end = i + 1;
+  while (end < text.length && !isAsciiSpace(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** The next character other than ASCII from `i` on, or -1. */
+function nextNotAscii(text: string, i: number): number {
+  for (; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return i;
+  return -1;
 }
 
 /** One decomposition does both: compatibility forms ("ｔｏｌｏｎｇ") and accents apart. */
@@ -144,9 +185,7 @@ function squeezeStretched(text: string): string {
   let parts: string[] | undefined;
   let from = 0;
   // Jump from one run of a repeated character to the next: nothing between can be stretched.
-  STRETCH_HINT.lastIndex = 0;
-  for (let m = STRETCH_HINT.exec(text); m !== null; m = STRETCH_HINT.exec(text)) {
-    const i = m.index;
+  for (let i = nextStretch(text, 0); i >= 0; i = nextStretch(text, i)) {
     const end = runEnd(text, i);
     const width = (text.codePointAt(i) as number) > 0xffff ? 2 : 1;
     if (isLetter(text.codePointAt(i) as number)) {
@@ -154,11 +193,45 @@ function squeezeStretched(text: string): string {
       parts.push(text.slice(from, i + width));
       from = end;
     }
-    STRETCH_HINT.lastIndex = end;
+    i = end;
   }
   if (parts === undefined) return text;
   parts.push(text.slice(from));
   return parts.join("");
+}
+
+/**
+ * Where, from `i` on, a character is typed three times in a row that may be a letter: an
+ * ASCII lowercase letter, a UTF-16 unit other than printable ASCII, or a surrogate pair
+ * (an astral character); -1 if none. One pass of comparisons (it was a regular expression
+ * with back-references, a few percent of reading a long message).
+ */
+function nextStretch(text: string, i: number): number {
+  for (; i + 2 < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) {
+      if (text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) return i;
+    } else if (c < 0x20 || c > 0x7e) {
+      if (text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) return i;
+      if (isHighSurrogate(c) && pairThrice(text, i)) return i;
+    }
+  }
+  return -1;
+}
+
+/** A surrogate pair at `i`, written three times. */
+function pairThrice(text: string, i: number): boolean {
+  const high = text.charCodeAt(i);
+  const low = text.charCodeAt(i + 1);
+  if (!isLowSurrogate(low)) return false;
+  for (let k = 2; k < 6; k += 2) {
+    if (text.charCodeAt(i + k) !== high || text.charCodeAt(i + k + 1) !== low) return false;
+  }
+  return true;
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }
 
 /** Where the run of one character starting at `i` ends (an astral character is two units). */

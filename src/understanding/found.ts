@@ -110,12 +110,18 @@ export class Positions {
 
 const NO_POSITIONS = new Positions(0);
 
-/** Token positions covered by any hit. */
-export function covered<T>(hits: readonly Hit<T>[]): Positions {
+/** Token positions covered by any hit (of those `keep` keeps). */
+export function covered<T>(
+  hits: readonly Hit<T>[],
+  keep: (h: Hit<T>) => boolean = () => true,
+): Positions {
   if (hits.length === 0) return NO_POSITIONS;
   let end = 0;
   for (const h of hits) end = Math.max(end, h.start + h.length);
   const out = new Positions(end);
-  for (const h of hits) for (let i = h.start; i < h.start + h.length; i++) out.add(i);
+  for (const h of hits) {
+    if (!keep(h)) continue;
+    for (let i = h.start; i < h.start + h.length; i++) out.add(i);
+  }
   return out;
 }
