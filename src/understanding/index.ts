@@ -10,7 +10,7 @@ import { type CommandName, covered, Found, type Mark, type Positions, type Tag }
 import { type Hit, Lexicon, type ReadWord } from "./lexicon.js";
 import { MessageReading, type OnDemand } from "./message-reading.js";
 import type { DangerLevel, PlaceMention, Reading } from "./reading.js";
-import { type Token, Tokenizer, TokenMemo } from "./tokens.js";
+import { type Token, Tokenizer } from "./tokens.js";
 import { type Keywords, slangMap, stemmerFor, type Vocabulary } from "./vocabulary.js";
 
 export type { CommandName } from "./found.js";
@@ -484,18 +484,16 @@ export class Understanding {
   }
 
   /** The languages a word belongs to, one bit each, kept on its token. */
-  readonly #languages = new TokenMemo<number>();
-
   #languagesOf(t: Token): number {
-    const known = this.#languages.get(t);
-    if (known !== undefined) return known;
+    if (t.languages !== undefined) return t.languages;
     let bits = 0;
     let l = 0;
     for (const words of this.#langWords.values()) {
       if (words.has(t.word)) bits |= 1 << l;
       l += 1;
     }
-    return this.#languages.set(t, bits);
+    t.languages = bits;
+    return bits;
   }
 
   #learnWords(lng: string, phrases: readonly string[]): void {
