@@ -56,6 +56,12 @@ const LOOK_ALIKE = new RegExp(`[${Object.keys(LOOK_ALIKES).join("")}]`, "gu");
 const LETTER = /^\p{L}$/u;
 /** Apostrophes inside words go ("can't" -> "cant", "i'm" -> "im"), as people often omit them. */
 const APOSTROPHE = /['’`]/g;
+/**
+ * Where a letter is typed three times or more: an ASCII letter, a character other than
+ * printable ASCII or a surrogate pair three times in a row (no `u` flag: it is the fast kind of regular
+ * expression; whether the character is a letter is checked after).
+ */
+const STRETCH_HINT = /([a-z])\1\1|([^ -~])\2\2|([\ud800-\udbff][\udc00-\udfff])\3\3/g;
 /** The first character of the emoji blocks: astral characters below it may be letters. */
 const FIRST_EMOJI = 0x1f000;
 
@@ -185,7 +191,9 @@ function squeezeStretched(text: string): string {
   let parts: string[] | undefined;
   let from = 0;
   // Jump from one run of a repeated character to the next: nothing between can be stretched.
-  for (let i = nextStretch(text, 0); i >= 0; i = nextStretch(text, i)) {
+  STRETCH_HINT.lastIndex = 0;
+  for (let m = STRETCH_HINT.exec(text); m !== null; m = STRETCH_HINT.exec(text)) {
+    const i = m.index;
     const end = runEnd(text, i);
     const width = (text.codePointAt(i) as number) > 0xffff ? 2 : 1;
     if (isLetter(text.codePointAt(i) as number)) {
@@ -193,45 +201,11 @@ function squeezeStretched(text: string): string {
       parts.push(text.slice(from, i + width));
       from = end;
     }
-    i = end;
+    STRETCH_HINT.lastIndex = end;
   }
   if (parts === undefined) return text;
   parts.push(text.slice(from));
   return parts.join("");
-}
-
-/**
- * Where, from `i` on, a character is typed three times in a row that may be a letter: an
- * ASCII lowercase letter, a UTF-16 unit other than printable ASCII, or a surrogate pair
- * (an astral character); -1 if none. One pass of comparisons (it was a regular expression
- * with back-references, a few percent of reading a long message).
- */
-function nextStretch(text: string, i: number): number {
-  for (; i + 2 < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x61 && c <= 0x7a) {
-      if (text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) return i;
-    } else if (c < 0x20 || c > 0x7e) {
-      if (text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) return i;
-      if (isHighSurrogate(c) && pairThrice(text, i)) return i;
-    }
-  }
-  return -1;
-}
-
-/** A surrogate pair at `i`, written three times. */
-function pairThrice(text: string, i: number): boolean {
-  const high = text.charCodeAt(i);
-  const low = text.charCodeAt(i + 1);
-  if (!isLowSurrogate(low)) return false;
-  for (let k = 2; k < 6; k += 2) {
-    if (text.charCodeAt(i + k) !== high || text.charCodeAt(i + k + 1) !== low) return false;
-  }
-  return true;
-}
-
-function isHighSurrogate(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
 }
 
 /** Where the run of one character starting at `i` ends (an astral character is two units). */
