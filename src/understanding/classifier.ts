@@ -10,7 +10,7 @@
  * the tokens with a `Map`, the same sums in the same order, and no object per message.
  */
 import { NeuralNetwork } from "@nlpjs/neural";
-import { type Token, TokenMemo } from "./tokens.js";
+import type { Token } from "./tokens.js";
 
 /** An intent and how sure the classifier is (0..1, over all intents). */
 export interface IntentGuess {
@@ -160,17 +160,17 @@ export class IntentClassifier {
   }
 
   /** Each word's features (rows), in the order of its keys, kept on its token. */
-  readonly #features = new TokenMemo<Int32Array>();
-
   #featuresOf(t: Token): Int32Array {
-    const known = this.#features.get(t);
-    if (known) return known;
+    if (t.featuresOf === this && t.features !== undefined) return t.features;
     const rows: number[] = [];
     for (const key of t.keys) {
       const f = this.#feature.get(key);
       if (f !== undefined) rows.push(f);
     }
-    return this.#features.set(t, Int32Array.from(rows));
+    const features = Int32Array.from(rows);
+    t.features = features;
+    t.featuresOf = this;
+    return features;
   }
 
   #nextMessage(): number {

@@ -86,7 +86,7 @@ function folded(text: string): string {
   // Most messages are plain ASCII: a regular expression finds the first other character fast.
   const first = text.search(NOT_ASCII);
   if (first < 0) return text.toLowerCase();
-  if (!plainOrEmoji(text, first)) return symbolsAsWords(decomposed(text));
+  if (!plainOrEmoji(text, first)) return symbolsAsWords(decomposedAround(text, first));
   return symbolsAsWords(text.toLowerCase().replace(EMOJI_JOINERS, ""));
 }
 
@@ -105,6 +105,53 @@ function plainOrEmoji(text: string, from: number): boolean {
     if (cp >= 0x10000 && cp < FIRST_EMOJI) return false;
   }
   return true;
+}
+
+/**
+ * `decomposed(text)`, worked only where it can change something: the words that hold a
+ * character other than ASCII ("islands" between ASCII whitespace), the rest only lowercased.
+ * A long message with a curly quote or an accent in it otherwise pays a Unicode
+ * decomposition and two Unicode regular expressions over all its 4,096 characters.
+ *
+ * The same result as the whole: ASCII is its own decomposition and has no marks or
+ * look-alikes; decomposition reorders marks only within a run of them; and lowercasing
+ * looks at neighbours only for the Greek final sigma, whose context ends at whitespace.
+ */
+function decomposedAround(text: string, first: number): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = first; i >= 0; i = nextNotAscii(text, i)) {
+    const start = islandStart(text, i, from);
+    const end = islandEnd(text, i);
+    parts.push(text.slice(from, start).toLowerCase(), decomposed(text.slice(start, end)));
+    from = end;
+    i = end;
+  }
+  parts.push(text.slice(from).toLowerCase());
+  return parts.join("");
+}
+
+/** ASCII whitespace: neither a letter nor skipped over by lowercasing's look at neighbours. */
+function isAsciiSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+function islandStart(text: string, i: number, from: number): number {
+  let start = i;
+  while (start > from && !isAsciiSpace(text.charCodeAt(start - 1))) start--;
+  return start;
+}
+
+function islandEnd(text: string, i: number): number {
+  let end = i + 1;
+  while (end < text.length && !isAsciiSpace(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** The next character other than ASCII from `i` on, or -1. */
+function nextNotAscii(text: string, i: number): number {
+  for (; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return i;
+  return -1;
 }
 
 /** One decomposition does both: compatibility forms ("ｔｏｌｏｎｇ") and accents apart. */

@@ -81,16 +81,18 @@ export class Found {
 const NONE: readonly Hit<true>[] = [];
 
 /**
- * Token positions, as a flag per position and a list in the order they were added: asked
- * `has` for many positions of a long message, and cheaper to make than a `Set` of numbers.
+ * Token positions, as a bit per position and a list in the order they were added: asked
+ * `has` for many positions of a long message, and cheaper to make than a `Set` of numbers
+ * (or a typed array, whose making costs a call into the runtime).
  */
 export class Positions {
-  readonly #flags: Uint8Array;
+  /** Bits of positions, {@link BITS} per element (small integers: no boxed numbers). */
+  readonly #bits: number[];
   /** The positions, each once, in the order added. */
   readonly list: number[] = [];
 
   constructor(end: number) {
-    this.#flags = new Uint8Array(end);
+    this.#bits = new Array<number>(Math.ceil(end / BITS)).fill(0);
   }
 
   get size(): number {
@@ -98,24 +100,36 @@ export class Positions {
   }
 
   has(i: number): boolean {
-    return i < this.#flags.length && this.#flags[i] === 1;
+    if (i < 0) return false;
+    const word = this.#bits[(i / BITS) | 0];
+    return word !== undefined && ((word >> (i % BITS)) & 1) === 1;
   }
 
   add(i: number): void {
-    if (this.#flags[i] === 1) return;
-    this.#flags[i] = 1;
+    if (this.has(i)) return;
+    const k = (i / BITS) | 0;
+    this.#bits[k] = (this.#bits[k] as number) | (1 << (i % BITS));
     this.list.push(i);
   }
 }
 
+/** Bits per element: 30 keeps every value a small integer wherever V8 runs. */
+const BITS = 30;
+
 const NO_POSITIONS = new Positions(0);
 
-/** Token positions covered by any hit. */
-export function covered<T>(hits: readonly Hit<T>[]): Positions {
+/** Token positions covered by any hit (of those `keep` keeps). */
+export function covered<T>(
+  hits: readonly Hit<T>[],
+  keep: (h: Hit<T>) => boolean = () => true,
+): Positions {
   if (hits.length === 0) return NO_POSITIONS;
   let end = 0;
   for (const h of hits) end = Math.max(end, h.start + h.length);
   const out = new Positions(end);
-  for (const h of hits) for (let i = h.start; i < h.start + h.length; i++) out.add(i);
+  for (const h of hits) {
+    if (!keep(h)) continue;
+    for (let i = h.start; i < h.start + h.length; i++) out.add(i);
+  }
   return out;
 }

@@ -10,7 +10,7 @@ import { type CommandName, covered, Found, type Mark, type Positions, type Tag }
 import { type Hit, Lexicon, type ReadWord } from "./lexicon.js";
 import { MessageReading, type OnDemand } from "./message-reading.js";
 import type { DangerLevel, PlaceMention, Reading } from "./reading.js";
-import { type Token, Tokenizer, TokenMemo } from "./tokens.js";
+import { type Token, Tokenizer } from "./tokens.js";
 import { type Keywords, slangMap, stemmerFor, type Vocabulary } from "./vocabulary.js";
 
 export type { CommandName } from "./found.js";
@@ -281,27 +281,32 @@ export class Understanding {
     const { tokens, clauses } = words;
     const found = this.#find(words);
     const neutral = found.covered("neutral");
-    const allFacts = found.fact.filter((h) => !neutral.has(h.start));
     // "gak bisa keluar, dipukul": a negation inside a phrase never negates what follows.
-    const inPhrases = covered(allFacts);
-    const live = <T>(hits: readonly Hit<T>[]): Hit<T>[] =>
-      hits.filter(
-        (h) => !neutral.has(h.start) && !this.#negated(found, clauses, h.start, inPhrases),
-      );
-    const factHits = live(allFacts);
+    const inPhrases = covered(found.fact, (h) => !neutral.has(h.start));
+    const isLive = <T>(h: Hit<T>): boolean =>
+      !neutral.has(h.start) && !this.#negated(found, clauses, h.start, inPhrases);
     // "dulu pernah dipukul": danger in the past is not danger now; other facts stand.
     const danger = (h: Hit<string>): boolean => this.setup.dangerFacts.has(h.value);
-    const now = factHits.filter((h) => !danger(h) || !inPast(found, clauses, h));
-    const facts = unique([...now.map((h) => h.value), ...this.#minor(found, tokens)]);
+    // One pass over the facts, no list in between: a long message holds a hundred.
+    const stated = new Set<string>();
+    let pastDanger = false;
+    for (const h of found.fact) {
+      if (!isLive(h)) continue;
+      const isDanger = danger(h);
+      pastDanger ||= isDanger;
+      if (!isDanger || !inPast(found, clauses, h)) stated.add(h.value);
+    }
+    for (const minor of this.#minor(found, tokens)) stated.add(minor);
+    const facts = [...stated];
     const reasons = facts.filter((f) => this.setup.dangerFacts.has(f));
-    const plea = pleaKind(found, tokens, live(found.of("plea")));
+    const plea = pleaKind(found, tokens, found.of("plea").filter(isLive));
     const signals: DangerSignals = {
       reasons: reasons.length > 0,
-      alarm: live(found.of("alarm")).some((h) => !inPast(found, clauses, h)),
+      alarm: found.of("alarm").some((h) => isLive(h) && !inPast(found, clauses, h)),
       plea,
-      pastDanger: factHits.some(danger),
-      worry: live(found.of("worry")).length > 0,
-      safeNow: live(found.of("safe_now")).length > 0,
+      pastDanger,
+      worry: found.of("worry").some(isLive),
+      safeNow: found.of("safe_now").some(isLive),
     };
     return new MessageReading(words, found, cleaned, this.#onDemand, {
       empty: !hasWords(cleaned),
@@ -311,7 +316,7 @@ export class Understanding {
       plea: plea === "plea",
       calls: plea === "plea" || plea === "long",
       alarm: signals.alarm,
-      dontKnow: live(found.of("dont_know")).length > 0,
+      dontKnow: found.of("dont_know").some(isLive),
       skip: this.#bare(tokens, found.of("skip"), 2) !== undefined,
       yesNo: this.#bare(tokens, found.yesno, COMMAND_SLACK)?.value,
       onlyPlea: onlyPleaWords(found, tokens),
@@ -479,18 +484,16 @@ export class Understanding {
   }
 
   /** The languages a word belongs to, one bit each, kept on its token. */
-  readonly #languages = new TokenMemo<number>();
-
   #languagesOf(t: Token): number {
-    const known = this.#languages.get(t);
-    if (known !== undefined) return known;
+    if (t.languages !== undefined) return t.languages;
     let bits = 0;
     let l = 0;
     for (const words of this.#langWords.values()) {
       if (words.has(t.word)) bits |= 1 << l;
       l += 1;
     }
-    return this.#languages.set(t, bits);
+    t.languages = bits;
+    return bits;
   }
 
   #learnWords(lng: string, phrases: readonly string[]): void {
@@ -600,10 +603,6 @@ function dangerLevel(s: DangerSignals): DangerLevel {
 export function compare<T>(a: Hit<T>, b: Hit<T>): number {
   if (a.words !== b.words) return a.words - b.words;
   return Number(a.exact) - Number(b.exact);
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
 }
 
 /** Words of a phrase, cleaned but not expanded: what the vocabulary knows as written. */

@@ -4,7 +4,7 @@
  * more forgives one typo ("dikurng", "electrocted"). Phrases are indexed by their first
  * word's keys and typo variants, so a message finds its few candidates by lookup.
  */
-import { deletions, MIN_FUZZY_LENGTH, type Token, TokenMemo } from "./tokens.js";
+import { deletions, MIN_FUZZY_LENGTH, type Token } from "./tokens.js";
 
 /**
  * A phrase word: its spelling and the keys it may meet (its stem in its own language). One
@@ -90,10 +90,10 @@ export class Lexicon<T> {
    */
   readonly #byWord = new Map<string, Met<T>>();
   /**
-   * The same kept on the tokens themselves (see `remember`): for the one index every message
-   * is searched with, one property read per word instead of a lookup by the word.
+   * Whether the same is kept on the tokens themselves (see `remember`): for the one index
+   * every message is searched with, one property read per word instead of a lookup by the word.
    */
-  #memo: TokenMemo<Met<T>> | undefined;
+  #onTokens = false;
 
   /**
    * @param read turns a phrase into words the way messages are read
@@ -114,13 +114,13 @@ export class Lexicon<T> {
    * built once: adding a phrase later goes back to the memory by word.
    */
   remember(): this {
-    this.#memo = new TokenMemo<Met<T>>();
+    this.#onTokens = true;
     return this;
   }
 
   /** Add a phrase; blank phrases are ignored. */
   add(phrase: string, value: T): void {
-    this.#memo = undefined;
+    this.#onTokens = false;
     const read = this.read(phrase);
     if (read.length === 0) return;
     const words = read.map((w) => this.#phraseWord(w));
@@ -218,6 +218,9 @@ export class Lexicon<T> {
 
   readonly #metScratch: Met<T>[] = [];
 
+  /** A word that meets nothing (or a masked one: "pukul" in "pukul 10"), one per lexicon. */
+  readonly #nothing: Met<T> = { lexicon: this, words: new Map(), singles: [], longer: [] };
+
   /** Where the last phrase checked stands: one object, reused for every check. */
   readonly #match: Match = { start: 0, end: 0, exact: true };
 
@@ -226,16 +229,19 @@ export class Lexicon<T> {
    * the order they were added, key by key of the word: the order hits are told in.
    */
   #met(token: Token): Met<T> {
-    const memo = this.#memo;
-    if (memo === undefined) return this.#metByWord(token);
-    return memo.get(token) ?? memo.set(token, this.#metByWord(token));
+    if (!this.#onTokens) return this.#metByWord(token);
+    const kept = token.phrases as Met<T> | undefined;
+    if (kept !== undefined && kept.lexicon === this) return kept;
+    const met = this.#metByWord(token);
+    token.phrases = met;
+    return met;
   }
 
   #metByWord(token: Token): Met<T> {
-    if (token.masked) return NOTHING as Met<T>;
+    if (token.masked) return this.#nothing;
     let met = this.#byWord.get(token.word);
     if (met) return met;
-    met = { words: new Map(), singles: [], longer: [] };
+    met = { lexicon: this, words: new Map(), singles: [], longer: [] };
     const index = this.#built();
     const tried = new Set<PhraseWord>();
     const taken = new Set<Entry<T>>();
@@ -262,7 +268,7 @@ export class Lexicon<T> {
       }
     }
     // Most words of a long message meet no phrase word: they share one empty answer.
-    if (met.words.size === 0) met = NOTHING as Met<T>;
+    if (met.words.size === 0) met = this.#nothing;
     if (this.#byWord.size >= WORD_CACHE_LIMIT) this.#byWord.clear();
     this.#byWord.set(token.word, met);
     return met;
@@ -274,6 +280,8 @@ export class Lexicon<T> {
  * typo), the phrases it is on its own, and the longer phrases it anchors.
  */
 interface Met<T> {
+  /** Whose answer this is (a token may be searched by several lexicons). */
+  lexicon: Lexicon<T>;
   words: Map<PhraseWord, boolean>;
   singles: Single<T>[];
   /** Longer phrases whose anchor this word is, and whether exactly. */
@@ -289,9 +297,6 @@ interface Longer<T> {
   entry: Entry<T>;
   exact: boolean;
 }
-
-/** A word that meets nothing (or a masked one: "pukul" in "pukul 10"). */
-const NOTHING: Met<unknown> = { words: new Map(), singles: [], longer: [] };
 
 /** Words whose anchors are remembered; beyond this the memory starts afresh. */
 const WORD_CACHE_LIMIT = 50_000;

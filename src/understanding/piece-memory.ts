@@ -24,9 +24,12 @@ export function hashOf(text: string): number {
  */
 export class PieceMemory<V> {
   readonly #mask: number;
-  readonly #keys: (string | undefined)[];
-  readonly #hashes: Int32Array;
-  readonly #values: (V | undefined)[];
+  /**
+   * Slot k is `slots[3k]` (the piece), `slots[3k + 1]` (its hash) and `slots[3k + 2]` (what
+   * was kept): side by side, so a lookup of a word not read lately fetches one place in
+   * memory, not one per array.
+   */
+  readonly #slots: (string | number | V | undefined)[];
   #size = 0;
 
   constructor(readonly limit: number) {
@@ -34,33 +37,32 @@ export class PieceMemory<V> {
     let capacity = 1;
     while (capacity < limit * 2) capacity *= 2;
     this.#mask = capacity - 1;
-    this.#keys = new Array(capacity).fill(undefined);
-    this.#hashes = new Int32Array(capacity);
-    this.#values = new Array(capacity).fill(undefined);
+    this.#slots = new Array(capacity * 3).fill(undefined);
   }
 
   /** What was kept for `text[start, end)`, whose hash is `hash`. */
   get(text: string, start: number, end: number, hash: number): V | undefined {
+    const slots = this.#slots;
     for (let i = hash & this.#mask; ; i = (i + 1) & this.#mask) {
-      const key = this.#keys[i];
+      const key = slots[3 * i] as string | undefined;
       if (key === undefined) return undefined;
-      if (this.#hashes[i] === hash && sameAs(key, text, start, end)) return this.#values[i];
+      if (slots[3 * i + 1] === hash && sameAs(key, text, start, end)) return slots[3 * i + 2] as V;
     }
   }
 
   set(key: string, hash: number, value: V): void {
     if (this.#size >= this.limit) this.#clear();
+    const slots = this.#slots;
     let i = hash & this.#mask;
-    while (this.#keys[i] !== undefined) i = (i + 1) & this.#mask;
-    this.#keys[i] = key;
-    this.#hashes[i] = hash;
-    this.#values[i] = value;
+    while (slots[3 * i] !== undefined) i = (i + 1) & this.#mask;
+    slots[3 * i] = key;
+    slots[3 * i + 1] = hash;
+    slots[3 * i + 2] = value;
     this.#size += 1;
   }
 
   #clear(): void {
-    this.#keys.fill(undefined);
-    this.#values.fill(undefined);
+    this.#slots.fill(undefined);
     this.#size = 0;
   }
 }

@@ -23,28 +23,19 @@ export interface Token {
   readonly num?: number;
   /** Part of a time of day ("pukul 10"): never read as a fact. */
   readonly masked?: boolean;
-  /** What parts of understanding worked out about this word, by slot (see {@link TokenMemo}). */
-  readonly memo: unknown[];
-}
-
-/**
- * A place on every token for one part of understanding to keep what it works out about the
- * word (the phrases it meets, its features, its languages): a token is shared by every
- * occurrence of its word, so this is worked out once per word and found again with one
- * property read, not a lookup by the word in a table of its own.
- */
-export class TokenMemo<V> {
-  static #slots = 0;
-  readonly #slot = TokenMemo.#slots++;
-
-  get(t: Token): V | undefined {
-    return t.memo[this.#slot] as V | undefined;
-  }
-
-  set(t: Token, value: V): V {
-    t.memo[this.#slot] = value;
-    return value;
-  }
+  /**
+   * What parts of understanding work out about the word, kept on its token: a token is
+   * shared by every occurrence of its word, so each is worked out once per word and found
+   * again with a property read (no lookup by the word in a table of its own, and no other
+   * object to fetch from memory). Written only by the part named.
+   */
+  /** The phrases the word meets in the one index every message is searched with (`Lexicon`). */
+  phrases: unknown;
+  /** The feature rows of its keys, for the classifier `featuresOf` (`IntentClassifier`). */
+  features: Int32Array | undefined;
+  featuresOf: object | undefined;
+  /** The languages it belongs to, one bit each (`Understanding`). */
+  languages: number | undefined;
 }
 
 /** A text's words in order, and the clause of each. */
@@ -77,7 +68,8 @@ export interface TokenRules {
 const PUNCTUATION = new Set([...".,!?;:\n()"]);
 /** Marks a word that starts a new clause ("tapi") in a piece read earlier. */
 const CLAUSE = Symbol("clause");
-type Piece = readonly (Token | typeof CLAUSE)[];
+/** The words a piece stands for: most pieces are one word, kept as its token alone. */
+type Piece = Token | readonly (Token | typeof CLAUSE)[];
 
 const DIGITS = /^\d+$/;
 /** "anak2", "kawan2nya": a word written twice, the way chats abbreviate it. */
@@ -141,9 +133,11 @@ export class Tokenizer {
 
   /** A piece met for the first time (kept apart: the hot path above stays small and optimised). */
   #firstRead(piece: string, hash: number): Piece {
-    const words = this.#words(piece).map((w) =>
+    const all = this.#words(piece).map((w) =>
       this.rules.clauseWords.has(w) ? CLAUSE : this.#word(w),
     );
+    const only = all.length === 1 ? all[0] : undefined;
+    const words = only !== undefined && only !== CLAUSE ? only : all;
     this.#pieces.set(piece, hash, words);
     return words;
   }
@@ -273,7 +267,10 @@ export class Tokenizer {
  * throw away its optimised tokenizer again and again while reading long messages.
  */
 class WordToken implements Token {
-  readonly memo: unknown[] = [];
+  phrases: unknown = undefined;
+  features: Int32Array | undefined = undefined;
+  featuresOf: object | undefined = undefined;
+  languages: number | undefined = undefined;
 
   constructor(
     readonly word: string,
@@ -344,15 +341,22 @@ class Placed {
   }
 
   #words(words: Piece): void {
-    for (let k = 0; k < words.length; k++) {
-      const word = words[k] as Token | typeof CLAUSE;
-      if (word === CLAUSE) this.#clause += 1;
-      else {
-        this.tokens[this.length] = word;
-        this.clauses[this.length] = this.#clause;
-        this.length += 1;
-      }
+    if (words instanceof WordToken) {
+      this.#place(words);
+      return;
     }
+    const list = words as readonly (Token | typeof CLAUSE)[];
+    for (let k = 0; k < list.length; k++) {
+      const word = list[k] as Token | typeof CLAUSE;
+      if (word === CLAUSE) this.#clause += 1;
+      else this.#place(word);
+    }
+  }
+
+  #place(token: Token): void {
+    this.tokens[this.length] = token;
+    this.clauses[this.length] = this.#clause;
+    this.length += 1;
   }
 }
 
