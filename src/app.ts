@@ -79,7 +79,7 @@ export function createDemoRuntime(
 /**
  * How often undelivered effects are looked for, and how old they must be. Short: an
  * instance still sending a conversation's replies holds its turn, so recovery never sends
- * them twice (decision 0043); what it finds failed or was left by an instance that died.
+ * them twice (decision 0044); what it finds failed or was left by an instance that died.
  */
 const RECOVERY_EVERY_MS = 10_000;
 const RECOVER_AFTER_MS = 20_000;
