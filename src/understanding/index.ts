@@ -56,6 +56,8 @@ const MINOR_FACT = "children";
 const ADULT_AGE = 18;
 /** The words a message's language is read from: its first ones say it. */
 const LANGUAGE_TOKENS = 150;
+/** A word's languages are bits of one small integer (see `#languagesOf`). */
+const MAX_LANGUAGES = 30;
 /** Words of one language a message needs before it is taken to be in that language. */
 const MIN_LANGUAGE_WORDS = 2;
 /** Words around a place name's words that the gazetteer is shown ("di kk park dekat ..."). */
@@ -134,6 +136,7 @@ export class Understanding {
 
   constructor(readonly setup: UnderstandingSetup) {
     const { languages, vocabularies, keywords } = setup;
+    if (languages.length > MAX_LANGUAGES) throw new Error("at most 30 languages (one bit each)");
     const stemmers = languages.map(stemmerFor);
     const vocab = (lng: string): Vocabulary => vocabularies.get(lng) as Vocabulary;
     const slang = slangMap(languages.flatMap((lng) => vocab(lng).slang));

@@ -23,16 +23,17 @@ export interface Token {
   readonly num?: number;
   /** Part of a time of day ("pukul 10"): never read as a fact. */
   readonly masked?: boolean;
-  /**
-   * What parts of understanding work out about the word, kept on its token: a token is
-   * shared by every occurrence of its word, so each is worked out once per word and found
-   * again with a property read (no lookup by the word in a table of its own, and no other
-   * object to fetch from memory). Written only by the part named.
-   */
+
+  // What parts of understanding work out about the word, kept on its token: a token is
+  // shared by every occurrence of its word, so each is worked out once per word and found
+  // again with a property read (no lookup by the word in a table of its own, and no other
+  // object to fetch from memory). Each is written only by the part named.
+
   /** The phrases the word meets in the one index every message is searched with (`Lexicon`). */
   phrases: unknown;
-  /** The feature rows of its keys, for the classifier `featuresOf` (`IntentClassifier`). */
+  /** The feature rows of its keys (`IntentClassifier`)... */
   features: Int32Array | undefined;
+  /** ...and which classifier they are rows of. */
   featuresOf: object | undefined;
   /** The languages it belongs to, one bit each (`Understanding`). */
   languages: number | undefined;
@@ -47,6 +48,7 @@ export interface Tokens {
    */
   readonly clauses: number[];
 }
+
 /** What tokenising needs, compiled once from `locales/<lng>/understanding.json`. */
 export interface TokenRules {
   /** Chat spelling: a word and the word(s) it stands for ("sy" -> ["saya"]). */
@@ -77,6 +79,8 @@ const REDUPLICATED = /^(\p{L}{2,})2(\p{L}*)$/u;
 /** Letters and digits run together ("12org", "jam10"). */
 const LETTERS_DIGITS = /\p{L}+|\d+/gu;
 const MAX_DIGITS = 7;
+/** Masked time-word tokens kept; beyond this the memory starts afresh. */
+const MASKED_LIMIT = 1000;
 
 /** Pieces seen before, with their words: stemming is the costly part and words repeat. */
 const CACHE_LIMIT = 50_000;
@@ -159,6 +163,8 @@ export class Tokenizer {
   #masked(t: WordToken): Token {
     let m = this.#maskedTokens.get(t);
     if (!m) {
+      // A handful of time words, but their tokens are made anew when the piece memory starts afresh.
+      if (this.#maskedTokens.size >= MASKED_LIMIT) this.#maskedTokens.clear();
       m = new WordToken(t.word, t.keys, t.variants, t.num, true, t.time, t.prefix);
       this.#maskedTokens.set(t, m);
     }
