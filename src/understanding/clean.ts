@@ -56,12 +56,7 @@ const LOOK_ALIKE = new RegExp(`[${Object.keys(LOOK_ALIKES).join("")}]`, "gu");
 const LETTER = /^\p{L}$/u;
 /** Apostrophes inside words go ("can't" -> "cant", "i'm" -> "im"), as people often omit them. */
 const APOSTROPHE = /['’`]/g;
-/**
- * Where a letter is typed three times or more: an ASCII letter, a character other than
- * printable ASCII or a surrogate pair three times in a row (no `u` flag: it is the fast kind of regular
- * expression; whether the character is a letter is checked after).
- */
-const STRETCH_HINT = /([a-z])\1\1|([^ -~])\2\2|([\ud800-\udbff][\udc00-\udfff])\3\3/g;
+
 /** The first character of the emoji blocks: astral characters below it may be letters. */
 const FIRST_EMOJI = 0x1f000;
 
@@ -191,21 +186,49 @@ function squeezeStretched(text: string): string {
   let parts: string[] | undefined;
   let from = 0;
   // Jump from one run of a repeated character to the next: nothing between can be stretched.
-  STRETCH_HINT.lastIndex = 0;
-  for (let m = STRETCH_HINT.exec(text); m !== null; m = STRETCH_HINT.exec(text)) {
-    const i = m.index;
-    const end = runEnd(text, i);
+  for (let i = nextTriple(text, 0), end = 0; i >= 0; i = nextTriple(text, end)) {
+    end = runEnd(text, i);
     const width = (text.codePointAt(i) as number) > 0xffff ? 2 : 1;
     if (isLetter(text.codePointAt(i) as number)) {
       parts ??= [];
       parts.push(text.slice(from, i + width));
       from = end;
     }
-    STRETCH_HINT.lastIndex = end;
   }
   if (parts === undefined) return text;
   parts.push(text.slice(from));
   return parts.join("");
+}
+
+/**
+ * Where a character may be typed three times or more, from `from` on: an ASCII letter, a
+ * character other than printable ASCII, or a surrogate pair, three times in a row (whether
+ * it is a letter is checked after). A scan of code units: a regular expression with
+ * back-references cost four times as much on a long message.
+ */
+function nextTriple(text: string, from: number): number {
+  for (let i = from; i < text.length - 2; i++) {
+    const c = text.charCodeAt(i);
+    const letter = c >= 0x61 && c <= 0x7a;
+    if (!letter && c >= 0x20 && c <= 0x7e) continue;
+    if (text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) return i;
+    if (!letter && c >= 0xd800 && c <= 0xdbff && samePairThrice(text, i)) return i;
+  }
+  return -1;
+}
+
+/** The surrogate pair at `i` is typed three times in a row. */
+function samePairThrice(text: string, i: number): boolean {
+  const high = text.charCodeAt(i);
+  const low = text.charCodeAt(i + 1);
+  return (
+    low >= 0xdc00 &&
+    low <= 0xdfff &&
+    text.charCodeAt(i + 2) === high &&
+    text.charCodeAt(i + 3) === low &&
+    text.charCodeAt(i + 4) === high &&
+    text.charCodeAt(i + 5) === low
+  );
 }
 
 /** Where the run of one character starting at `i` ends (an astral character is two units). */
