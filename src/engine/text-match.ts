@@ -14,6 +14,10 @@ export const MAX_MATCH_INPUT = 1000;
 const COMBINING_MARKS = /\p{M}+/gu;
 const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 const REPEATED_LETTER = /(\p{L})\1+/gu;
+/** The same passes for text of ASCII only (after lowercasing, letters are `a-z`). */
+const NOT_ASCII = /[\u0080-\uffff]/;
+const NOT_ASCII_WORD = /[^a-z0-9]+/g;
+const REPEATED_ASCII = /([a-z])\1+/g;
 
 /**
  * Lowercase, strip diacritics and punctuation, squeeze repeated letters.
@@ -21,7 +25,12 @@ const REPEATED_LETTER = /(\p{L})\1+/gu;
  * @example normalize("TOLOOONG!!") === "tolong"; normalize("Tâm  Cafe") === "tam cafe"
  */
 export function normalize(input: string): string {
-  return fold(input).replace(REPEATED_LETTER, "$1").trim();
+  const folded = fold(input);
+  return (
+    !NOT_ASCII.test(folded)
+      ? folded.replace(REPEATED_ASCII, "$1")
+      : folded.replace(REPEATED_LETTER, "$1")
+  ).trim();
 }
 
 /**
@@ -29,12 +38,10 @@ export function normalize(input: string): string {
  * for text where a doubled letter matters (a case code such as `KKQ2-...`).
  */
 export function fold(input: string): string {
-  return input
-    .slice(0, MAX_MATCH_INPUT)
-    .normalize("NFKD")
-    .replace(COMBINING_MARKS, "")
-    .toLowerCase()
-    .replace(NOT_WORD, " ");
+  const cut = input.slice(0, MAX_MATCH_INPUT);
+  // Most text is plain ASCII, where decomposing changes nothing: the Unicode passes are skipped.
+  if (!NOT_ASCII.test(cut)) return cut.toLowerCase().replace(NOT_ASCII_WORD, " ");
+  return cut.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase().replace(NOT_WORD, " ");
 }
 
 /** Split normalised text into words. */
