@@ -66,6 +66,19 @@ export class Found {
   }
 
   #covered = new Map<Mark, Positions>();
+  #pastPerClause: Map<number, number> | undefined;
+
+  /** How many token positions covered by past words each clause holds (made once). */
+  pastPerClause(clauses: readonly number[]): Map<number, number> {
+    if (this.#pastPerClause) return this.#pastPerClause;
+    const counts = new Map<number, number>();
+    for (const i of this.covered("past").list) {
+      const clause = clauses[i] as number;
+      counts.set(clause, (counts.get(clause) ?? 0) + 1);
+    }
+    this.#pastPerClause = counts;
+    return counts;
+  }
 
   /** Token positions covered by a list's phrases. */
   covered(mark: Mark): Positions {

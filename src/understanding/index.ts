@@ -539,12 +539,14 @@ function placeWindow(
 function inPast<T>(found: Found, clauses: readonly number[], hit: Hit<T>): boolean {
   const past = found.covered("past");
   if (past.size === 0) return false;
-  const clause = clauses[hit.start];
-  for (const i of past.list) {
-    if (i >= hit.start && i < hit.start + hit.length) continue;
-    if (clauses[i] === clause) return true;
+  const clause = clauses[hit.start] as number;
+  // Past words of the clause outside the hit itself: counted, not searched, so a long
+  // message with many past words and many facts stays linear.
+  let inside = 0;
+  for (let i = hit.start; i < hit.start + hit.length; i++) {
+    if (past.has(i) && clauses[i] === clause) inside += 1;
   }
-  return false;
+  return (found.pastPerClause(clauses).get(clause) ?? 0) > inside;
 }
 
 /**
