@@ -6,6 +6,7 @@
  * channels' updates) is built after it. Tests wire the real service on memory ports and
  * fakes through `wireApp`.
  */
+
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { type Case, SYSTEM } from "./cases/model.js";
@@ -13,6 +14,7 @@ import { ReattachService, withCaseCodes } from "./cases/reattach.js";
 import { PURGE_JOB_ID, purgeHandler } from "./cases/retention.js";
 import { type Announcer, SlaService } from "./cases/sla-service.js";
 import type { CaseStore } from "./cases/store.js";
+import { errorSummary } from "./channels/errors.js";
 import { Pacer, type PacerOptions, TELEGRAM_LIMITS } from "./channels/pacer.js";
 import { attachUpdates, startPolling } from "./channels/telegram/bot.js";
 import { TelegramChannel } from "./channels/telegram/channel.js";
@@ -599,17 +601,17 @@ function lifecycle(
       worker.start();
       await d.sla
         .resync()
-        .catch((err) => log.warn({ err: (err as Error).name }, "SLA timers not resynced"));
+        .catch((err) => log.warn({ err: errorSummary(err) }, "SLA timers not resynced"));
       await ports.scheduler
         .schedule(PURGE_JOB_ID, ports.now() + 60_000, { kind: "purge" })
         .catch(() => log.warn("retention purge not scheduled yet; it will be at the next start"));
       void runtime
         .recover(RECOVER_AT_START_AFTER_MS, 1000)
-        .catch((err) => log.warn({ err: (err as Error).name }, "start-up recovery failed"));
+        .catch((err) => log.warn({ err: errorSummary(err) }, "start-up recovery failed"));
       recovery = setInterval(() => {
         runtime
           .recover(RECOVER_AFTER_MS)
-          .catch((err) => log.warn({ err: (err as Error).name }, "recovery failed"));
+          .catch((err) => log.warn({ err: errorSummary(err) }, "recovery failed"));
       }, RECOVERY_EVERY_MS);
       recovery.unref();
       const address = server.server.address();

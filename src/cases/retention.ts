@@ -8,6 +8,7 @@
  * Closing an idle case writes nothing to the person: they have not written for that long,
  * and we never write first. Operators see the case closed in its topic.
  */
+import { errorSummary } from "../channels/errors.js";
 import type { Logger } from "../log.js";
 import type { Scheduler } from "../schedule/scheduler.js";
 import { type Case, SYSTEM } from "./model.js";
@@ -103,7 +104,7 @@ export function purgeHandler(deps: {
         await deps
           .onIdleClosed?.(c)
           .catch((err: unknown) =>
-            deps.log.warn({ case: c.id, err: (err as Error).name }, "idle case closed, not shown"),
+            deps.log.warn({ case: c.id, err: errorSummary(err) }, "idle case closed, not shown"),
           );
       }
       if (idle.length > 0)

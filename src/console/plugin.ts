@@ -16,6 +16,7 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { errorSummary } from "../channels/errors.js";
 import { actorOf } from "./accounts.js";
 import { CONSOLE_CSS, DASHBOARD_JS } from "./assets.js";
 import { ConsoleAuth } from "./auth.js";
@@ -197,7 +198,7 @@ function startSweep(scope: FastifyInstance, d: ConsoleDeps): void {
     if (gone > 0) d.log.info({ count: gone }, "console transcripts of purged cases deleted");
   };
   const timer = setInterval(() => {
-    sweep().catch((err) => d.log.warn({ err: (err as Error).name }, "transcript sweep failed"));
+    sweep().catch((err) => d.log.warn({ err: errorSummary(err) }, "transcript sweep failed"));
   }, 3_600_000);
   timer.unref();
   scope.addHook("onClose", async () => {

@@ -8,8 +8,10 @@
  * The console's part is best effort, like the board's: a failure is logged and never
  * blocks the Telegram group or the person.
  */
+
 import type { Case } from "../cases/model.js";
 import type { Announcer } from "../cases/sla-service.js";
+import { errorSummary } from "../channels/errors.js";
 import type { Inbound } from "../engine/types.js";
 import type { Logger } from "../log.js";
 import type { BoardEvent, OperatorBoard } from "../operators/desk.js";
@@ -199,7 +201,7 @@ export class ConsoleRelay {
     try {
       await work();
     } catch (err) {
-      this.d.log.warn({ err: (err as Error).name }, "console not updated");
+      this.d.log.warn({ err: errorSummary(err) }, "console not updated");
     }
   }
 }

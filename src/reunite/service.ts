@@ -9,8 +9,10 @@
  * are in contact; only their yes lets an operator send the family a short update.
  * Nothing about a match ever goes to the family or the person on its own.
  */
+
 import type { Case } from "../cases/model.js";
 import type { CaseStore } from "../cases/store.js";
+import { errorSummary } from "../channels/errors.js";
 import type { Logger } from "../log.js";
 import type { Role } from "../operators/access.js";
 import type { PersonLink } from "../operators/person-link.js";
@@ -276,7 +278,7 @@ export class Reunite {
       await this.#d.board
         .matchChanged(c, other, m, event)
         .catch((err: unknown) =>
-          this.#d.log.warn({ case: c.id, err: (err as Error).name }, "reunite: match not shown"),
+          this.#d.log.warn({ case: c.id, err: errorSummary(err) }, "reunite: match not shown"),
         );
     }
   }

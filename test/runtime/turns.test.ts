@@ -5,30 +5,20 @@
  * memory twin and Redis) stand for the two processes; both send into one chat.
  */
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Bundle, Effect } from "../../src/engine/types.js";
 import { createLogger } from "../../src/log.js";
 import { MemoryConversationStore } from "../../src/runtime/memory-store.js";
 import type { ConversationStore, EffectSink, RunReport } from "../../src/runtime/ports.js";
 import { Runtime } from "../../src/runtime/runtime.js";
-import { createRedis, waitUntilReady } from "../../src/stores/redis/connection.js";
 import { RedisConversationStore } from "../../src/stores/redis/conversation-store.js";
+import { useRedis } from "../cases/redis-env.js";
 import { realBundle } from "../helpers/content.js";
-import { REDIS_URL } from "../helpers/redis-url.js";
 
 let bundle: Bundle;
-let redis: Redis;
-const prefix = `test:${randomUUID()}:`;
-beforeAll(async () => {
+const env = useRedis();
+beforeAll(() => {
   bundle = realBundle();
-  redis = createRedis(REDIS_URL, { role: "commands" });
-  await waitUntilReady(redis);
-});
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.unlink(...keys);
-  await redis.quit();
 });
 
 /** The person's chat: every reply any process sent them, in the order it arrived. */
@@ -92,7 +82,7 @@ async function alone(messages: string[]): Promise<string[]> {
 
 const stores: [string, () => ConversationStore][] = [
   ["memory", () => new MemoryConversationStore()],
-  ["redis", () => new RedisConversationStore(redis, { prefix })],
+  ["redis", () => new RedisConversationStore(env.redis, { prefix: env.prefix })],
 ];
 
 describe.each(stores)("two processes sharing one conversation (%s)", (_name, makeStore) => {

@@ -3,11 +3,13 @@
  * Telegram's limits (most urgent people first), and say when the person blocked the bot
  * rather than retrying forever.
  */
+
 import { type Api, GrammyError } from "grammy";
 import type { Effect, Priority } from "../../engine/types.js";
 import type { Logger } from "../../log.js";
 import type { PersonChannel, Sent } from "../../runtime/effects.js";
 import type { ConversationKey } from "../../runtime/ports.js";
+import { errorSummary } from "../errors.js";
 import type { Pacer } from "../pacer.js";
 import { telegramFailure } from "./errors.js";
 import { renderReplies, type TelegramMessage } from "./render.js";
@@ -77,7 +79,7 @@ export class TelegramChannel implements PersonChannel {
     const numbers = ids.map(Number).filter((n) => Number.isInteger(n) && n > 0);
     for (let i = 0; i < numbers.length; i += 100) {
       await this.d.api.deleteMessages(chatId, numbers.slice(i, i + 100)).catch((err) => {
-        this.d.log.debug({ err: (err as Error).name }, "some messages could not be deleted");
+        this.d.log.debug({ err: errorSummary(err) }, "some messages could not be deleted");
       });
     }
   }

@@ -3,11 +3,13 @@
  * stray group is told to write privately (and nothing is kept); blocking and unblocking
  * update reachability; the operators' group goes to the operator surface.
  */
+
 import type { Api } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "../../log.js";
 import type { Reachability } from "../../runtime/reachability.js";
 import type { Runtime } from "../../runtime/runtime.js";
+import { errorSummary } from "../errors.js";
 import type { Pacer } from "../pacer.js";
 import { readUpdate, type TelegramIncoming } from "./inbound.js";
 
@@ -102,6 +104,6 @@ export class TelegramUpdates {
     const target = { chat: `tg:${chatId}`, group: true, priority: 3 };
     void this.d.pacer
       .send(target, () => this.d.api.sendMessage(chatId, this.d.groupNotice))
-      .catch((err) => this.d.log.debug({ err: (err as Error).name }, "group notice not sent"));
+      .catch((err) => this.d.log.debug({ err: errorSummary(err) }, "group notice not sent"));
   }
 }

@@ -9,6 +9,7 @@
  * no others. Thin, like the other channels: a post is checked and becomes the runtime's
  * inbound, with the page's message id as the dedupe id.
  */
+
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -21,6 +22,7 @@ import type { Texts } from "../../engine/types.js";
 import type { Logger } from "../../log.js";
 import type { ConversationKey } from "../../runtime/ports.js";
 import type { Runtime } from "../../runtime/runtime.js";
+import { errorSummary } from "../errors.js";
 import { type ConversationIds, webKey } from "./ids.js";
 import { browserLanguage, readPost } from "./inbound.js";
 import type { MailboxEvent, WebMailbox } from "./mailbox.js";
@@ -165,7 +167,7 @@ async function post(d: WebChatRoutesDeps, req: FastifyRequest, reply: FastifyRep
     // Not saved: the page says so, and the bubble goes until the person sends it again.
     await d.mailbox.remove(key, [incoming.id]);
     d.onPost?.("failed");
-    d.log.warn({ err: (err as Error).name }, "web chat message not saved");
+    d.log.warn({ err: errorSummary(err) }, "web chat message not saved");
     return reply.status(503).send({ error: "try again" });
   }
   d.onPost?.(outcome.status);

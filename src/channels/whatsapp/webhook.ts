@@ -21,11 +21,13 @@
  * be saved (Meta delivers the batch again; message ids make that safe), 200 once every
  * readable message in it is saved.
  */
+
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { sameSecret } from "../../http/server.js";
 import type { Logger } from "../../log.js";
 import type { Metrics } from "../../metrics.js";
+import { errorSummary } from "../errors.js";
 import { newestTime, parseWebhook, type WebhookPayload } from "./schema.js";
 
 /** Meta's notifications are at most a few MB (media is never inline). */
@@ -139,7 +141,7 @@ async function notification(d: WhatsAppRoutesDeps, req: FastifyRequest, reply: F
   } catch (err) {
     // Not (all) saved: ask Meta to deliver the batch again.
     d.metrics?.errors.inc({ stage: "whatsapp_webhook" });
-    d.log.warn({ err: (err as Error).name }, "notification not saved; asking Meta to retry");
+    d.log.warn({ err: errorSummary(err) }, "notification not saved; asking Meta to retry");
     return reply.status(503).send({ error: "try again" });
   }
   d.metrics?.handling.observe({ channel: "wa" }, (performance.now() - started) / 1000);
