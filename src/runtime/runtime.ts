@@ -277,10 +277,13 @@ export class Runtime {
     }
   }
 
-  /** Carry out everything pending (this process has the turn), and hear how `id` went. */
+  /**
+   * Carry out everything pending, and hear how `id` went. The turn is claimed again when the
+   * work runs: work of this process queued before it may have given the turn back since.
+   */
   #startCarrying(key: ConversationKey, id: number): Promise<Delivery> {
     const mine = this.#waitFor(key, id);
-    void this.#track(key, () => this.#carryOut(key));
+    void this.#track(key, () => this.#carryOutIfFree(key));
     return mine;
   }
 
@@ -305,12 +308,19 @@ export class Runtime {
     }
   }
 
-  /** A redelivery, or recovery: carry out what is pending, unless another process is. */
+  /**
+   * Carry out what is pending, unless another process is (it has the turn): then whatever
+   * this process awaits of the conversation is followed until it has gone out.
+   */
   async #carryOutIfFree(key: ConversationKey): Promise<DrainEnd | "busy"> {
     try {
-      if (!(await this.#d.store.claimTurn(key, this.#turn))) return "busy";
+      if (!(await this.#d.store.claimTurn(key, this.#turn))) {
+        this.#followLeftovers(key);
+        return "busy";
+      }
     } catch (err) {
       this.#d.log.warn({ conversation: keyKind(key), err: errorSummary(err) }, "not recovered");
+      this.#followLeftovers(key);
       return "kept";
     }
     return this.#carryOut(key);
