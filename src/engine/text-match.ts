@@ -25,12 +25,10 @@ const REPEATED_ASCII = /([a-z])\1+/g;
  * @example normalize("TOLOOONG!!") === "tolong"; normalize("Tâm  Cafe") === "tam cafe"
  */
 export function normalize(input: string): string {
-  const folded = fold(input);
-  return (
-    !NOT_ASCII.test(folded)
-      ? folded.replace(REPEATED_ASCII, "$1")
-      : folded.replace(REPEATED_LETTER, "$1")
-  ).trim();
+  const cut = input.slice(0, MAX_MATCH_INPUT);
+  return isAscii(cut)
+    ? foldAscii(cut).replace(REPEATED_ASCII, "$1").trim()
+    : foldUnicode(cut).replace(REPEATED_LETTER, "$1").trim();
 }
 
 /**
@@ -39,9 +37,20 @@ export function normalize(input: string): string {
  */
 export function fold(input: string): string {
   const cut = input.slice(0, MAX_MATCH_INPUT);
-  // Most text is plain ASCII, where decomposing changes nothing: the Unicode passes are skipped.
-  if (!NOT_ASCII.test(cut)) return cut.toLowerCase().replace(NOT_ASCII_WORD, " ");
-  return cut.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase().replace(NOT_WORD, " ");
+  return isAscii(cut) ? foldAscii(cut) : foldUnicode(cut);
+}
+
+/** Most text is plain ASCII, where decomposing changes nothing: the Unicode passes are skipped. */
+function isAscii(text: string): boolean {
+  return !NOT_ASCII.test(text);
+}
+
+function foldAscii(text: string): string {
+  return text.toLowerCase().replace(NOT_ASCII_WORD, " ");
+}
+
+function foldUnicode(text: string): string {
+  return text.normalize("NFKD").replace(COMBINING_MARKS, "").toLowerCase().replace(NOT_WORD, " ");
 }
 
 /** Split normalised text into words. */
