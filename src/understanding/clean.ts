@@ -4,6 +4,8 @@
  * Every step is one pass over the text, so a long message costs in proportion to its length.
  */
 
+import { pointAt, unitAt } from "./code-units.js";
+
 /** Longest text read, counted after cleaning (a Telegram or WhatsApp message at most). */
 export const MAX_READ_CHARS = 4096;
 
@@ -92,11 +94,11 @@ function folded(text: string): string {
  */
 function plainOrEmoji(text: string, from: number): boolean {
   for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+    const c = unitAt(text, i);
     if ((c >= 0x20 && c <= 0x7e) || c === 0x0a || c === 0x0d || c === 0x09) continue;
     if (c === 0xfe0f || c === 0x200d || isLowSurrogate(c)) continue;
     if (c < 0xd800 || c > 0xdbff) return false;
-    const cp = text.codePointAt(i) as number;
+    const cp = pointAt(text, i) as number;
     if (cp >= 0x10000 && cp < FIRST_EMOJI) return false;
   }
   return true;
@@ -133,19 +135,19 @@ function isAsciiSpace(c: number): boolean {
 
 function islandStart(text: string, i: number, from: number): number {
   let start = i;
-  while (start > from && !isAsciiSpace(text.charCodeAt(start - 1))) start--;
+  while (start > from && !isAsciiSpace(unitAt(text, start - 1))) start--;
   return start;
 }
 
 function islandEnd(text: string, i: number): number {
   let end = i + 1;
-  while (end < text.length && !isAsciiSpace(text.charCodeAt(end))) end++;
+  while (end < text.length && !isAsciiSpace(unitAt(text, end))) end++;
   return end;
 }
 
 /** The next character other than ASCII from `i` on, or -1. */
 function nextNotAscii(text: string, i: number): number {
-  for (; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return i;
+  for (; i < text.length; i++) if (unitAt(text, i) > 0x7f) return i;
   return -1;
 }
 
@@ -188,8 +190,8 @@ function squeezeStretched(text: string): string {
   // Jump from one run of a repeated character to the next: nothing between can be stretched.
   for (let i = nextTriple(text, 0), end = 0; i >= 0; i = nextTriple(text, end)) {
     end = runEnd(text, i);
-    const width = (text.codePointAt(i) as number) > 0xffff ? 2 : 1;
-    if (isLetter(text.codePointAt(i) as number)) {
+    const width = (pointAt(text, i) as number) > 0xffff ? 2 : 1;
+    if (isLetter(pointAt(text, i) as number)) {
       parts ??= [];
       parts.push(text.slice(from, i + width));
       from = end;
@@ -207,11 +209,12 @@ function squeezeStretched(text: string): string {
  * back-references cost four times as much on a long message.
  */
 function nextTriple(text: string, from: number): number {
-  for (let i = from; i < text.length - 2; i++) {
-    const c = text.charCodeAt(i);
+  const last = text.length - 2;
+  for (let i = from; i < last; i++) {
+    const c = unitAt(text, i);
     const letter = c >= 0x61 && c <= 0x7a;
     if (!letter && c >= 0x20 && c <= 0x7e) continue;
-    if (text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) return i;
+    if (unitAt(text, i + 1) === c && unitAt(text, i + 2) === c) return i;
     if (!letter && c >= 0xd800 && c <= 0xdbff && samePairThrice(text, i)) return i;
   }
   return -1;
@@ -219,42 +222,42 @@ function nextTriple(text: string, from: number): number {
 
 /** The surrogate pair at `i` is typed three times in a row. */
 function samePairThrice(text: string, i: number): boolean {
-  const high = text.charCodeAt(i);
-  const low = text.charCodeAt(i + 1);
+  const high = unitAt(text, i);
+  const low = unitAt(text, i + 1);
   return (
     low >= 0xdc00 &&
     low <= 0xdfff &&
-    text.charCodeAt(i + 2) === high &&
-    text.charCodeAt(i + 3) === low &&
-    text.charCodeAt(i + 4) === high &&
-    text.charCodeAt(i + 5) === low
+    unitAt(text, i + 2) === high &&
+    unitAt(text, i + 3) === low &&
+    unitAt(text, i + 4) === high &&
+    unitAt(text, i + 5) === low
   );
 }
 
 /** Where the run of one character starting at `i` ends (an astral character is two units). */
 function runEnd(text: string, i: number): number {
-  const c = text.charCodeAt(i);
+  const c = unitAt(text, i);
   let end = i + 1;
-  if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
-    const low = text.charCodeAt(i + 1);
+  if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(unitAt(text, i + 1))) {
+    const low = unitAt(text, i + 1);
     end = i + 2;
-    while (text.charCodeAt(end) === c && text.charCodeAt(end + 1) === low) end += 2;
+    while (unitAt(text, end) === c && unitAt(text, end + 1) === low) end += 2;
     return end;
   }
-  while (text.charCodeAt(end) === c) end++;
+  while (unitAt(text, end) === c) end++;
   return end;
 }
 
 function letterAt(text: string, i: number): boolean {
-  const cp = text.codePointAt(i);
+  const cp = pointAt(text, i);
   return cp !== undefined && isLetter(cp);
 }
 
 /** Whether the character ending just before `i` is a letter (perhaps an astral one). */
 function letterBefore(text: string, i: number): boolean {
   if (i === 0) return false;
-  const high = i >= 2 ? text.charCodeAt(i - 2) : 0;
-  const pair = high >= 0xd800 && high <= 0xdbff && isLowSurrogate(text.charCodeAt(i - 1));
+  const high = i >= 2 ? unitAt(text, i - 2) : 0;
+  const pair = high >= 0xd800 && high <= 0xdbff && isLowSurrogate(unitAt(text, i - 1));
   return letterAt(text, pair ? i - 2 : i - 1);
 }
 

@@ -4,6 +4,7 @@
  * more forgives one typo ("dikurng", "electrocted"). Phrases are indexed by their first
  * word's keys and typo variants, so a message finds its few candidates by lookup.
  */
+import { unitAt } from "./code-units.js";
 import { deletions, MIN_FUZZY_LENGTH, type Token } from "./tokens.js";
 
 /**
@@ -219,7 +220,7 @@ export class Lexicon<T> {
   readonly #metScratch: Met<T>[] = [];
 
   /** A word that meets nothing (or a masked one: "pukul" in "pukul 10"), one per lexicon. */
-  readonly #nothing: Met<T> = { lexicon: this, words: new Map(), singles: [], longer: [] };
+  readonly #nothing: Met<T> = newMet(this);
 
   /** Where the last phrase checked stands: one object, reused for every check. */
   readonly #match: Match = { start: 0, end: 0, exact: true };
@@ -241,7 +242,7 @@ export class Lexicon<T> {
     if (token.masked) return this.#nothing;
     let met = this.#byWord.get(token.word);
     if (met) return met;
-    met = { lexicon: this, words: new Map(), singles: [], longer: [] };
+    met = newMet(this);
     const index = this.#built();
     const tried = new Set<PhraseWord>();
     const taken = new Set<Entry<T>>();
@@ -251,9 +252,12 @@ export class Lexicon<T> {
         if (!tried.has(pw)) {
           tried.add(pw);
           const exact = meets(token, pw, this.isWord);
-          if (exact !== undefined) met.words.set(pw, exact);
+          if (exact !== undefined) {
+            met.words.push(pw);
+            met.exact.push(exact);
+          }
         }
-        if (!met.words.has(pw)) continue;
+        if (wordIn(met, pw) === undefined) continue;
         for (const entry of pw.anchors as Entry<T>[]) {
           if (taken.has(entry)) continue;
           taken.add(entry);
@@ -262,13 +266,13 @@ export class Lexicon<T> {
       }
       batch.sort((a, b) => a.order - b.order);
       for (const entry of batch) {
-        const exact = met.words.get(entry.words[entry.anchor] as PhraseWord) as boolean;
+        const exact = wordIn(met, entry.words[entry.anchor] as PhraseWord) as boolean;
         if (entry.words.length > 1) met.longer.push({ entry, exact });
         else met.singles.push({ value: entry.value, exact });
       }
     }
     // Most words of a long message meet no phrase word: they share one empty answer.
-    if (met.words.size === 0) met = this.#nothing;
+    if (met.words.length === 0) met = this.#nothing;
     if (this.#byWord.size >= WORD_CACHE_LIMIT) this.#byWord.clear();
     this.#byWord.set(token.word, met);
     return met;
@@ -282,7 +286,14 @@ export class Lexicon<T> {
 interface Met<T> {
   /** Whose answer this is (a token may be searched by several lexicons). */
   lexicon: Lexicon<T>;
-  words: Map<PhraseWord, boolean>;
+  /**
+   * The phrase words met, and whether each exactly (true) or by a forgiven typo (false).
+   * Lists, not a map: a word meets at most a handful, and checking a phrase around its
+   * anchor asks of each neighbour whether it meets a phrase word, where comparing a few
+   * references costs less than a lookup by hash.
+   */
+  words: PhraseWord[];
+  exact: boolean[];
   singles: Single<T>[];
   /** Longer phrases whose anchor this word is, and whether exactly. */
   longer: Longer<T>[];
@@ -296,6 +307,17 @@ interface Single<T> {
 interface Longer<T> {
   entry: Entry<T>;
   exact: boolean;
+}
+
+function newMet<T>(lexicon: Lexicon<T>): Met<T> {
+  return { lexicon, words: [], exact: [], singles: [], longer: [] };
+}
+
+/** Whether a typed word meets the phrase word: exactly (true), by a forgiven typo (false), or not. */
+function wordIn<T>(met: Met<T>, w: PhraseWord): boolean | undefined {
+  const { words } = met;
+  for (let k = 0; k < words.length; k++) if (words[k] === w) return met.exact[k];
+  return undefined;
 }
 
 /** Words whose anchors are remembered; beyond this the memory starts afresh. */
@@ -325,7 +347,7 @@ function matchAround<T>(
     let p = start - 1;
     for (; p >= Math.max(0, start - 1 - gap); p--) {
       if (clauses[p] !== clause) return false;
-      found = (met[p] as Met<T>).words.get(w);
+      found = wordIn(met[p] as Met<T>, w);
       if (found !== undefined) break;
     }
     if (found === undefined) return false;
@@ -340,7 +362,7 @@ function matchAround<T>(
     let found: boolean | undefined;
     for (; end <= last; end++) {
       if (clauses[end] !== clause) return false;
-      found = (met[end] as Met<T>).words.get(w);
+      found = wordIn(met[end] as Met<T>, w);
       if (found !== undefined) break;
     }
     if (found === undefined) return false;
@@ -379,12 +401,12 @@ export function withinOneEdit(a: string, b: string): boolean {
   const lb = b.length;
   if (Math.abs(la - lb) > 1) return false;
   let i = 0;
-  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  while (i < la && i < lb && unitAt(a, i) === unitAt(b, i)) i++;
   if (la === lb) {
     if (sameFrom(a, i + 1, b, i + 1)) return true;
     return (
-      a.charCodeAt(i) === b.charCodeAt(i + 1) &&
-      a.charCodeAt(i + 1) === b.charCodeAt(i) &&
+      unitAt(a, i) === unitAt(b, i + 1) &&
+      unitAt(a, i + 1) === unitAt(b, i) &&
       sameFrom(a, i + 2, b, i + 2)
     );
   }
@@ -394,6 +416,6 @@ export function withinOneEdit(a: string, b: string): boolean {
 /** Whether `a` from `i` on equals `b` from `j` on. */
 function sameFrom(a: string, i: number, b: string, j: number): boolean {
   if (a.length - i !== b.length - j) return false;
-  for (; i < a.length; i++, j++) if (a.charCodeAt(i) !== b.charCodeAt(j)) return false;
+  for (; i < a.length; i++, j++) if (unitAt(a, i) !== unitAt(b, j)) return false;
   return true;
 }

@@ -6,6 +6,8 @@
  * table finds it by that hash and compares the characters in place.
  */
 
+import { unitAt } from "./code-units.js";
+
 /** The hash of a piece, one character at a time (FNV-1a over UTF-16 units). */
 export const HASH_START = 0x811c9dc5 | 0;
 export function hashStep(hash: number, unit: number): number {
@@ -14,36 +16,44 @@ export function hashStep(hash: number, unit: number): number {
 
 export function hashOf(text: string): number {
   let h = HASH_START;
-  for (let i = 0; i < text.length; i++) h = hashStep(h, text.charCodeAt(i));
+  for (let i = 0; i < text.length; i++) h = hashStep(h, unitAt(text, i));
   return h;
 }
 
 /**
- * Open addressing, linear probing, in flat arrays. Starts afresh when `limit` pieces are
- * kept (words people type are unbounded; the memory is not).
+ * Open addressing, linear probing, in flat arrays. The table starts small and doubles as it
+ * fills: a table sized for the limit from the start (over a megabyte) spread the few
+ * thousand words people use over so much memory that nearly every lookup missed the CPU's
+ * caches. Starts afresh when `limit` pieces are kept (words people type are unbounded; the
+ * memory is not).
  */
 export class PieceMemory<V> {
-  readonly #mask: number;
+  #mask: number;
   /**
    * Slot k is `slots[3k]` (the piece), `slots[3k + 1]` (its hash) and `slots[3k + 2]` (what
    * was kept): side by side, so a lookup of a word not read lately fetches one place in
    * memory, not one per array.
    */
-  readonly #slots: (string | number | V | undefined)[];
+  #slots: (string | number | V | undefined)[];
   #size = 0;
 
-  constructor(readonly limit: number) {
-    // At most half full, so probes stay short.
-    let capacity = 1;
-    while (capacity < limit * 2) capacity *= 2;
-    this.#mask = capacity - 1;
-    this.#slots = new Array(capacity * 3).fill(undefined);
+  constructor(
+    readonly limit: number,
+    initialSlots = INITIAL_SLOTS,
+  ) {
+    this.#slots = emptySlots(initialSlots);
+    this.#mask = initialSlots - 1;
+  }
+
+  get size(): number {
+    return this.#size;
   }
 
   /** What was kept for `text[start, end)`, whose hash is `hash`. */
   get(text: string, start: number, end: number, hash: number): V | undefined {
     const slots = this.#slots;
-    for (let i = hash & this.#mask; ; i = (i + 1) & this.#mask) {
+    const mask = this.#mask;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
       const key = slots[3 * i] as string | undefined;
       if (key === undefined) return undefined;
       if (slots[3 * i + 1] === hash && sameAs(key, text, start, end)) return slots[3 * i + 2] as V;
@@ -52,13 +62,29 @@ export class PieceMemory<V> {
 
   set(key: string, hash: number, value: V): void {
     if (this.#size >= this.limit) this.#clear();
+    // At most half full, so probes stay short.
+    else if ((this.#size + 1) * 2 > this.#mask + 1) this.#grow();
+    this.#put(key, hash, value);
+    this.#size += 1;
+  }
+
+  #put(key: string, hash: number, value: V): void {
     const slots = this.#slots;
     let i = hash & this.#mask;
     while (slots[3 * i] !== undefined) i = (i + 1) & this.#mask;
     slots[3 * i] = key;
     slots[3 * i + 1] = hash;
     slots[3 * i + 2] = value;
-    this.#size += 1;
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    this.#slots = emptySlots((this.#mask + 1) * 2);
+    this.#mask = (this.#mask + 1) * 2 - 1;
+    for (let k = 0; k < old.length; k += 3) {
+      const key = old[k] as string | undefined;
+      if (key !== undefined) this.#put(key, old[k + 1] as number, old[k + 2] as V);
+    }
   }
 
   #clear(): void {
@@ -67,10 +93,17 @@ export class PieceMemory<V> {
   }
 }
 
+/** Slots a new memory starts with (a power of two). */
+const INITIAL_SLOTS = 1024;
+
+function emptySlots<V>(count: number): (string | number | V | undefined)[] {
+  return new Array(count * 3).fill(undefined);
+}
+
 /** Whether `key` is `text[start, end)`, compared in place. */
 function sameAs(key: string, text: string, start: number, end: number): boolean {
-  if (key.length !== end - start) return false;
-  for (let k = 0; k < key.length; k++)
-    if (key.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
+  const length = key.length;
+  if (length !== end - start) return false;
+  for (let k = 0; k < length; k++) if (unitAt(key, k) !== unitAt(text, start + k)) return false;
   return true;
 }

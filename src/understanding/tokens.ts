@@ -5,6 +5,7 @@
  * stemmers, so "dipukuli", "memukul" and "pukulan" all meet "pukul".
  */
 
+import { unitAt } from "./code-units.js";
 import { HASH_START, hashOf, hashStep, PieceMemory } from "./piece-memory.js";
 
 /**
@@ -102,8 +103,9 @@ export class Tokenizer {
     out.reset();
     let start = -1;
     let hash = HASH_START;
-    for (let i = 0; i <= cleaned.length; i++) {
-      const c = i < cleaned.length ? cleaned.charCodeAt(i) : 32;
+    const length = cleaned.length;
+    for (let i = 0; i <= length; i++) {
+      const c = i < length ? unitAt(cleaned, i) : 32;
       if (isWordChar(c)) {
         if (start < 0) {
           start = i;
@@ -113,7 +115,9 @@ export class Tokenizer {
         continue;
       }
       if (start >= 0) {
-        out.piece(cleaned, start, i, hash);
+        // Most pieces are words of two letters or more, with no single letters held back.
+        if (i - start > 1 && !out.holding) out.add(this.#wordsAt(cleaned, start, i, hash));
+        else out.piece(cleaned, start, i, hash);
         start = -1;
       }
       if (c < 128 && PUNCTUATION_CODES[c] === 1) out.punctuation(c === DOT);
@@ -317,12 +321,12 @@ class Placed {
   }
 
   piece(text: string, start: number, end: number, hash: number): void {
-    if (end - start === 1 && isLetterUnit(text.charCodeAt(start))) {
+    if (end - start === 1 && isLetterUnit(unitAt(text, start))) {
       this.#letters += text[start];
       return;
     }
     this.#flush();
-    this.#words(this.wordsAt(text, start, end, hash));
+    this.add(this.wordsAt(text, start, end, hash));
   }
 
   punctuation(dot: boolean): void {
@@ -336,17 +340,23 @@ class Placed {
     this.#flush();
   }
 
+  /** Whether single letters are held back (see `piece`). */
+  get holding(): boolean {
+    return this.#letters.length > 0;
+  }
+
   #flush(): void {
     const letters = this.#letters;
     if (letters.length === 0) return;
     this.#letters = "";
-    if (letters.length >= 3) this.#words(this.wordsAt(letters, 0, letters.length, hashOf(letters)));
+    if (letters.length >= 3) this.add(this.wordsAt(letters, 0, letters.length, hashOf(letters)));
     else
       for (let k = 0; k < letters.length; k++)
-        this.#words(this.wordsAt(letters, k, k + 1, hashStep(HASH_START, letters.charCodeAt(k))));
+        this.add(this.wordsAt(letters, k, k + 1, hashStep(HASH_START, unitAt(letters, k))));
   }
 
-  #words(words: Piece): void {
+  /** Place the words a piece stands for. */
+  add(words: Piece): void {
     if (words instanceof WordToken) {
       this.#place(words);
       return;
