@@ -76,12 +76,29 @@ export class Typed {
   }
 
   /** For each word: the word, and its one-letter deletions when long enough for typos. */
-  get keys(): string[][] {
-    this.#keys ??= this.words.map((w) =>
-      w.length >= MIN_FUZZY_LENGTH ? [w, ...deletions(w)] : [w],
-    );
+  get keys(): readonly (readonly string[])[] {
+    this.#keys ??= this.words.map(lookupKeys);
     return this.#keys;
   }
+}
+
+/**
+ * Each word's lookup keys, made once per word: making a long word's deletions anew for
+ * every message (new strings, each hashed again for the lookup) was most of what finding
+ * a place in a long message cost.
+ */
+const KEYS_OF_WORD = new Map<string, string[]>();
+/** Words whose keys are kept; beyond this the memory starts afresh (words people type are unbounded). */
+const KEYS_KEPT = 20_000;
+
+function lookupKeys(word: string): string[] {
+  let keys = KEYS_OF_WORD.get(word);
+  if (keys === undefined) {
+    keys = word.length >= MIN_FUZZY_LENGTH ? [word, ...deletions(word)] : [word];
+    if (KEYS_OF_WORD.size >= KEYS_KEPT) KEYS_OF_WORD.clear();
+    KEYS_OF_WORD.set(word, keys);
+  }
+  return keys;
 }
 
 /** Short words must match exactly: one edit turns "help" into "helo" (hello). */
