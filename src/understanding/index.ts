@@ -47,7 +47,10 @@ export interface UnderstandingSetup {
   dictionary?: (word: string) => boolean;
 }
 
-/** A command word counts when the message is little more than it ("tolong saya"). */
+/**
+ * A command word counts when the message is little more than it ("tolong saya"): at most
+ * this many words beyond it. The same holds for yes and no, "skip" and ordinals.
+ */
 const COMMAND_SLACK = 2;
 /** A plea in a message longer than this, with no danger named, is unsure: ask. */
 const SHORT_PLEA_WORDS = 4;
@@ -123,8 +126,16 @@ export class Understanding {
   readonly tokenizer: Tokenizer;
   readonly #known = new Set<string>();
   readonly #langWords = new Map<string, Set<string>>();
-  /** Every phrase of every list, in one index: a message is searched once. */
+  /** Every phrase of every list but those below, in one index: a message is searched once. */
   readonly #all: Lexicon<Tag>;
+  /**
+   * Commands, yes and no, "skip", ordinals and quick-exit words: they count only when the
+   * message is little more than them, so a longer message is not searched for them (in a
+   * long message they were about a third of the phrases found, and none could count).
+   */
+  readonly #bareOnly: Lexicon<Tag>;
+  /** The longest message one of those phrases can count in, in words. */
+  readonly #bareOnlyWords: number;
   readonly #factNames: ReadonlySet<string>;
   readonly #numberWords = new Map<string, number | string>();
   /** What a message wants (see {@link Reading.intent}). */
@@ -166,7 +177,9 @@ export class Understanding {
     });
 
     this.#all = this.phrases<Tag>();
+    this.#bareOnly = this.phrases<Tag>();
     const all = this.#all;
+    const bareOnly = this.#bareOnly;
     let commands = 0;
     let facts = 0;
     this.#factNames = new Set(languages.flatMap((lng) => Object.keys(vocab(lng).facts)));
@@ -183,7 +196,7 @@ export class Understanding {
       for (const [n, ps] of Object.entries(v.numbers))
         for (const p of ps) all.add(p, { k: "number", v: Number(n) });
       for (const [n, ps] of Object.entries(v.ordinals))
-        for (const p of ps) all.add(p, { k: "ordinal", v: Number(n) });
+        for (const p of ps) bareOnly.add(p, { k: "ordinal", v: Number(n) });
       for (const entry of v.number_words) {
         const [w, rule] = entry.split("=") as [string, string];
         const value = /^\d+$/.test(rule) ? Number(rule) : rule;
@@ -192,16 +205,18 @@ export class Understanding {
       const k = keywords.get(lng);
       if (!k) continue;
       for (const c of COMMANDS) {
-        for (const p of k.intents[c]) all.add(p, { k: "command", v: c });
+        for (const p of k.intents[c]) bareOnly.add(p, { k: "command", v: c });
         commands += k.intents[c].length;
       }
-      for (const p of k.skip) all.add(p, markTag("skip"));
+      for (const p of k.skip) bareOnly.add(p, markTag("skip"));
       for (const p of k.dont_know) all.add(p, markTag("dont_know"));
-      for (const p of k.quick_exit) all.add(p, markTag("quick_exit"));
-      for (const p of k.yes) all.add(p, { k: "yesno", v: "yes" });
-      for (const p of k.no) all.add(p, { k: "yesno", v: "no" });
+      for (const p of k.quick_exit) bareOnly.add(p, markTag("quick_exit"));
+      for (const p of k.yes) bareOnly.add(p, { k: "yesno", v: "yes" });
+      for (const p of k.no) bareOnly.add(p, { k: "yesno", v: "no" });
     }
     all.build().remember();
+    bareOnly.build();
+    this.#bareOnlyWords = bareOnly.longestSpan + COMMAND_SLACK;
     const examples = languages.flatMap((lng) =>
       Object.entries(vocab(lng).intents).flatMap(([intent, ps]) =>
         ps.map((p) => ({ intent, tokens: this.tokens(p) })),
@@ -320,7 +335,7 @@ export class Understanding {
       calls: plea === "plea" || plea === "long",
       alarm: signals.alarm,
       dontKnow: found.of("dont_know").some(isLive),
-      skip: this.#bare(tokens, found.of("skip"), 2) !== undefined,
+      skip: this.#bare(tokens, found.of("skip"), COMMAND_SLACK) !== undefined,
       yesNo: this.#bare(tokens, found.yesno, COMMAND_SLACK)?.value,
       onlyPlea: onlyPleaWords(found, tokens),
     });
@@ -330,6 +345,7 @@ export class Understanding {
   #find({ tokens, clauses }: { tokens: readonly Token[]; clauses: readonly number[] }): Found {
     const found = new Found();
     this.#all.each(tokens, clauses, found.add);
+    if (tokens.length <= this.#bareOnlyWords) this.#bareOnly.each(tokens, clauses, found.add);
     return found;
   }
 
@@ -341,7 +357,10 @@ export class Understanding {
    * An always-working word, when the message is little more than it ("tolong saya", "menu"):
    * at most `slack` words beyond it.
    */
-  command(reading: Reading, slack = COMMAND_SLACK): CommandName | undefined {
+  command(
+    reading: Reading,
+    slack: 0 | 1 | typeof COMMAND_SLACK = COMMAND_SLACK,
+  ): CommandName | undefined {
     const { tokens } = reading;
     const found = this.#foundIn(reading);
     const hit = this.#bare(tokens, found.command, slack);
@@ -356,7 +375,7 @@ export class Understanding {
 
   /** An ordinal answer to a question with buttons ("yang ketiga", "the first one"). */
   ordinal(reading: Reading): number | undefined {
-    return this.#bare(reading.tokens, this.#foundIn(reading).ordinal, 2)?.value;
+    return this.#bare(reading.tokens, this.#foundIn(reading).ordinal, COMMAND_SLACK)?.value;
   }
 
   /** Hits of `lexicon` in the message that are not negated, in message order. */

@@ -110,6 +110,17 @@ export class Lexicon<T> {
     return this.#entries.length;
   }
 
+  /** The most tokens any phrase can span: its words and the gaps `...` allows between them. */
+  get longestSpan(): number {
+    let longest = 0;
+    for (const e of this.#entries) {
+      let span = e.words.length;
+      for (const gap of e.gaps) span += gap;
+      longest = Math.max(longest, span);
+    }
+    return longest;
+  }
+
   /**
    * Keep what each word meets on its token. For a lexicon every message is searched with,
    * built once: adding a phrase later goes back to the memory by word.

@@ -100,3 +100,29 @@ describe("case codes", () => {
     expect(caseCodeIn("abcdefghjkmnpqrs")).toBeUndefined();
   });
 });
+
+describe("words that count only when they are nearly the whole message", () => {
+  const u = () => bundle.understanding;
+  const family =
+    "selamat malam, anak saya kerja di kamboja sejak maret dan katanya mau pulang tapi " +
+    "sudah dua minggu tidak ada kabar, yang pertama saya mau bicara dengan petugas ya, menu";
+
+  it("count in a short message, with a word or two around them", () => {
+    expect(u().command(read("menu"))).toBe("menu");
+    expect(u().command(read("tolong saya dong"))).toBe("emergency");
+    expect(u().command(read("talk to a human please"))).toBe("human");
+    expect(read("iya betul").yesNo).toBe("yes");
+    expect(read("lewati aja").skip).toBe(true);
+    expect(u().ordinal(read("yang ketiga"))).toBe(3);
+    expect(u().quickExit(read("cuaca"))).toBe(true);
+  });
+
+  it("do not count inside a long message, which is read for what it says", () => {
+    const r = read(family);
+    expect(u().command(r)).toBeUndefined();
+    expect(r.yesNo).toBeUndefined();
+    expect(r.skip).toBe(false);
+    expect(u().ordinal(r)).toBeUndefined();
+    expect(u().quickExit(r)).toBe(false);
+  });
+});
