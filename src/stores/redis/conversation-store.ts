@@ -366,7 +366,7 @@ export class RedisConversationStore
       c,
       seen,
       out,
-      `${c}:turn`,
+      turnKeyOf(c),
       expected,
       encoded,
       opts.dedupeId ?? "",
@@ -410,7 +410,7 @@ export class RedisConversationStore
     if (quarantined.length > 0) {
       await this.#redis.pulangConvQuarantine(
         out,
-        `${c}:bad`,
+        badKeyOf(c),
         this.#ttlMs,
         ...quarantined.map(String),
       );
@@ -473,7 +473,7 @@ export class RedisConversationStore
       out,
       msgs,
       c,
-      `${c}:turn`,
+      turnKeyOf(c),
       id,
       marks,
       this.#now(),
@@ -532,7 +532,7 @@ export class RedisConversationStore
     const name = this.#nameOf(key);
     const [c, seen, out, msgs] = this.#keysOf(name);
     await Promise.all([
-      this.#redis.del(c, seen, out, msgs, `${c}:bad`, `${c}:turn`),
+      this.#redis.del(c, seen, out, msgs, badKeyOf(c), turnKeyOf(c)),
       this.#redis.zrem(this.#indexKey(), name),
       this.#timers?.cancelPrefix(jobPrefix(name)),
     ]);
@@ -669,10 +669,20 @@ export class RedisConversationStore
   }
 
   #turnKey(key: ConversationKey): string {
-    return `${this.#convKey(key)}:turn`;
+    return turnKeyOf(this.#convKey(key));
   }
 
   #indexKey(): string {
     return `${this.#prefix}outbox:pending`;
   }
+}
+
+/** A conversation's turn to carry out its outbox (`c:{K}:turn`, see the keys above). */
+function turnKeyOf(conversation: string): string {
+  return `${conversation}:turn`;
+}
+
+/** A conversation's quarantined outbox entries (`c:{K}:bad`). */
+function badKeyOf(conversation: string): string {
+  return `${conversation}:bad`;
 }
