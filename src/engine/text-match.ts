@@ -7,6 +7,7 @@
  * (a false "help" on "hello" would wrongly raise an emergency).
  */
 import { withinOneEdit } from "../understanding/lexicon.js";
+import { deletions, MIN_FUZZY_LENGTH } from "../understanding/tokens.js";
 
 /** Longest input we look at; longer messages are cut before matching. */
 export const MAX_MATCH_INPUT = 1000;
@@ -94,7 +95,7 @@ const KEYS_KEPT = 20_000;
 function lookupKeys(word: string): string[] {
   let keys = KEYS_OF_WORD.get(word);
   if (keys === undefined) {
-    keys = word.length >= MIN_FUZZY_LENGTH ? [word, ...deletions(word)] : [word];
+    keys = [word, ...deletions(word)];
     if (KEYS_OF_WORD.size >= KEYS_KEPT) KEYS_OF_WORD.clear();
     KEYS_OF_WORD.set(word, keys);
   }
@@ -102,8 +103,6 @@ function lookupKeys(word: string): string[] {
 }
 
 /** Short words must match exactly: one edit turns "help" into "helo" (hello). */
-const MIN_FUZZY_LENGTH = 5;
-
 function sameWord(typed: string, expected: string): boolean {
   if (typed === expected) return true;
   return expected.length >= MIN_FUZZY_LENGTH && withinOneEdit(typed, expected);
@@ -151,7 +150,7 @@ export class PhraseMatcher<T> {
     if (first === undefined) return;
     this.#size += 1;
     const entry = { words: w, value, seen: 0 };
-    const keys = first.length >= MIN_FUZZY_LENGTH ? [first, ...deletions(first)] : [first];
+    const keys = [first, ...deletions(first)];
     for (const key of new Set(keys)) {
       const list = this.#index.get(key);
       if (list) list.push(entry);
@@ -191,13 +190,6 @@ export class PhraseMatcher<T> {
     }
     return out;
   }
-}
-
-/** The word with each one letter left out in turn. */
-function deletions(word: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
-  return out;
 }
 
 /** Where `phrase` first occurs in `typed` (preferring an exact occurrence), if at all. */
