@@ -115,9 +115,7 @@ export class Tokenizer {
         continue;
       }
       if (start >= 0) {
-        // Most pieces are words of two letters or more, with no single letters held back.
-        if (i - start > 1 && !out.holding) out.add(this.#wordsAt(cleaned, start, i, hash));
-        else out.piece(cleaned, start, i, hash);
+        out.piece(cleaned, start, i, hash);
         start = -1;
       }
       if (c < 128 && PUNCTUATION_CODES[c] === 1) out.punctuation(c === DOT);
@@ -326,7 +324,7 @@ class Placed {
       return;
     }
     this.#flush();
-    this.add(this.wordsAt(text, start, end, hash));
+    this.#words(this.wordsAt(text, start, end, hash));
   }
 
   punctuation(dot: boolean): void {
@@ -340,23 +338,17 @@ class Placed {
     this.#flush();
   }
 
-  /** Whether single letters are held back (see `piece`). */
-  get holding(): boolean {
-    return this.#letters.length > 0;
-  }
-
   #flush(): void {
     const letters = this.#letters;
     if (letters.length === 0) return;
     this.#letters = "";
-    if (letters.length >= 3) this.add(this.wordsAt(letters, 0, letters.length, hashOf(letters)));
+    if (letters.length >= 3) this.#words(this.wordsAt(letters, 0, letters.length, hashOf(letters)));
     else
       for (let k = 0; k < letters.length; k++)
-        this.add(this.wordsAt(letters, k, k + 1, hashStep(HASH_START, unitAt(letters, k))));
+        this.#words(this.wordsAt(letters, k, k + 1, hashStep(HASH_START, unitAt(letters, k))));
   }
 
-  /** Place the words a piece stands for. */
-  add(words: Piece): void {
+  #words(words: Piece): void {
     if (words instanceof WordToken) {
       this.#place(words);
       return;
